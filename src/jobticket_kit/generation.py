@@ -1,0 +1,156 @@
+"""Regenerate ``generated/`` from ``openapi/`` and prove that the committed tree is what it makes.
+
+The distribution is openapi-python-client's output plus the hand-written client layer, copied from
+``client/jobticket`` so that downstream teams vendor one folder. The generator, ruff and Python
+versions are recorded in ``openapi/generation.lock.json`` beside the spec's sha256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+__all__ = ["Layout", "check", "generate", "lock_data", "main", "tree_differences"]
+
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the spec, its generator inputs and the generated distribution live in a checkout."""
+
+    root: Path
+
+    @property
+    def spec(self) -> Path:
+        """The pinned OpenAPI description."""
+        return self.root / "openapi" / "jobticket.openapi.yaml"
+
+    @property
+    def config(self) -> Path:
+        """openapi-python-client's configuration."""
+        return self.root / "openapi" / "generator.yaml"
+
+    @property
+    def templates(self) -> Path:
+        """Our overrides of the generator's templates."""
+        return self.root / "openapi" / "templates"
+
+    @property
+    def lock(self) -> Path:
+        """What produced generated/: spec hash and tool versions."""
+        return self.root / "openapi" / "generation.lock.json"
+
+    @property
+    def client_layer(self) -> Path:
+        """Source of the hand-written client layer."""
+        return self.root / "client" / "jobticket"
+
+    @property
+    def generated(self) -> Path:
+        """The committed distribution."""
+        return self.root / "generated"
+
+
+def lock_data(layout: Layout) -> dict[str, str]:
+    """Describe what produced ``generated/``: the spec's hash and the tool versions that shape the bytes."""
+    return {
+        "spec": layout.spec.relative_to(layout.root).as_posix(),
+        "spec_sha256": hashlib.sha256(layout.spec.read_bytes()).hexdigest(),
+        "openapi-python-client": version("openapi-python-client"),
+        "ruff": version("ruff"),
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+    }
+
+
+def generate(layout: Layout, output: Path) -> None:
+    """Write the whole distribution to ``output``, replacing what was there."""
+    # The generator's --overwrite keeps files it did not make; start clean so nothing stale survives.
+    shutil.rmtree(output, ignore_errors=True)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = [
+        str(bin_dir / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(layout.spec),
+        "--config",
+        str(layout.config),
+        "--custom-template-path",
+        str(layout.templates),
+        "--meta",
+        "pdm",
+        "--output-path",
+        str(output),
+        "--overwrite",
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    shutil.copytree(layout.client_layer, output / "jobticket", ignore=_IGNORED)
+
+
+def tree_differences(expected: Path, actual: Path) -> list[str]:
+    """List every file that is missing, extra or different between two trees (relative paths)."""
+    differences: list[str] = []
+    comparison = filecmp.dircmp(expected, actual, ignore=["__pycache__", ".ruff_cache", ".mypy_cache"])
+    _collect(comparison, Path(), differences)
+    return sorted(differences)
+
+
+def _collect(comparison: filecmp.dircmp[str], prefix: Path, out: list[str]) -> None:
+    out.extend(f"missing: {prefix / name}" for name in comparison.left_only)
+    out.extend(f"unexpected: {prefix / name}" for name in comparison.right_only)
+    # dircmp compares shallowly (size and mtime); compare contents so no byte goes unseen.
+    for name in comparison.common_files:
+        if not filecmp.cmp(Path(comparison.left) / name, Path(comparison.right) / name, shallow=False):
+            out.append(f"differs: {prefix / name}")
+    for name, sub in comparison.subdirs.items():
+        _collect(sub, prefix / name, out)
+
+
+def check(layout: Layout) -> list[str]:
+    """Regenerate into a temporary folder and return how the committed tree and lock differ."""
+    problems: list[str] = []
+    recorded = json.loads(layout.lock.read_text()) if layout.lock.exists() else {}
+    if recorded != lock_data(layout):
+        problems.append(f"{layout.lock.name} is stale: recorded {recorded}, now {lock_data(layout)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "generated"
+        generate(layout, fresh)
+        problems.extend(f"generated/: {line}" for line in tree_differences(fresh, layout.generated))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``scripts/generate`` (regenerate) or ``scripts/generate --check`` (prove it is current)."""
+    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail if generated/ is not what the spec makes")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to work on")
+    args = parser.parse_args(argv)
+    layout = Layout(args.root.resolve())
+    if args.check:
+        problems = check(layout)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("regeneration check:", "FAILED" if problems else "generated/ matches openapi/")
+        return 1 if problems else 0
+    generate(layout, layout.generated)
+    layout.lock.write_text(json.dumps(lock_data(layout), indent=2) + "\n")
+    print(f"regenerated {layout.generated} from {layout.spec.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

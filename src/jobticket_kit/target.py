@@ -1,0 +1,113 @@
+"""Which API our tooling talks to, read from the three shared environment variables.
+
+Unset ``JOBTICKET_BASE_URL`` means the local twin. The production host is refused here, before any
+request is built, and destructive operations need an explicit opt-in everywhere but the twin.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jobticket._environments import is_production_url
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "DestructiveNotAllowed",
+    "ProductionRefused",
+    "Target",
+    "TargetError",
+]
+
+BASE_URL_VAR = "JOBTICKET_BASE_URL"
+USERNAME_VAR = "JOBTICKET_USERNAME"
+PASSWORD_VAR = "JOBTICKET_PASSWORD"  # noqa: S105 (the variable's name, not a secret)
+ALLOW_DESTRUCTIVE_VAR = "JOBTICKET_ALLOW_DESTRUCTIVE"
+SANDBOX_INTEGRATION_VAR = "JOBTICKET_SANDBOX_INTEGRATION_ID"
+
+
+class TargetError(RuntimeError):
+    """The environment does not describe a target our tooling may use."""
+
+
+class ProductionRefused(TargetError):
+    """Our own tooling never sends a request to production."""
+
+
+class DestructiveNotAllowed(TargetError):
+    """A destructive operation was asked for without the opt-in it needs."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """An API to test: the local twin (``base_url is None``) or a remote one with credentials."""
+
+    base_url: str | None = None
+    username: str | None = None
+    password: str | None = None
+    sandbox_integration_id: int | None = None
+    allow_destructive: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Target:
+        """Read the target from the environment and refuse production at once."""
+        env = os.environ if env is None else env
+        base_url = env.get(BASE_URL_VAR, "").strip().rstrip("/") or None
+        target = cls(
+            base_url=base_url,
+            username=env.get(USERNAME_VAR) or None,
+            password=env.get(PASSWORD_VAR) or None,
+            sandbox_integration_id=_parse_integration_id(env.get(SANDBOX_INTEGRATION_VAR, "")),
+            allow_destructive=env.get(ALLOW_DESTRUCTIVE_VAR, "") == "1",
+        )
+        target.check()
+        return target
+
+    @property
+    def is_twin(self) -> bool:
+        """True when the run starts and uses its own local twin."""
+        return self.base_url is None
+
+    def check(self) -> None:
+        """Raise when the target is production or lacks what a remote run needs."""
+        if self.base_url is None:
+            return
+        if is_production_url(self.base_url):
+            raise ProductionRefused(
+                f"{BASE_URL_VAR}={self.base_url} is the production host; the contract suite, "
+                "recording, the nightly check and the twin tests never run against production"
+            )
+        if not self.base_url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
+            raise TargetError(
+                f"{BASE_URL_VAR} must be an https:// URL (plain http is allowed on loopback only), "
+                f"got {self.base_url}"
+            )
+        if not (self.username and self.password):
+            raise TargetError(f"{BASE_URL_VAR} is set, so {USERNAME_VAR} and {PASSWORD_VAR} must be set too")
+
+    def require_destructive(self) -> int | None:
+        """Return the integration destructive calls may use, or raise when they are not allowed.
+
+        On the twin anything goes (``None`` means: pick any twin integration). Elsewhere a dedicated
+        sandbox integration and ``JOBTICKET_ALLOW_DESTRUCTIVE=1`` are both required.
+        """
+        if self.is_twin:
+            return None
+        if not self.allow_destructive or self.sandbox_integration_id is None:
+            raise DestructiveNotAllowed(
+                f"destructive operations against {self.base_url} need {ALLOW_DESTRUCTIVE_VAR}=1 and "
+                f"{SANDBOX_INTEGRATION_VAR} naming a dedicated test integration"
+            )
+        return self.sandbox_integration_id
+
+
+def _parse_integration_id(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise TargetError(f"{SANDBOX_INTEGRATION_VAR} must be a positive integer, got {raw!r}")
+    return int(raw)
