@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["Layout", "check", "generate", "lock_data", "main", "tree_differences"]
+__all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "main", "tree_differences"]
 
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache")
 
@@ -71,6 +71,11 @@ def lock_data(layout: Layout) -> dict[str, str]:
         "ruff": version("ruff"),
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
     }
+
+
+def lock_json(layout: Layout) -> str:
+    """Render the lock file's content."""
+    return json.dumps(lock_data(layout), indent=2) + "\n"
 
 
 def generate(layout: Layout, output: Path) -> None:
@@ -147,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         print("regeneration check:", "FAILED" if problems else "generated/ matches openapi/")
         return 1 if problems else 0
     generate(layout, layout.generated)
-    layout.lock.write_text(json.dumps(lock_data(layout), indent=2) + "\n")
+    layout.lock.write_text(lock_json(layout), encoding="utf-8")
     print(f"regenerated {layout.generated} from {layout.spec.name}")
     return 0
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from tests.spec.conftest import SPEC_PATH
@@ -41,7 +41,7 @@ EXAMPLE_SCHEMAS = {
 
 
 def schema_validator(spec: dict[str, Any], name: str) -> Draft202012Validator:
-    registry: Registry[Any] = Registry().with_resource("spec", Resource(spec, DRAFT202012))
+    registry: Registry[Any] = Registry().with_resource("spec", DRAFT202012.create_resource(spec))
     return Draft202012Validator(
         {"$ref": f"spec#/components/schemas/{name}"},
         registry=registry,

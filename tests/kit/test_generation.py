@@ -1,0 +1,56 @@
+"""The regeneration check sees every byte that differs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jobticket_kit.generation import Layout, check, generate, lock_json, tree_differences
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    """A copy of the generator's inputs and of the committed distribution."""
+    root = tmp_path_factory.mktemp("checkout")
+    for part in ("openapi", "client", "generated"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    return Layout(root)
+
+
+def test_a_hand_edit_is_caught(checkout: Layout, tmp_path: Path) -> None:
+    edited = tmp_path / "generated"
+    shutil.copytree(checkout.generated, edited)
+    model = edited / "jobticket_api" / "models" / "employee.py"
+    model.write_text(model.read_text() + "\n# hand edit\n")
+    (edited / "jobticket_api" / "extra.py").write_text("")
+    (edited / "README.md").unlink()
+    assert tree_differences(checkout.generated, edited) == [
+        "differs: jobticket_api/models/employee.py",
+        "missing: README.md",
+        "unexpected: jobticket_api/extra.py",
+    ]
+
+
+def test_a_spec_change_without_regeneration_is_caught(checkout: Layout, tmp_path: Path) -> None:
+    changed = Layout(tmp_path)
+    for part in ("openapi", "client", "generated"):
+        shutil.copytree(checkout.root / part, tmp_path / part)
+    spec = changed.spec.read_text().replace("summary: Get Employee", "summary: Get One Employee", 1)
+    changed.spec.write_text(spec)
+    problems = check(changed)
+    assert any("generation.lock.json is stale" in problem for problem in problems)
+    assert "generated/: differs: jobticket_api/api/employees/get_employee.py" in problems
+
+
+def test_lock_records_spec_hash_and_pinned_tools(checkout: Layout, tmp_path: Path) -> None:
+    lock = json.loads(lock_json(checkout))
+    assert set(lock) == {"spec", "spec_sha256", "openapi-python-client", "ruff", "python"}
+    assert len(lock["spec_sha256"]) == 64
+    generate(checkout, tmp_path / "out")
+    assert (tmp_path / "out" / "jobticket_api" / "py.typed").exists()
+    assert (tmp_path / "out" / "jobticket" / "__init__.py").exists()
