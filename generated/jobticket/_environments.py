@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 __all__ = ["Environment", "is_production_url"]
 
 
-class Environment(str, enum.Enum):
+class Environment(enum.StrEnum):
     """Base URLs of the vendor's environments (HTTPS per working assumption O-1)."""
 
     STAGING = "https://v1-api-staging.ticket-plus.app"

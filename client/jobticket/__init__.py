@@ -1,0 +1,81 @@
+"""Production client of the JobTicket+ B2B API, built on the generated ``jobticket_api`` package.
+
+Finite timeouts, safe retries, pacing below the rate limit, typed errors, lazy pagination, atomic
+downloads, a guarded HR sync and webhook verification, for sync and async code alike::
+
+    from jobticket import JobTicket
+
+    with JobTicket() as client:  # JOBTICKET_BASE_URL, JOBTICKET_USERNAME, JOBTICKET_PASSWORD
+        for employee in client.list_employees(status="active"):
+            ...
+"""
+
+from __future__ import annotations
+
+from ._async_client import AsyncJobTicket
+from ._base import __version__
+from ._client import JobTicket
+from ._download import DownloadResult
+from ._environments import Environment, is_production_url
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    JobTicketError,
+    NotDownloadableError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimited,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
+)
+from ._hr_sync import PlannedChange, SyncPlan, SyncRefused, SyncResult
+from ._operations import Page
+from ._pacer import Pacer, shared_pacer
+from ._pagination import AsyncPager, Pager
+from ._retry import RetryPolicy
+from ._roster import RosterError, RosterProblem, validate_roster
+from ._settings import DEFAULT_TIMEOUT
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncJobTicket",
+    "AsyncPager",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "DownloadResult",
+    "Environment",
+    "InternalServerError",
+    "JobTicket",
+    "JobTicketError",
+    "NotDownloadableError",
+    "NotFoundError",
+    "Pacer",
+    "Page",
+    "Pager",
+    "PermissionDeniedError",
+    "PlannedChange",
+    "RateLimited",
+    "RetryPolicy",
+    "RosterError",
+    "RosterProblem",
+    "SyncPlan",
+    "SyncRefused",
+    "SyncResult",
+    "UnexpectedResponseError",
+    "UnprocessableEntityError",
+    "__version__",
+    "is_production_url",
+    "shared_pacer",
+    "validate_roster",
+]

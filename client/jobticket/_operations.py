@@ -1,0 +1,210 @@
+"""Each API operation as data: the request the generated code builds plus how to read the answer.
+
+The sync and async clients only do the I/O; what to send and how to parse it lives here once, built on
+the generated endpoint modules' request builders and models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from jobticket_api.api.documents import (
+    download_document,
+    get_document,
+    list_all_documents,
+    list_employee_documents,
+)
+from jobticket_api.api.employees import get_employee, list_employees
+from jobticket_api.api.health import health_check
+from jobticket_api.api.hr_integrations import get_hr_integration, list_hr_integrations, trigger_hr_sync
+from jobticket_api.models import (
+    DocumentSortField,
+    Employee,
+    EmployeeDocument,
+    EmployeeDocumentListResponse,
+    EmployeeDocumentResponse,
+    EmployeeListResponse,
+    EmployeeResponse,
+    HealthStatus,
+    HrIntegration,
+    HrIntegrationListResponse,
+    HrIntegrationResponse,
+    HrSyncRequest,
+    ListEmployeesSortField,
+    ListHrIntegrationsSortField,
+    SortOrder,
+)
+from jobticket_api.types import UNSET, Unset
+
+from ._errors import UnexpectedResponseError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["MAX_PER_PAGE", "Operation", "Page", "PageQuery"]
+
+T = TypeVar("T")
+MAX_PER_PAGE = 100
+DOWNLOAD_ACCEPT = "application/pdf, application/json"
+
+
+@dataclass(frozen=True)
+class Operation(Generic[T]):
+    """One request (httpx keyword arguments) and the parser of its successful JSON body."""
+
+    kwargs: dict[str, Any]
+    parse: Callable[[Any], T]
+
+    def read(self, response: httpx.Response) -> T:
+        """Parse a 2xx response; a body this client cannot read becomes a typed error, not a crash."""
+        try:
+            return self.parse(json.loads(response.content) if response.content else None)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise UnexpectedResponseError(
+                f"cannot read the {response.status_code} response of {self.kwargs['method'].upper()} "
+                f"{self.kwargs['url']}: {type(error).__name__}: {error}",
+                response=response,
+            ) from error
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list endpoint, as the API numbers it."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total_pages: int
+    total: int
+
+
+PageQuery = Callable[[int], Operation[Page[T]]]
+
+
+def _unset(value: T | None) -> T | Unset:
+    return UNSET if value is None else value
+
+
+def health() -> Operation[HealthStatus]:
+    """Operation of Health Check."""
+    return Operation(health_check._get_kwargs(), HealthStatus.from_dict)
+
+
+def employee(employee_id: int) -> Operation[Employee]:
+    """Operation of Get Employee."""
+    return Operation(
+        get_employee._get_kwargs(employee_id), lambda body: EmployeeResponse.from_dict(body).data
+    )
+
+
+def document(document_id: int) -> Operation[EmployeeDocument]:
+    """Operation of Get Document."""
+    return Operation(
+        get_document._get_kwargs(document_id), lambda body: EmployeeDocumentResponse.from_dict(body).data
+    )
+
+
+def hr_integration(integration_id: int) -> Operation[HrIntegration]:
+    """Operation of Get HR Integration."""
+    return Operation(
+        get_hr_integration._get_kwargs(integration_id),
+        lambda body: HrIntegrationResponse.from_dict(body).data,
+    )
+
+
+def download(document_id: int) -> dict[str, Any]:
+    """Request of Download Document; JSON is accepted too so that errors arrive parsed (facts 6.6)."""
+    kwargs = download_document._get_kwargs(document_id)
+    kwargs["headers"] = {**kwargs.get("headers", {}), "Accept": DOWNLOAD_ACCEPT}
+    return kwargs
+
+
+def trigger_sync(integration_id: int, body: dict[str, Any]) -> Operation[None]:
+    """Operation of Trigger HR Sync with an already validated JSON body (answered by 204)."""
+    kwargs = trigger_hr_sync._get_kwargs(integration_id, body=HrSyncRequest(sync_id="", employees=[]))
+    kwargs["json"] = body  # the validated wire form, sent exactly as checked
+    return Operation(kwargs, lambda _body: None)
+
+
+def _page_reader(list_response: Any) -> Callable[[Any], Page[Any]]:
+    def read(body: Any) -> Page[Any]:
+        page = list_response.from_dict(body).data
+        return Page(list(page.data), page.page, page.per_page, page.total_pages, page.total)
+
+    return read
+
+
+def employees_query(
+    *,
+    per_page: int = MAX_PER_PAGE,
+    sort_field: ListEmployeesSortField | None = None,
+    sort_order: SortOrder | None = None,
+    status: str | None = None,
+    plan_type: str | None = None,
+    email: str | None = None,
+    ids: Sequence[int] | None = None,
+) -> PageQuery[Employee]:
+    """Page-by-page operations of List Employees with fixed filters."""
+
+    def query(page: int) -> Operation[Page[Employee]]:
+        kwargs = list_employees._get_kwargs(
+            page=page,
+            per_page=per_page,
+            sort_field=_unset(sort_field),
+            sort_order=_unset(sort_order),
+            status=_unset(status),
+            plan_type=_unset(plan_type),
+            email=_unset(email),
+        )
+        if ids is not None:
+            # The spec says style form, explode false: one comma-separated value (facts 6.1).
+            kwargs["params"]["ids"] = ",".join(str(int(i)) for i in ids)
+        return Operation(kwargs, _page_reader(EmployeeListResponse))
+
+    return query
+
+
+def documents_query(
+    *,
+    employee_id: int | None = None,
+    per_page: int = MAX_PER_PAGE,
+    sort_field: DocumentSortField | None = None,
+    sort_order: SortOrder | None = None,
+) -> PageQuery[EmployeeDocument]:
+    """Page-by-page operations of List All Documents, or of one employee's documents."""
+
+    def query(page: int) -> Operation[Page[EmployeeDocument]]:
+        options: dict[str, Any] = {
+            "page": page,
+            "per_page": per_page,
+            "sort_field": _unset(sort_field),
+            "sort_order": _unset(sort_order),
+        }
+        kwargs = (
+            list_all_documents._get_kwargs(**options)
+            if employee_id is None
+            else list_employee_documents._get_kwargs(employee_id, **options)
+        )
+        return Operation(kwargs, _page_reader(EmployeeDocumentListResponse))
+
+    return query
+
+
+def hr_integrations_query(
+    *,
+    per_page: int = MAX_PER_PAGE,
+    sort_field: ListHrIntegrationsSortField | None = None,
+    sort_order: SortOrder | None = None,
+) -> PageQuery[HrIntegration]:
+    """Page-by-page operations of List HR Integrations."""
+
+    def query(page: int) -> Operation[Page[HrIntegration]]:
+        kwargs = list_hr_integrations._get_kwargs(
+            page=page, per_page=per_page, sort_field=_unset(sort_field), sort_order=_unset(sort_order)
+        )
+        return Operation(kwargs, _page_reader(HrIntegrationListResponse))
+
+    return query

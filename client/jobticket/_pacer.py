@@ -1,0 +1,122 @@
+"""Client-side pacing that keeps one credential under the API's rate limit.
+
+The API blocks a credential for 5 minutes after 100 requests in a rolling minute, so this sliding-window
+limiter (default 90 per 60 s) makes every request wait for a free slot instead. All clients of one
+credential in a process share one pacer (see :func:`shared_pacer`), sync and async alike. A 429's
+``Retry-After`` is recorded as a block so that no client of the credential keeps knocking during it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+__all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_WINDOW_SECONDS", "Pacer", "shared_pacer"]
+
+DEFAULT_RATE_LIMIT = 90  # below the documented 100, because one mistake costs a 5-minute block
+DEFAULT_WINDOW_SECONDS = 60.0
+
+
+class Pacer:
+    """A thread-safe sliding-window limiter with an injectable clock (monotonic seconds)."""
+
+    def __init__(
+        self,
+        limit: int = DEFAULT_RATE_LIMIT,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if limit < 1 or window_seconds <= 0:
+            raise ValueError("the pacer needs limit >= 1 and window_seconds > 0")
+        self.limit = limit
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._sent: deque[float] = deque()
+        self._blocked_until = float("-inf")
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Pacer(limit={self.limit}, window_seconds={self.window_seconds})"
+
+    def try_acquire(self) -> float:
+        """Take a slot now and return 0, or return how many seconds to wait before trying again."""
+        with self._lock:
+            now = self._clock()
+            if now < self._blocked_until:
+                return self._blocked_until - now
+            horizon = now - self.window_seconds
+            while self._sent and self._sent[0] <= horizon:
+                self._sent.popleft()
+            if len(self._sent) < self.limit:
+                self._sent.append(now)
+                return 0.0
+            return self._sent[0] - horizon
+
+    def blocked_for(self) -> float:
+        """Seconds left of a block recorded from a 429, 0 when there is none."""
+        with self._lock:
+            return max(0.0, self._blocked_until - self._clock())
+
+    def block(self, seconds: float) -> None:
+        """Record that the server blocks this credential for ``seconds`` from now."""
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+
+    def acquire(self, sleep: Callable[[float], None], *, max_block: float = float("inf")) -> None:
+        """Wait until a slot is free; raise :class:`BlockedError` rather than wait out a long block."""
+        while (wait := self.try_acquire()) > 0:
+            self._check_block(max_block)
+            sleep(wait)
+
+    async def acquire_async(
+        self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, *, max_block: float = float("inf")
+    ) -> None:
+        """Async twin of :meth:`acquire`; the slot bookkeeping is shared with sync callers."""
+        while (wait := self.try_acquire()) > 0:
+            self._check_block(max_block)
+            await sleep(wait)
+
+    def _check_block(self, max_block: float) -> None:
+        remaining = self.blocked_for()
+        if remaining > max_block:
+            raise BlockedError(remaining)
+
+
+class BlockedError(Exception):
+    """The credential is blocked for longer than the caller is willing to wait."""
+
+    def __init__(self, remaining: float) -> None:
+        super().__init__(f"credential blocked for another {remaining:.0f} s")
+        self.remaining = remaining
+
+
+_registry: dict[tuple[str, str], Pacer] = {}
+_registry_lock = threading.Lock()
+
+
+def shared_pacer(
+    base_url: str,
+    username: str,
+    *,
+    limit: int = DEFAULT_RATE_LIMIT,
+    window_seconds: float = DEFAULT_WINDOW_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> Pacer:
+    """Return the process-wide pacer of one credential, creating it on first use.
+
+    The first client of a credential fixes its limit; later clients with other settings share it anyway,
+    because two pacers for one credential would together exceed the limit.
+    """
+    key = (base_url.rstrip("/").lower(), username)
+    with _registry_lock:
+        pacer = _registry.get(key)
+        if pacer is None:
+            pacer = _registry[key] = Pacer(limit, window_seconds, clock=clock)
+        return pacer

@@ -1,0 +1,166 @@
+"""Roster validation before anything is sent: a bad row must never reach a full-roster replace.
+
+Rules follow the working assumption O-21 (facts 7.9). Every problem names the row and field and the rule
+it breaks, never the value, because roster values are personal data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jobticket_api.models import HrSyncEmployee
+
+from ._errors import JobTicketError
+
+__all__ = ["RosterEntry", "RosterError", "RosterProblem", "validate_roster"]
+
+RosterEntry = HrSyncEmployee | Mapping[str, Any]
+
+_REQUIRED = ("firstName", "lastName", "email", "hrId")
+_DATES = ("dateOfBirth", "startDate", "terminationDate")
+_OPTIONAL_STRINGS = ("profileImage",)
+# Deliberately loose: one @, no spaces, a dot in the domain. The server has the final word.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """One broken rule, located as ``employees[3].email``."""
+
+    path: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.rule}"
+
+
+class RosterError(JobTicketError, ValueError):
+    """The roster breaks at least one rule; nothing was sent. ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[RosterProblem]) -> None:
+        self.problems = list(problems)
+        shown = "\n  ".join(str(problem) for problem in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"roster rejected before sending, {len(self.problems)} problem(s):\n  {shown}{more}")
+
+
+def _wire(entry: RosterEntry, index: int) -> dict[str, Any]:
+    if isinstance(entry, HrSyncEmployee):
+        return entry.to_dict()
+    if isinstance(entry, Mapping):
+        return dict(entry)
+    raise RosterError([RosterProblem(f"employees[{index}]", "must be an HrSyncEmployee or a mapping")])
+
+
+def _parse_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_row(row: Mapping[str, Any], at: str) -> Iterable[RosterProblem]:
+    for name in _REQUIRED:
+        value = row.get(name)
+        if value is None:
+            yield RosterProblem(f"{at}.{name}", "is required")
+        elif not isinstance(value, str) or not value.strip():
+            yield RosterProblem(f"{at}.{name}", "must be a non-empty string")
+    email = row.get("email")
+    if isinstance(email, str) and email.strip() and not _EMAIL.match(email):
+        yield RosterProblem(f"{at}.email", "is not a valid email address")
+    for name in _OPTIONAL_STRINGS:
+        if row.get(name) is not None and not isinstance(row.get(name), str):
+            yield RosterProblem(f"{at}.{name}", "must be a string or null")
+    dates: dict[str, datetime.date] = {}
+    for name in _DATES:
+        value = row.get(name)
+        if value is None:
+            continue
+        parsed = _parse_date(value)
+        if parsed is None:
+            yield RosterProblem(f"{at}.{name}", "must be a date YYYY-MM-DD or null")
+        else:
+            dates[name] = parsed
+    if "startDate" in dates and "terminationDate" in dates and dates["terminationDate"] < dates["startDate"]:
+        yield RosterProblem(f"{at}.terminationDate", "must not be before startDate")
+    auto = row.get("autoSyncEmployee")
+    if auto is not None and not isinstance(auto, bool):
+        yield RosterProblem(f"{at}.autoSyncEmployee", "must be true, false or null")
+    yield from _check_absences(row.get("absences"), at)
+
+
+def _check_absences(absences: Any, at: str) -> Iterable[RosterProblem]:
+    if absences is None:
+        return
+    if not isinstance(absences, list):
+        yield RosterProblem(f"{at}.absences", "must be a list")
+        return
+    for position, absence in enumerate(absences):
+        where = f"{at}.absences[{position}]"
+        if not isinstance(absence, Mapping):
+            yield RosterProblem(where, "must be an object with startDate and endDate")
+            continue
+        start = _parse_date(absence.get("startDate"))
+        if start is None:
+            yield RosterProblem(f"{where}.startDate", "is required and must be a date YYYY-MM-DD")
+        end_value = absence.get("endDate")
+        end = _parse_date(end_value)
+        if end_value is not None and end is None:
+            yield RosterProblem(f"{where}.endDate", "must be a date YYYY-MM-DD or null")
+        elif start is not None and end is not None and end < start:
+            yield RosterProblem(f"{where}.endDate", "must not be before startDate")
+
+
+def _check_duplicates(rows: Sequence[Mapping[str, Any]]) -> Iterable[RosterProblem]:
+    for name, fold in (("hrId", False), ("email", True)):
+        first_seen: dict[str, int] = {}
+        for index, row in enumerate(rows):
+            value = row.get(name)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            key = value.strip().casefold() if fold else value
+            if key in first_seen:
+                note = " (case-insensitive)" if fold else ""
+                yield RosterProblem(
+                    f"employees[{index}].{name}", f"duplicate of employees[{first_seen[key]}].{name}{note}"
+                )
+            else:
+                first_seen[key] = index
+
+
+def validate_roster(roster: Iterable[RosterEntry]) -> list[dict[str, Any]]:
+    """Return the roster in wire form (JSON-ready dicts), or raise :class:`RosterError` with every problem."""
+    if isinstance(roster, Mapping | str | bytes):
+        raise RosterError([RosterProblem("employees", "must be a list of employees")])
+    rows = [_wire(entry, index) for index, entry in enumerate(roster)]
+    if not rows:
+        raise RosterError(
+            [RosterProblem("employees", "is empty: a sync with no employees would offboard everyone")]
+        )
+    problems = [
+        problem for index, row in enumerate(rows) for problem in _check_row(row, f"employees[{index}]")
+    ]
+    problems.extend(_check_duplicates(rows))
+    if problems:
+        raise RosterError(problems)
+    return [_jsonable(row) for row in rows]
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates given as ``datetime.date`` objects are sent as ISO strings."""
+    out = {
+        key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in row.items()
+    }
+    absences = out.get("absences")
+    if isinstance(absences, list):
+        out["absences"] = [_jsonable(dict(item)) for item in absences]
+    return out

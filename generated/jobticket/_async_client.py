@@ -1,0 +1,269 @@
+"""The asynchronous client: the same API and rules as :class:`JobTicket`, on httpx.AsyncClient."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+import httpx
+
+from . import _operations as ops
+from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
+from ._download import Destination, DownloadResult, open_sink
+from ._errors import NotDownloadableError
+from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
+from ._pagination import AsyncPager
+from ._sync_flow import SyncRun
+from ._transport import AsyncResilientTransport
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+    from types import TracebackType
+
+    from jobticket_api.models import (
+        DocumentSortField,
+        Employee,
+        EmployeeDocument,
+        HealthStatus,
+        HrIntegration,
+        ListEmployeesSortField,
+        ListHrIntegrationsSortField,
+        SortOrder,
+    )
+
+    from ._environments import Environment
+    from ._pacer import Pacer
+    from ._retry import RetryPolicy
+    from ._roster import RosterEntry
+
+__all__ = ["AsyncJobTicket"]
+
+T = TypeVar("T")
+
+
+class AsyncJobTicket:
+    """Async client of the JobTicket+ B2B API; it shares the credential's pacer with sync clients.
+
+    Arguments are those of :class:`JobTicket`, with an async ``sleep`` and an async ``transport``.
+    """
+
+    def __init__(
+        self,
+        base_url: str | Environment | None = None,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULTS["timeout"],
+        max_retries: int = DEFAULTS["max_retries"],
+        retry_after_cap: float = DEFAULTS["retry_after_cap"],
+        rate_limit: int = DEFAULTS["rate_limit"],
+        rate_window_seconds: float = DEFAULTS["rate_window_seconds"],
+        pacer: Pacer | None = None,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        wall_clock: Callable[[], float] = DEFAULTS["wall_clock"],
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self._core = ClientCore(
+            base_url,
+            username=username,
+            password=password,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_after_cap=retry_after_cap,
+            rate_limit=rate_limit,
+            rate_window_seconds=rate_window_seconds,
+            pacer=pacer,
+            retry_policy=retry_policy,
+            wall_clock=wall_clock,
+            env=env,
+        )
+        resilient = AsyncResilientTransport(
+            transport or httpx.AsyncHTTPTransport(),
+            pacer=self._core.pacer,
+            policy=self._core.policy,
+            sleep=sleep,
+            wall_clock=wall_clock,
+        )
+        self._http = httpx.AsyncClient(transport=resilient, **self._core.client_options())
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
+        """Build the client from the three ``JOBTICKET_*`` variables (of ``env`` or the process)."""
+        return cls(env=env, **options)
+
+    def __repr__(self) -> str:
+        return f"AsyncJobTicket({self._core!r})"
+
+    # -- lifecycle and raw access ------------------------------------------------------------------
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client, paced and retrying like every typed call, for raw requests."""
+        return self._http
+
+    @property
+    def pacer(self) -> Pacer:
+        """The pacer shared by every client of this credential."""
+        return self._core.pacer
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a raw request and return the response; error statuses raise the typed errors."""
+        with translate_transport_errors():
+            response = await self._http.request(method, url, **kwargs)
+        raise_for_status(response)
+        return response
+
+    async def _run(self, operation: ops.Operation[T]) -> T:
+        return operation.read(await self.request(**operation.kwargs))
+
+    # -- endpoints -----------------------------------------------------------------------------------
+
+    async def health(self) -> HealthStatus:
+        """Health Check (no authentication needed, not rate limited per O-5)."""
+        return await self._run(ops.health())
+
+    async def get_employee(self, employee_id: int) -> Employee:
+        """Get Employee."""
+        return await self._run(ops.employee(employee_id))
+
+    def list_employees(
+        self,
+        *,
+        status: str | None = None,
+        plan_type: str | None = None,
+        email: str | None = None,
+        ids: Sequence[int] | None = None,
+        sort_field: ListEmployeesSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> AsyncPager[Employee]:
+        """Every employee matching the filters, fetched lazily 100 per request."""
+        return AsyncPager(
+            self._run,
+            ops.employees_query(
+                per_page=per_page,
+                sort_field=sort_field,
+                sort_order=sort_order,
+                status=status,
+                plan_type=plan_type,
+                email=email,
+                ids=ids,
+            ),
+        )
+
+    def list_employee_documents(
+        self,
+        employee_id: int,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> AsyncPager[EmployeeDocument]:
+        """Every document of one employee, fetched lazily."""
+        return AsyncPager(
+            self._run,
+            ops.documents_query(
+                employee_id=employee_id, per_page=per_page, sort_field=sort_field, sort_order=sort_order
+            ),
+        )
+
+    def list_documents(
+        self,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> AsyncPager[EmployeeDocument]:
+        """Every document of the company, fetched lazily."""
+        return AsyncPager(
+            self._run, ops.documents_query(per_page=per_page, sort_field=sort_field, sort_order=sort_order)
+        )
+
+    async def get_document(self, document_id: int) -> EmployeeDocument:
+        """Get Document (metadata only; see :meth:`download_document` for the file)."""
+        return await self._run(ops.document(document_id))
+
+    def list_hr_integrations(
+        self,
+        *,
+        sort_field: ListHrIntegrationsSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> AsyncPager[HrIntegration]:
+        """Every HR integration of the company, fetched lazily."""
+        return AsyncPager(
+            self._run,
+            ops.hr_integrations_query(per_page=per_page, sort_field=sort_field, sort_order=sort_order),
+        )
+
+    async def get_hr_integration(self, integration_id: int) -> HrIntegration:
+        """Get HR Integration."""
+        return await self._run(ops.hr_integration(integration_id))
+
+    async def download_document(
+        self, document: int | EmployeeDocument, destination: Destination
+    ) -> DownloadResult:
+        """Stream a document's file to a path (atomically) or a writable binary stream.
+
+        ``downloadable`` is checked first (one Get Document call unless a document object is passed), so a
+        non-downloadable document raises :class:`NotDownloadableError` without a download attempt.
+        """
+        metadata = await self.get_document(document) if isinstance(document, int) else document
+        if not metadata.downloadable:
+            raise NotDownloadableError(metadata.id)
+        with translate_transport_errors(), open_sink(destination) as (sink, path):
+            async with self._http.stream(**ops.download(metadata.id)) as response:
+                if not response.is_success:
+                    await response.aread()
+                    raise_for_status(response)
+                async for chunk in response.aiter_bytes():
+                    sink.write(chunk)
+                sink.check_complete(response)
+                content_type = response.headers.get("content-type")
+        return DownloadResult(metadata.id, sink.bytes_written, content_type, path)
+
+    async def sync_roster(
+        self,
+        integration_id: int,
+        roster: Iterable[RosterEntry],
+        *,
+        sync_id: str | None = None,
+        dry_run: bool = False,
+        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        allow_large_offboarding: bool = False,
+    ) -> SyncResult:
+        """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
+
+        The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
+        An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
+        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefused` (unless
+        ``allow_large_offboarding``), and ``dry_run`` returns the plan without sending anything. The
+        sync itself (a POST) is never retried after it may have reached the server.
+        """
+        run = SyncRun.start(
+            self._core,
+            integration_id,
+            roster,
+            sync_id=sync_id,
+            max_offboard_ratio=max_offboard_ratio,
+            allow_large_offboarding=allow_large_offboarding,
+        )
+        run.plan(await self.list_employees().to_list())
+        if dry_run:
+            return run.dry_result()
+        await self._run(run.operation())
+        return run.sent_result()

@@ -1,0 +1,126 @@
+"""What the sync and async clients share: settings, the pacer, the retry policy and error mapping."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import time
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ._errors import APIConnectionError, APITimeoutError, error_from_response
+from ._logging import logger
+from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, shared_pacer
+from ._retry import RetryPolicy
+from ._settings import DEFAULT_TIMEOUT, Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+    from ._environments import Environment
+
+__all__ = ["USER_AGENT", "ClientCore", "raise_for_status", "translate_transport_errors"]
+
+__version__ = "1.0.0"
+USER_AGENT = f"jobticket-python/{__version__}"
+
+
+class ClientCore:
+    """Checked settings plus the pacing and retry rules of one client."""
+
+    def __init__(
+        self,
+        base_url: str | Environment | None,
+        *,
+        username: str | None,
+        password: str | None,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        retry_after_cap: float,
+        rate_limit: int,
+        rate_window_seconds: float,
+        pacer: Pacer | None,
+        retry_policy: RetryPolicy | None,
+        wall_clock: Callable[[], float],
+        env: Mapping[str, str] | None,
+    ) -> None:
+        self.settings = Settings.build(base_url, username, password, env)
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.policy = retry_policy or RetryPolicy(max_retries=max_retries, retry_after_cap=retry_after_cap)
+        self.pacer = pacer or shared_pacer(
+            self.settings.base_url,
+            self.settings.username,
+            limit=rate_limit,
+            window_seconds=rate_window_seconds,
+        )
+        self.wall_clock = wall_clock
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments common to ``httpx.Client`` and ``httpx.AsyncClient``."""
+        return {
+            "base_url": self.settings.base_url,
+            "auth": httpx.BasicAuth(self.settings.username, self.settings.password),
+            "timeout": self.timeout,
+            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+            "follow_redirects": False,  # a redirect could carry the Authorization header elsewhere
+        }
+
+    def today(self) -> datetime.date:
+        """Today in UTC by the client's wall clock (terminationDate comparisons)."""
+        return datetime.datetime.fromtimestamp(self.wall_clock(), datetime.UTC).date()
+
+    def now(self) -> datetime.datetime:
+        """Now in UTC by the client's wall clock."""
+        return datetime.datetime.fromtimestamp(self.wall_clock(), datetime.UTC)
+
+    def __repr__(self) -> str:
+        return f"base_url={self.settings.base_url!r}, username={self.settings.username!r}"
+
+
+DEFAULTS: dict[str, Any] = {
+    "timeout": DEFAULT_TIMEOUT,
+    "max_retries": 2,
+    "retry_after_cap": 60.0,
+    "rate_limit": DEFAULT_RATE_LIMIT,
+    "rate_window_seconds": DEFAULT_WINDOW_SECONDS,
+    "wall_clock": time.time,
+}
+
+
+@contextlib.contextmanager
+def translate_transport_errors() -> Iterator[None]:
+    """Turn httpx's transport errors (left after the safe retries) into this client's typed errors."""
+    try:
+        yield
+    except httpx.TimeoutException as error:
+        raise APITimeoutError(
+            f"request timed out: {type(error).__name__}", request=_request_of(error)
+        ) from error
+    except httpx.TransportError as error:
+        raise APIConnectionError(
+            f"connection failed: {type(error).__name__}: {error}", request=_request_of(error)
+        ) from error
+
+
+def _request_of(error: httpx.TransportError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:
+        return None
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    """Raise the typed error of a non-2xx response whose body has been read."""
+    if response.is_success:
+        return
+    error = error_from_response(response)
+    logger.info(
+        "%s %s -> %d %s%s",
+        response.request.method,
+        response.request.url.path,
+        response.status_code,
+        type(error).__name__,
+        f" (request id {error.request_id})" if error.request_id else "",
+    )
+    raise error

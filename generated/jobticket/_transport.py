@@ -1,0 +1,252 @@
+"""httpx transports that pace, retry and log every request: the one place where that happens.
+
+They wrap the real transport, so ``client.http`` (the raw httpx client) is protected exactly like the
+typed methods. JSON and error bodies are read inside the retry loop; file bodies stay streamed. A 429
+that is not waited out is raised as :class:`RateLimited`; every other response is returned for the
+caller to map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._errors import RateLimited, error_from_response
+from ._logging import describe_request, logger
+from ._pacer import BlockedError, Pacer
+from ._retry import RetryPolicy, parse_retry_after
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+__all__ = ["AsyncResilientTransport", "ResilientTransport"]
+
+
+@dataclass
+class _Verdict:
+    """What to do with one response: return it, retry after ``delay``, or raise ``rate_limited``."""
+
+    retry: bool = False
+    delay: float = 0.0
+    retry_after: float | None = None
+    rate_limited: bool = False
+
+
+class _Attempts:
+    """Bookkeeping of one logical request across its attempts, shared by both transports."""
+
+    def __init__(
+        self, policy: RetryPolicy, pacer: Pacer, request: httpx.Request, wall_clock: Callable[[], float]
+    ) -> None:
+        self.policy = policy
+        self.pacer = pacer
+        self.request = request
+        self.wall_clock = wall_clock
+        self.number = 0
+        self.retries = 0
+        self.rate_limit_retries = 0
+        self.started = 0.0
+
+    def begin(self) -> None:
+        self.number += 1
+        self.started = time.perf_counter()
+
+    def blocked(self, error: BlockedError) -> RateLimited:
+        logger.warning(
+            "%s not sent: credential blocked for another %.0f s",
+            describe_request(self.request),
+            error.remaining,
+        )
+        return RateLimited(
+            "credential is blocked after a 429; not sending", retry_after=error.remaining, response=None
+        )
+
+    def after_error(self, error: Exception) -> float:
+        """Return the back-off before the next attempt, or re-raise ``error`` when it must not be retried."""
+        if not self.policy.may_retry_error(self.request.method, error, self.retries):
+            logger.warning(
+                "%s failed: %s (attempt %d, not retried)",
+                describe_request(self.request),
+                type(error).__name__,
+                self.number,
+            )
+            raise error
+        self.retries += 1
+        delay = self.policy.backoff(self.retries)
+        logger.warning(
+            "%s failed: %s; retry %d of %d in %.2f s",
+            describe_request(self.request),
+            type(error).__name__,
+            self.retries,
+            self.policy.max_retries,
+            delay,
+        )
+        return delay
+
+    def after_response(self, response: httpx.Response) -> _Verdict:
+        status = response.status_code
+        logger.debug(
+            "%s -> %d in %.0f ms (attempt %d)",
+            describe_request(self.request),
+            status,
+            (time.perf_counter() - self.started) * 1000,
+            self.number,
+        )
+        if status == 429:
+            return self._rate_limited(response)
+        if self.policy.may_retry_status(self.request.method, status, self.retries):
+            self.retries += 1
+            delay = self.policy.backoff(self.retries)
+            logger.warning(
+                "%s -> %d; retry %d of %d in %.2f s",
+                describe_request(self.request),
+                status,
+                self.retries,
+                self.policy.max_retries,
+                delay,
+            )
+            return _Verdict(retry=True, delay=delay)
+        return _Verdict()
+
+    def _rate_limited(self, response: httpx.Response) -> _Verdict:
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=self.wall_clock())
+        if retry_after is not None:
+            # Every client of this credential waits (or refuses) from now on, not only this one.
+            self.pacer.block(retry_after)
+        if self.policy.may_wait_rate_limit(retry_after, self.rate_limit_retries):
+            self.rate_limit_retries += 1
+            logger.warning(
+                "%s -> 429; waiting %.1f s (Retry-After) before one more try",
+                describe_request(self.request),
+                retry_after,
+            )
+            return _Verdict(retry=True, delay=0.0, retry_after=retry_after)
+        logger.error(
+            "%s -> 429; rate limited, retry after %s s (not waited: above the %.0f s cap or tried twice)",
+            describe_request(self.request),
+            "unknown" if retry_after is None else f"{retry_after:.0f}",
+            self.policy.retry_after_cap,
+        )
+        return _Verdict(rate_limited=True, retry_after=retry_after)
+
+    def rate_limited_error(self, response: httpx.Response, verdict: _Verdict) -> RateLimited:
+        response.request = self.request
+        error = error_from_response(response, retry_after=verdict.retry_after)
+        assert isinstance(error, RateLimited)
+        return error
+
+
+def _buffered(response: httpx.Response) -> bool:
+    """Read JSON and error bodies here, so a connection lost mid-body is retried like one lost before.
+
+    Successful file bodies (downloads) stay streamed: they may be large, and the caller writes them out.
+    """
+    return not response.is_success or "json" in response.headers.get("content-type", "")
+
+
+class ResilientTransport(httpx.BaseTransport):
+    """Sync transport: pace, send, retry what is safe to retry."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        pacer: Pacer,
+        policy: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._inner = inner
+        self._pacer = pacer
+        self._policy = policy
+        self._sleep = sleep
+        self._wall_clock = wall_clock
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
+        while True:
+            try:
+                self._pacer.acquire(self._sleep, max_block=self._policy.retry_after_cap)
+            except BlockedError as blocked:
+                raise attempts.blocked(blocked) from None
+            attempts.begin()
+            try:
+                response = self._inner.handle_request(request)
+            except httpx.TransportError as error:
+                self._sleep(attempts.after_error(error))
+                continue
+            verdict = attempts.after_response(response)
+            if not (verdict.retry or verdict.rate_limited):
+                if _buffered(response):
+                    try:
+                        response.read()
+                    except httpx.TransportError as error:
+                        response.close()
+                        self._sleep(attempts.after_error(error))
+                        continue
+                return response
+            response.read()
+            response.close()
+            if verdict.rate_limited:
+                raise attempts.rate_limited_error(response, verdict)
+            if verdict.delay:
+                self._sleep(verdict.delay)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncResilientTransport(httpx.AsyncBaseTransport):
+    """Async transport with the same rules as :class:`ResilientTransport`."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        pacer: Pacer,
+        policy: RetryPolicy,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._inner = inner
+        self._pacer = pacer
+        self._policy = policy
+        self._sleep = sleep
+        self._wall_clock = wall_clock
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
+        while True:
+            try:
+                await self._pacer.acquire_async(self._sleep, max_block=self._policy.retry_after_cap)
+            except BlockedError as blocked:
+                raise attempts.blocked(blocked) from None
+            attempts.begin()
+            try:
+                response = await self._inner.handle_async_request(request)
+            except httpx.TransportError as error:
+                await self._sleep(attempts.after_error(error))
+                continue
+            verdict = attempts.after_response(response)
+            if not (verdict.retry or verdict.rate_limited):
+                if _buffered(response):
+                    try:
+                        await response.aread()
+                    except httpx.TransportError as error:
+                        await response.aclose()
+                        await self._sleep(attempts.after_error(error))
+                        continue
+                return response
+            await response.aread()
+            await response.aclose()
+            if verdict.rate_limited:
+                raise attempts.rate_limited_error(response, verdict)
+            if verdict.delay:
+                await self._sleep(verdict.delay)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -1,0 +1,105 @@
+"""Each error status becomes its own exception, carrying the parsed body, request id and raw response."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from jobticket import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    JobTicketError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimited,
+    UnprocessableEntityError,
+)
+
+from .fakes import error_body, json_response, make_client
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+        (429, RateLimited),
+        (500, InternalServerError),
+        (418, APIStatusError),
+    ],
+)
+def test_each_status_has_its_exception(status: int, error_type: type[APIStatusError]) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return json_response(status, error_body("Nope.", code="x"), {"X-Request-Id": "req-123"})
+
+    with make_client(handler) as client, pytest.raises(error_type) as raised:
+        client.get_employee(42)
+    error = raised.value
+    assert type(error) is error_type
+    assert isinstance(error, JobTicketError)
+    assert error.status_code == status
+    assert error.request_id == "req-123"
+    assert error.body is not None
+    assert error.body.message == "Nope."
+    assert error.body.additional_properties == {"code": "x"}
+    assert error.response is not None
+    assert error.response.json()["code"] == "x"
+    assert str(error) == f"{status}: Nope. (request id req-123)"
+
+
+def test_422_exposes_its_field_level_details() -> None:
+    details = {"perPage": ["The perPage must be between 1 and 100."], "page": ["The page must be >= 1."]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return json_response(422, error_body("Invalid.", errors=details))
+
+    with make_client(handler) as client, pytest.raises(UnprocessableEntityError) as raised:
+        client.request("GET", "/employees", params={"perPage": 0, "page": 0})
+    assert raised.value.field_errors == details
+
+
+def test_error_bodies_of_another_shape_still_raise_the_typed_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(502, text="<html>Bad gateway</html>")
+
+    with (
+        make_client(handler, max_retries=0, retry_policy=None) as client,
+        pytest.raises(InternalServerError) as raised,
+    ):
+        client.get_employee(42)
+    assert raised.value.body is None
+    assert raised.value.status_code == 502
+    assert "Bad Gateway" in str(raised.value)
+
+
+def test_a_non_list_errors_field_does_not_break_parsing() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return json_response(422, {"message": "Invalid.", "errors": ["not", "a", "map"]})
+
+    with make_client(handler) as client, pytest.raises(UnprocessableEntityError) as raised:
+        client.get_employee(42)
+    assert raised.value.field_errors == {}
+    assert raised.value.body is not None
+    assert raised.value.body.message == "Invalid."
+
+
+def test_raw_requests_keep_the_response_and_still_raise_typed_errors() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":
+            return json_response(200, {"status": "ok", "extra": 1}, {"X-Served-By": "twin"})
+        return json_response(404, error_body())
+
+    with make_client(handler) as client:
+        response = client.request("GET", "/health")
+        assert response.headers["X-Served-By"] == "twin"
+        assert response.json() == {"status": "ok", "extra": 1}
+        with pytest.raises(NotFoundError):
+            client.request("GET", "/nowhere")
+        # The raw httpx client is paced and retried too, but leaves status handling to the caller.
+        assert client.http.get("/nowhere").status_code == 404

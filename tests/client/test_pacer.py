@@ -1,0 +1,125 @@
+"""The pacer keeps a credential under its rolling-window limit, shared by every client of the credential."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+
+import pytest
+from jobticket import JobTicket, Pacer, shared_pacer
+from jobticket._pacer import BlockedError
+
+from .fakes import Clock
+
+
+def max_in_any_window(times: list[float], window: float) -> int:
+    """The most requests that fall in any half-open window (t - window, t]."""
+    best = 0
+    recent: deque[float] = deque()
+    for t in sorted(times):
+        recent.append(t)
+        while recent[0] <= t - window:
+            recent.popleft()
+        best = max(best, len(recent))
+    return best
+
+
+def test_a_burst_of_300_stays_under_the_limit_in_every_rolling_window() -> None:
+    clock = Clock()
+    pacer = Pacer(90, 60.0, clock=clock)
+    sent: list[float] = []
+    for _ in range(300):
+        pacer.acquire(clock.sleep)
+        sent.append(clock.now)
+    assert max_in_any_window(sent, 60.0) == 90
+    # The first 90 go at once; then the pacer releases slots as they leave the window.
+    assert sent[89] == sent[0]
+    assert sent[90] == sent[0] + 60.0
+    assert sent[-1] - sent[0] == pytest.approx(180.0)
+
+
+def test_try_acquire_reports_the_wait_without_taking_a_slot() -> None:
+    clock = Clock()
+    pacer = Pacer(2, 10.0, clock=clock)
+    assert pacer.try_acquire() == 0.0
+    clock.now += 4
+    assert pacer.try_acquire() == 0.0
+    assert pacer.try_acquire() == pytest.approx(6.0)
+    assert pacer.try_acquire() == pytest.approx(6.0)
+    clock.now += 6
+    assert pacer.try_acquire() == 0.0
+
+
+def test_a_recorded_block_holds_every_caller_and_long_blocks_raise() -> None:
+    clock = Clock()
+    pacer = Pacer(90, 60.0, clock=clock)
+    pacer.block(300)
+    assert pacer.blocked_for() == 300
+    with pytest.raises(BlockedError) as raised:
+        pacer.acquire(clock.sleep, max_block=60)
+    assert raised.value.remaining == 300
+    assert clock.sleeps == []
+    pacer.acquire(clock.sleep)  # no cap: waits the block out
+    assert clock.sleeps == [300]
+
+
+def test_threads_share_the_slots() -> None:
+    clock = Clock()
+    lock = threading.Lock()
+
+    def locked_sleep(seconds: float) -> None:
+        with lock:
+            clock.sleep(seconds)
+
+    pacer = Pacer(10, 60.0, clock=clock)
+    sent: list[float] = []
+
+    def worker() -> None:
+        for _ in range(10):
+            pacer.acquire(locked_sleep)
+            with lock:
+                sent.append(clock.now)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(sent) == 40
+    assert max_in_any_window(sent, 60.0) <= 10
+
+
+def test_async_acquire_uses_the_same_bookkeeping() -> None:
+    clock = Clock()
+    pacer = Pacer(5, 60.0, clock=clock)
+
+    async def burst() -> list[float]:
+        sent = []
+        for _ in range(12):
+            await pacer.acquire_async(clock.async_sleep)
+            sent.append(clock.now)
+        return sent
+
+    sent = asyncio.run(burst())
+    assert max_in_any_window(sent, 60.0) == 5
+    assert sent[-1] - sent[0] == pytest.approx(120.0)
+
+
+def test_clients_of_one_credential_share_one_pacer_and_others_do_not() -> None:
+    first = JobTicket("https://shared.test.invalid", username="key-1", password="a")
+    second = JobTicket("https://SHARED.test.invalid/", username="key-1", password="a", rate_limit=50)
+    other = JobTicket("https://shared.test.invalid", username="key-2", password="b")
+    assert first.pacer is second.pacer
+    assert first.pacer is shared_pacer("https://shared.test.invalid", "key-1")
+    assert first.pacer.limit == 90
+    assert other.pacer is not first.pacer
+    for client in (first, second, other):
+        client.close()
+
+
+def test_invalid_limits_are_refused() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        Pacer(0, 60)
+    with pytest.raises(ValueError, match="window"):
+        Pacer(10, 0)
