@@ -1,0 +1,53 @@
+"""Everything that varies between twin runs, fixed at start-up."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jobticket_twin.faults import FaultSpec
+
+__all__ = ["TwinConfig", "WebhookReceiver"]
+
+
+@dataclass(frozen=True)
+class WebhookReceiver:
+    """A registered webhook endpoint and the secret its deliveries are signed with (O-29)."""
+
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class TwinConfig:
+    """Settings of one twin: seed data, rate limit (0 = off), clock, faults, extra key and webhooks.
+
+    ``clock`` returns Unix seconds; it drives the rate limit, the dates the twin writes and webhook
+    timestamps, so a ``FakeClock`` makes all of them deterministic.
+    """
+
+    seed: int = 0
+    rate_limit: int = 100
+    window_seconds: float = 60.0
+    block_seconds: float = 300.0
+    clock: Callable[[], float] = field(default=time.time, compare=False)
+    faults: FaultSpec | None = None
+    extra_credentials: tuple[str, str] | None = field(default=None, repr=False)
+    webhook_receivers: tuple[WebhookReceiver, ...] = ()
+    webhook_attempts: int = 3
+    webhook_backoff_seconds: float = 0.2
+    webhook_timeout_seconds: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.rate_limit < 0:
+            raise ValueError(f"rate_limit must be >= 0 (0 turns it off), got {self.rate_limit}")
+        if self.window_seconds <= 0 or self.block_seconds <= 0:
+            raise ValueError("window_seconds and block_seconds must be > 0")
+        if self.webhook_attempts < 1:
+            raise ValueError(f"webhook_attempts must be >= 1, got {self.webhook_attempts}")
+        if self.webhook_backoff_seconds < 0 or self.webhook_timeout_seconds <= 0:
+            raise ValueError("webhook_backoff_seconds must be >= 0 and webhook_timeout_seconds > 0")
