@@ -1,0 +1,206 @@
+"""HR sync round trip on a dedicated integration, with synthetic employees only.
+
+Sync a roster and read it back; drop one employee and see it offboarded; send rosters the API must
+reject and see that nothing changed. Runs on the twin, or on staging with JOBTICKET_ALLOW_DESTRUCTIVE=1
+and JOBTICKET_SANDBOX_INTEGRATION_ID naming a test integration that holds synthetic employees only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from jobticket_kit.contract.checks import synthetic_employee
+from jobticket_kit.contract.context import Api, ContractRun
+
+pytestmark = [pytest.mark.destructive, pytest.mark.operation("triggerHrSync")]
+
+
+@dataclass
+class Roster:
+    """The synthetic roster synced at the start of the module and the ids the API gave it."""
+
+    integration: int
+    tag: str
+    items: list[dict[str, Any]]
+    ids: dict[str, int]
+    created: set[str]
+
+    def body(self, sync_id: str, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return {
+            "syncId": f"contract-{self.tag}-{sync_id}",
+            "employees": self.items if items is None else items,
+        }
+
+
+def _sync(api: Api, integration: int, body: Any, **kwargs: Any) -> Any:
+    return api.request("POST", f"/hr-integrations/{integration}/sync", json=body, **kwargs)
+
+
+def _find(api: Api, email: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = api.get_json("/employees", email=email)["data"]["data"]
+    return found
+
+
+def _snapshot(api: Api, ids: list[int]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = api.get_json("/employees", ids=",".join(map(str, ids)), perPage=100)[
+        "data"
+    ]["data"]
+    return items
+
+
+@pytest.fixture(scope="module")
+def roster(api: Api, contract_run: ContractRun, sync_integration: int) -> Iterator[Roster]:
+    """Sync three synthetic employees; afterwards put the twin back to its seed.
+
+    Off the twin the roster is always the same three people, so that nightly runs do not pile up
+    linked employees (each costs 1 EUR); only the first run there sees them created.
+    """
+    tag = "twin" if contract_run.is_twin else "sandbox"
+    items = [synthetic_employee(tag, number) for number in (1, 2, 3)]
+    existing = {item["hrId"] for item in items if _find(api, item["email"])}
+    state = Roster(sync_integration, tag, items, {}, {item["hrId"] for item in items} - existing)
+    response = _sync(api, sync_integration, state.body("1"))
+    assert response.status_code == 204, f"initial sync -> {response.status_code}"
+    assert response.content == b""
+    for item in items:
+        found = _find(api, item["email"])
+        assert len(found) == 1, f"{item['hrId']} not found exactly once after the sync"
+        state.ids[item["hrId"]] = found[0]["id"]
+    yield state
+    contract_run.reset_twin()
+
+
+@pytest.mark.open_point("O-28")
+def test_synced_employees_read_back(api: Api, roster: Roster) -> None:
+    """Right after 204 every roster employee is readable with the roster's data and a link."""
+    for item in roster.items:
+        employee = api.get_json(f"/employees/{roster.ids[item['hrId']]}")["data"]
+        assert (employee["firstName"], employee["lastName"], employee["email"]) == (
+            item["firstName"],
+            item["lastName"],
+            item["email"],
+        )
+        links = [
+            link for link in employee["hrIntergartionLinks"] if link["hrIntegrationId"] == roster.integration
+        ]
+        assert len(links) == 1, employee["hrIntergartionLinks"]
+        assert links[0]["hrId"] == item["hrId"]
+        assert links[0]["lastSyncId"] == roster.body("1")["syncId"]
+        assert links[0]["lastSynced"]
+
+
+@pytest.mark.open_point("O-8")
+def test_integration_records_the_sync(api: Api, roster: Roster) -> None:
+    """After a successful sync the integration is active and names the sync."""
+    integration = api.get_json(f"/hr-integrations/{roster.integration}")["data"]
+    assert integration["status"] == "active"
+    assert integration["lastSyncId"] == roster.body("1")["syncId"]
+    assert integration["lastSynced"]
+
+
+def test_new_employees_start_pending(api: Api, contract_run: ContractRun, roster: Roster) -> None:
+    """A newly created employee has a pending subscription, a pending contract and no ticket."""
+    if not roster.created:
+        for point in ("O-16", "O-18"):
+            contract_run.ledger.note(point, "the roster's employees exist from an earlier run")
+        return
+    employee = api.get_json(f"/employees/{roster.ids[min(roster.created)]}")["data"]
+    status, signing = employee["subscription"]["status"], employee["plan"]["contractSigningStatus"]
+    contract_run.ledger.observe("O-16", "new_employees_start_pending", status == "pending", status)
+    contract_run.ledger.observe("O-18", "new_employees_start_pending", signing == "pending", signing)
+    assert (status, signing, employee["ticket"]) == ("pending", "pending", None)
+
+
+_BREAKAGES: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
+    "duplicate-hrId": lambda item, first: item.update(hrId=first["hrId"]),
+    "duplicate-email": lambda item, first: item.update(email=first["email"].upper()),
+    "missing-email": lambda item, first: item.pop("email"),
+    "bad-date": lambda item, first: item.update(dateOfBirth="1990-13-45"),
+    "termination-before-start": lambda item, first: item.update(
+        startDate="2024-05-01", terminationDate="2024-04-01"
+    ),
+    "auto-sync-not-boolean": lambda item, first: item.update(autoSyncEmployee="x"),
+    "absence-ends-before-start": lambda item, first: item.update(
+        absences=[{"startDate": "2024-07-10", "endDate": "2024-07-01"}]
+    ),
+}
+_BREAKAGE_POINTS = {"auto-sync-not-boolean": "O-23", "absence-ends-before-start": "O-22"}
+
+
+@pytest.mark.open_point("O-21")
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(
+            name, marks=[pytest.mark.open_point(_BREAKAGE_POINTS[name])] if name in _BREAKAGE_POINTS else []
+        )
+        for name in [*_BREAKAGES, "empty-roster"]
+    ],
+)
+def test_rejected_sync_changes_nothing(api: Api, roster: Roster, breakage: str) -> None:
+    """A roster breaking one rule is 422 as a whole: nothing is applied, not even its valid items."""
+    newcomer = synthetic_employee(roster.tag, 9)
+    broken = dict(roster.items[2])
+    items: list[dict[str, Any]] = [*roster.items[:2], newcomer, broken]
+    if breakage == "empty-roster":
+        items = []
+    else:
+        _BREAKAGES[breakage](broken, roster.items[0])
+    before = _snapshot(api, sorted(roster.ids.values()))
+    response = _sync(api, roster.integration, roster.body(f"bad-{breakage}", items))
+    assert response.status_code == 422, f"{breakage} -> {response.status_code}"
+    assert _snapshot(api, sorted(roster.ids.values())) == before
+    assert _find(api, newcomer["email"]) == [], "a valid item of a rejected roster was applied"
+
+
+@pytest.mark.open_point("O-22", "O-23")
+def test_absences_and_auto_sync_are_accepted(api: Api, roster: Roster) -> None:
+    """Absence items {startDate, endDate|null} and a boolean autoSyncEmployee are accepted."""
+    first = dict(
+        roster.items[0], absences=[{"startDate": "2024-07-01", "endDate": None}], autoSyncEmployee=True
+    )
+    second = dict(roster.items[1], absences=[{"startDate": "2024-08-01", "endDate": "2024-08-15"}])
+    items = [first, dict(second, autoSyncEmployee=False), roster.items[2]]
+    assert _sync(api, roster.integration, roster.body("absences", items)).status_code == 204
+
+
+@pytest.mark.open_point("O-14")
+def test_unparseable_body_is_400(api: Api, roster: Roster) -> None:
+    """A body that is not JSON is 400 and changes nothing."""
+    before = _snapshot(api, sorted(roster.ids.values()))
+    response = api.request(
+        "POST",
+        f"/hr-integrations/{roster.integration}/sync",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert _snapshot(api, sorted(roster.ids.values())) == before
+
+
+@pytest.mark.open_point("O-25", "O-27")
+def test_resync_matches_by_hr_id(api: Api, roster: Roster) -> None:
+    """The same hrId with a new email updates the same employee; a repeated syncId is accepted."""
+    first = dict(roster.items[0], email=f"contract.{roster.tag}.renamed@example.com")
+    items = [first, *roster.items[1:]]
+    for _ in range(2):
+        assert _sync(api, roster.integration, roster.body("rename", items)).status_code == 204
+    employee = api.get_json(f"/employees/{roster.ids[first['hrId']]}")["data"]
+    assert employee["email"] == first["email"]
+    assert _sync(api, roster.integration, roster.body("restore")).status_code == 204
+
+
+@pytest.mark.open_point("O-26")
+def test_omitted_employee_is_offboarded(api: Api, roster: Roster) -> None:
+    """An employee left out of the roster stays readable with a cancelled subscription."""
+    omitted = roster.items[2]
+    assert _sync(api, roster.integration, roster.body("offboard", roster.items[:2])).status_code == 204
+    employee = api.get_json(f"/employees/{roster.ids[omitted['hrId']]}")["data"]
+    assert employee["subscription"]["status"] == "cancelled"
+    assert employee["subscription"]["cancelledAt"] is not None
+    kept = api.get_json(f"/employees/{roster.ids[roster.items[0]['hrId']]}")["data"]
+    assert kept["subscription"]["status"] != "cancelled"

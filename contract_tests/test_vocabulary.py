@@ -1,0 +1,43 @@
+"""Open vocabularies: every value the target sends is one the spec knows (x-known-values).
+
+An unknown value refutes the vocabulary's open point (O-16 status, O-17 plan type, O-18 signing
+status, O-19 file type, O-8 integration status) and fails the check, so that the spec is updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from jobticket_kit.contract.context import Api, ContractRun
+from jobticket_kit.contract.spec import load_spec
+
+_SOURCES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+    "Subscription.status": ("/employees", lambda item: item["subscription"]["status"]),
+    "Plan.type": ("/employees", lambda item: item["plan"]["type"]),
+    "Plan.contractSigningStatus": ("/employees", lambda item: item["plan"]["contractSigningStatus"]),
+    "EmployeeDocument.documentFileType": ("/employee-documents", lambda item: item["documentFileType"]),
+    "HrIntegration.status": ("/hr-integrations", lambda item: item["status"]),
+}
+_KNOWN = load_spec().known_values()
+
+
+@pytest.mark.parametrize(
+    "vocabulary",
+    [pytest.param(name, marks=pytest.mark.open_point(_KNOWN[name].open_point)) for name in _SOURCES],
+)
+def test_values_are_known(api: Api, contract_run: ContractRun, vocabulary: str) -> None:
+    """Collect the values of one vocabulary across the first pages and compare with the spec."""
+    path, read = _SOURCES[vocabulary]
+    items = api.get_json(path, perPage=100)["data"]["data"]
+    seen = {read(item) for item in items}
+    assert seen, f"no {vocabulary} value seen"
+    unknown = sorted(seen - _KNOWN[vocabulary].values)
+    assert not unknown, f"{vocabulary}: values the spec does not know: {unknown}"
+
+
+def test_every_open_vocabulary_is_checked() -> None:
+    """A new x-known-values list in the spec needs a source above."""
+    assert set(_KNOWN) - {"WebhookEventMeta.type"} == set(_SOURCES)

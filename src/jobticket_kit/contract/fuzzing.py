@@ -1,0 +1,79 @@
+"""The schemathesis side of the suite: its configuration, the loaded schema and the stateful machine.
+
+Settings that matter for safety and budget (field notes):
+- the coverage phase sends no undocumented methods (``unexpected-methods = []``);
+- examples are bounded and derandomized, so a run is reproducible and its request count predictable;
+- positive data may get 422 from Trigger HR Sync, whose uniqueness and date-order rules (O-21) no
+  JSON schema can express.
+Destructive operations are fuzzed on the twin only (the plugin deselects them elsewhere), and the
+state machine leaves them out on any other target, so captured ids never reach a destructive call.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.generation.stateful.state_machine import APIStateMachine
+from schemathesis.schemas import BaseSchema
+
+from jobticket_kit.contract.context import REQUEST_TIMEOUT, ContractRun
+from jobticket_kit.contract.spec import ContractSpec
+from jobticket_kit.fuzz_filters import drop_disguised_id_lists
+
+__all__ = ["contract_schema", "destructive_labels", "schemathesis_config", "state_machine"]
+
+
+def schemathesis_config(run: ContractRun) -> SchemathesisConfig:
+    """The schemathesis configuration of one run (target, credential and example budget)."""
+    sync_statuses = ["204", "404", "422", "429"]
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": 0,
+            "suppress-health-check": ["all"],
+            # No crash cache: each run stands alone, and one target's failures never replay on another.
+            "cache": {"enabled": False},
+            "base-url": run.base_url,
+            "request-timeout": REQUEST_TIMEOUT,
+            "auth": {"basic": {"username": run.main.username, "password": run.main.password}},
+            "generation": {
+                "mode": "all",
+                "max-examples": run.max_examples,
+                "deterministic": True,
+                "database": "none",
+                "no-shrink": not run.is_twin,
+            },
+            "phases": {
+                "examples": {"enabled": True, "fill-missing": True},
+                "coverage": {"enabled": True, "unexpected-methods": []},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": True, "max-steps": run.stateful_steps},
+            },
+            "output": {"sanitization": {"enabled": True}},
+            "operations": [
+                {
+                    "include-operation-id": "triggerHrSync",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": sync_statuses}},
+                },
+            ],
+        }
+    )
+
+
+def contract_schema(run: ContractRun) -> BaseSchema:
+    """The pinned spec loaded for this run's target, without the ``ids`` false positives (fuzz_filters)."""
+    schema = schemathesis.openapi.from_path(run.spec.path, config=schemathesis_config(run))
+    schema.hook("filter_query")(drop_disguised_id_lists)
+    return schema
+
+
+def state_machine(run: ContractRun, schema: BaseSchema) -> type[APIStateMachine]:
+    """The link-driven state machine; destructive operations only when the twin is the target."""
+    if not run.is_twin:
+        destructive = [op.operation_id for op in run.spec.operations if op.destructive]
+        schema = schema.exclude(operation_id=destructive)
+    return schema.as_state_machine()
+
+
+def destructive_labels(spec: ContractSpec) -> set[str]:
+    """Schemathesis labels (``POST /path``) of the operations marked ``x-destructive``."""
+    return {op.label for op in spec.operations if op.destructive}

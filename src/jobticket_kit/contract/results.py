@@ -1,0 +1,114 @@
+"""The structured result of a contract run, as the reports and the nightly job consume it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from jobticket_kit.contract.ledger import LedgerRow
+
+__all__ = ["Failure", "SuiteResult", "Verdict"]
+
+
+class Verdict(IntEnum):
+    """The run's answer, which is also the process exit code."""
+
+    HOLDS = 0
+    BROKEN = 1
+    NO_VERDICT = 2
+
+    @property
+    def text(self) -> str:
+        """How the summary says it."""
+        return {0: "contract holds", 1: "contract broken", 2: "no verdict"}[self.value]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One way the target broke the contract.
+
+    ``operation`` is an operationId (or None for checks spanning operations), ``check`` the
+    schemathesis check or named check that failed, ``test`` the pytest node id.
+    """
+
+    test: str
+    operation: str | None
+    check: str
+    title: str
+    message: str
+    reproduction: str
+    open_points: tuple[str, ...] = ()
+    accepted_because: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity across runs: what failed where, never the varying message."""
+        key = "|".join((self.test.split("[")[0], self.operation or "-", self.check, self.title))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form, fingerprint included."""
+        return {**asdict(self), "open_points": list(self.open_points), "fingerprint": self.fingerprint}
+
+
+@dataclass
+class SuiteResult:
+    """Everything one run found out."""
+
+    verdict: Verdict
+    reason: str
+    target: str
+    failures: list[Failure] = field(default_factory=list)
+    accepted: list[Failure] = field(default_factory=list)
+    stale_baseline: list[str] = field(default_factory=list)
+    not_exercised: dict[str, str] = field(default_factory=dict)
+    requests_spent: int = 0
+    requests_by_credential: dict[str, int] = field(default_factory=dict)
+    requests_by_operation: dict[str, int] = field(default_factory=dict)
+    operations: dict[str, str] = field(default_factory=dict)
+    pacing_wait_seconds: float = 0.0
+    ledger: list[LedgerRow] = field(default_factory=list)
+    tests_passed: int = 0
+    tests_failed: int = 0
+    duration_seconds: float = 0.0
+    reports: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 holds, 1 broken, 2 no verdict."""
+        return int(self.verdict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form for ``results.json`` (what scripts/nightly diffs)."""
+        return {
+            "verdict": self.verdict.text,
+            "exit_code": self.exit_code,
+            "reason": self.reason,
+            "target": self.target,
+            "failures": [failure.as_dict() for failure in self.failures],
+            "accepted": [failure.as_dict() for failure in self.accepted],
+            "stale_baseline": self.stale_baseline,
+            "not_exercised": self.not_exercised,
+            "requests": {
+                "spent": self.requests_spent,
+                "by_credential": self.requests_by_credential,
+                "by_operation": self.requests_by_operation,
+                "pacing_wait_seconds": round(self.pacing_wait_seconds, 1),
+            },
+            "operations": self.operations,
+            "ledger": [
+                {
+                    "open_point": row.open_point,
+                    "status": str(row.status),
+                    "assumption": row.assumption,
+                    "note": row.note,
+                    "evidence": [asdict(item) for item in row.evidence],
+                }
+                for row in self.ledger
+            ],
+            "tests": {"passed": self.tests_passed, "failed": self.tests_failed},
+            "duration_seconds": round(self.duration_seconds, 1),
+            "reports": self.reports,
+        }

@@ -1,0 +1,183 @@
+"""``scripts/nightly``: the contract run a scheduler starts, with a verdict a person reads in ten seconds.
+
+It runs the contract suite within its request budget (``run_suite`` writes JUnit, summary.md and
+results.json), then adds ``nightly.json``: every failure with a stable fingerprint and an outcome
+class, and, given the previous ``nightly.json``, which failures are new and which were fixed. The
+headline goes on top of summary.md and to stdout. Exit codes are the suite's: 0 holds, 1 broken, 2 no
+verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from jobticket_kit.contract.cli import add_run_arguments, run_from_arguments
+from jobticket_kit.contract.spec import project_root
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["OUTCOMES", "classify_failure", "classify_run", "compare", "headline", "main", "nightly_result"]
+
+CONTRACT_DRIFT = "contract drift"
+OUTAGE = "outage"
+AUTH = "auth"
+RATE_LIMITED = "rate-limited"
+OUR_BUG = "our own bug"
+# In the order that explains a run: an outage or a revoked key explains the failures that follow it.
+OUTCOMES = (OUTAGE, AUTH, RATE_LIMITED, OUR_BUG, CONTRACT_DRIFT)
+
+_CONNECTION_ERRORS = re.compile(r"(ConnectionError|ConnectTimeout|ReadTimeout|ChunkedEncodingError)")
+_PYTHON_ERRORS = re.compile(
+    r"^(TypeError|AttributeError|KeyError|NameError|ImportError|ModuleNotFoundError|IndexError|ValueError|"
+    r"RuntimeError|ZeroDivisionError)\b"
+)
+_CREDENTIAL_STATUS = re.compile(r"\b(401|403)\b")
+_RATE_STATUS = re.compile(r"\b429\b")
+
+
+def classify_failure(failure: Mapping[str, Any]) -> str:
+    """Say what most likely went wrong: the vendor's contract, its availability, our keys, or us."""
+    check, title, message = failure["check"], failure["title"], failure["message"]
+    if check == "not_a_server_error" or _CONNECTION_ERRORS.search(message.split("\n")[0]):
+        return OUTAGE
+    if check.endswith(("(setup)", "(teardown)")) or _PYTHON_ERRORS.match(message):
+        return OUR_BUG
+    if _RATE_STATUS.search(title):
+        return RATE_LIMITED
+    # A failing check about authentication is the contract's; elsewhere a 401/403 means our key.
+    if "test_auth" not in failure["test"] and _CREDENTIAL_STATUS.search(title):
+        return AUTH
+    return CONTRACT_DRIFT
+
+
+def classify_run(results: Mapping[str, Any], failures: list[dict[str, Any]]) -> str | None:
+    """The run's outcome class: None when the contract holds."""
+    if results["exit_code"] == 0:
+        return None
+    if results["exit_code"] == 2:
+        reason: str = results["reason"]
+        if reason.startswith("blocked"):
+            return RATE_LIMITED
+        if "credentials" in reason or "lacks" in reason:
+            return AUTH
+        if "unreachable" in reason:
+            return OUTAGE
+        return OUR_BUG
+    present = {failure["outcome"] for failure in failures}
+    return next((outcome for outcome in OUTCOMES if outcome in present), CONTRACT_DRIFT)
+
+
+def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.datetime) -> dict[str, Any]:
+    """The nightly JSON of one run, from the suite's (already redacted) results.json."""
+    failures = [
+        {
+            "fingerprint": failure["fingerprint"],
+            "outcome": classify_failure(failure),
+            "operation": failure["operation"],
+            "check": failure["check"],
+            "title": failure["title"],
+            "test": failure["test"],
+            "reproduction": failure["reproduction"],
+        }
+        for failure in results["failures"]
+    ]
+    return {
+        "format": 1,
+        "finished_at": now.isoformat(timespec="seconds"),
+        "target": results["target"],
+        "spec_version": spec_version,
+        "verdict": results["verdict"],
+        "exit_code": results["exit_code"],
+        "reason": results["reason"],
+        "outcome": classify_run(results, failures),
+        "requests_spent": results.get("requests", {}).get("spent", 0),
+        "failures": failures,
+        "accepted": sorted(failure["fingerprint"] for failure in results.get("accepted", [])),
+    }
+
+
+def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Fingerprints that are new, fixed and still failing since ``previous``."""
+    now = {failure["fingerprint"] for failure in current["failures"]}
+    if previous is None:
+        return {"new": sorted(now), "fixed": [], "still_failing": []}
+    before = {failure["fingerprint"] for failure in previous.get("failures", [])}
+    # A run without a verdict tested nothing: it neither fixes nor confirms what failed before.
+    if current["exit_code"] == 2:
+        return {"new": [], "fixed": [], "still_failing": sorted(before)}
+    return {"new": sorted(now - before), "fixed": sorted(before - now), "still_failing": sorted(now & before)}
+
+
+def headline(nightly: dict[str, Any]) -> str:
+    """The first lines of the summary: verdict, why, what changed since the last run."""
+    changes = nightly["comparison"]
+    verdict = nightly["verdict"].upper()
+    outcome = f" ({nightly['outcome']})" if nightly["outcome"] else ""
+    lines = [
+        f"# Nightly contract check: {verdict}{outcome}, exit {nightly['exit_code']}",
+        "",
+        f"{nightly['reason']}. Target `{nightly['target']}`, spec {nightly['spec_version']}, "
+        f"{nightly['requests_spent']} requests, finished {nightly['finished_at']}.",
+        "",
+        f"Since the previous run: **{len(changes['new'])} new**, {len(changes['fixed'])} fixed, "
+        f"{len(changes['still_failing'])} still failing.",
+        "",
+    ]
+    new = [failure for failure in nightly["failures"] if failure["fingerprint"] in changes["new"]]
+    if new:
+        lines += [
+            "| new failure | outcome | operation | check | reproduce |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{failure['fingerprint']}` {_cell(failure['title'])} | {failure['outcome']} | "
+            f"{failure['operation'] or '-'} | {failure['check']} | `{_cell(failure['reproduction'])}` |"
+            for failure in new
+        ]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:300]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the nightly check and write its reports; exit as the contract suite does."""
+    parser = argparse.ArgumentParser(prog="scripts/nightly", description=__doc__)
+    add_run_arguments(parser, default_report_dir=Path("reports"))
+    parser.add_argument("--previous", type=Path, help="nightly.json of the previous run, to report changes")
+    args = parser.parse_args(argv)
+    previous = None
+    if args.previous is not None and args.previous.exists():
+        previous = json.loads(args.previous.read_text(encoding="utf-8"))
+
+    result = run_from_arguments(args)
+    results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))
+    spec = yaml.safe_load((project_root() / "openapi" / "jobticket.openapi.yaml").read_text(encoding="utf-8"))
+    nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
+    nightly["comparison"] = compare(nightly, previous)
+    nightly["previous"] = str(args.previous) if previous is not None else None
+    nightly["reports"] = {**result.reports, "nightly": str(args.report_dir / "nightly.json")}
+
+    args.report_dir.mkdir(parents=True, exist_ok=True)
+    (args.report_dir / "nightly.json").write_text(json.dumps(nightly, indent=2) + "\n", encoding="utf-8")
+    top = headline(nightly)
+    summary = args.report_dir / "summary.md"
+    suite_summary = summary.read_text(encoding="utf-8") if summary.exists() else ""
+    summary.write_text(top + "\n" + suite_summary, encoding="utf-8")
+    sys.stdout.write(top)
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

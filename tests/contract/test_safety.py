@@ -1,0 +1,76 @@
+"""Safety: production is refused before any socket opens; secrets and addresses never reach a report."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobticket_kit.contract import Verdict, run_suite
+from jobticket_kit.contract.report import redact
+
+
+def test_production_is_refused_before_any_request(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    attempts: list[Any] = []
+
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        attempts.append(args)
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", forbidden)
+    monkeypatch.setattr(socket, "create_connection", forbidden)
+    monkeypatch.setattr(socket, "getaddrinfo", forbidden)
+    env = {
+        "JOBTICKET_BASE_URL": "https://V1-API.ticket-plus.app/",
+        "JOBTICKET_USERNAME": "someone",
+        "JOBTICKET_PASSWORD": "top-secret-value",
+    }
+    result = run_suite(env, report_dir=tmp_path)
+    assert attempts == []
+    assert result.verdict is Verdict.NO_VERDICT
+    assert result.exit_code == 2
+    assert result.reason.startswith("refused:")
+    assert "production" in result.reason
+    assert result.requests_spent == 0
+    assert "top-secret-value" not in (tmp_path / "summary.md").read_text()
+
+
+def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path) -> None:
+    env = {
+        "JOBTICKET_BASE_URL": "http://v1-api-staging.ticket-plus.app",
+        "JOBTICKET_USERNAME": "u",
+        "JOBTICKET_PASSWORD": "p",
+    }
+    result = run_suite(env, report_dir=tmp_path)
+    assert result.exit_code == 2
+    assert "https" in result.reason
+
+
+def test_fast_pacing_is_refused_for_remote_hosts(tmp_path: Path) -> None:
+    env = {
+        "JOBTICKET_BASE_URL": "https://v1-api-staging.ticket-plus.app",
+        "JOBTICKET_USERNAME": "u",
+        "JOBTICKET_PASSWORD": "p",
+        "JOBTICKET_CONTRACT_PER_MINUTE": "100",
+    }
+    result = run_suite(env, report_dir=tmp_path)
+    assert result.exit_code == 2
+    assert "JOBTICKET_CONTRACT_PER_MINUTE" in result.reason
+
+
+def test_redaction_removes_secrets_tokens_and_addresses() -> None:
+    text = "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ= for anna.mueller@example.com with s3cr3t-key"
+    cleaned = redact(text, ["s3cr3t-key"])
+    assert cleaned == "Authorization: Basic [redacted] for [email] with [redacted]"
+
+
+def test_redaction_removes_personal_field_values() -> None:
+    text = (
+        '{"id": 42, "firstName": "Anna", "lastName" : "Müller", "hrId": "emp_HR_001", "resource": "employee"}'
+    )
+    assert redact(text) == (
+        '{"id": 42, "firstName": "[redacted]", "lastName" : "[redacted]", "hrId": "[redacted]", '
+        '"resource": "employee"}'
+    )
