@@ -14,9 +14,9 @@ from collections import deque
 from collections.abc import Callable
 
 import httpx
+
 from jobticket import Pacer
 from jobticket._operations import employees_query
-
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.testing import running_twin
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
 from jobticket import AsyncJobTicket, JobTicket, Pacer, RetryPolicy
 
 BASE_URL = "https://api.test.invalid"

@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from jobticket_api.models import Employee
+
 from jobticket import (
     APIConnectionError,
     AsyncJobTicket,
@@ -29,8 +31,6 @@ from jobticket import (
     SyncRefused,
     UnexpectedResponseError,
 )
-from jobticket_api.models import Employee
-
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.testing import RunningTwin, running_twin
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from jobticket import APIConnectionError, ConflictError, NotDownloadableError, NotFoundError
 from jobticket_api.models import EmployeeDocument
+
+from jobticket import APIConnectionError, ConflictError, NotDownloadableError, NotFoundError
 
 from .fakes import document_json, error_body, json_response, make_async_client, make_client
 

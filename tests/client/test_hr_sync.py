@@ -8,8 +8,9 @@ import logging
 from typing import Any
 
 import pytest
-from jobticket import RosterError, SyncRefused, validate_roster
 from jobticket_api.models import Absence, HrSyncEmployee
+
+from jobticket import RosterError, SyncRefused, validate_roster
 
 from .fakes import FakeEmployeesApi, employee_json, make_async_client, make_client
 

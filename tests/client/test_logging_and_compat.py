@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from jobticket import UnexpectedResponseError, UnprocessableEntityError
 
 from .fakes import (

@@ -7,6 +7,7 @@ import threading
 from collections import deque
 
 import pytest
+
 from jobticket import JobTicket, Pacer, shared_pacer
 from jobticket._pacer import BlockedError
 

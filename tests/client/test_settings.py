@@ -7,6 +7,7 @@ import base64
 
 import httpx
 import pytest
+
 from jobticket import AsyncJobTicket, ConfigurationError, Environment, JobTicket
 
 from .fakes import PASSWORD, USERNAME, json_response

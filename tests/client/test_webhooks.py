@@ -8,6 +8,8 @@ from unittest import mock
 from uuid import UUID
 
 import pytest
+from jobticket_api.models import EmployeeSubscriptionChangedEvent, NewEmployeeDocumentGeneratedEvent
+
 from jobticket.webhooks import (
     InvalidSignatureError,
     UnknownEvent,
@@ -15,7 +17,6 @@ from jobticket.webhooks import (
     WebhookVerifier,
     parse_event,
 )
-from jobticket_api.models import EmployeeSubscriptionChangedEvent, NewEmployeeDocumentGeneratedEvent
 
 # Published HMAC-SHA256 vectors (RFC 4231 test case 2, and the widely quoted "quick brown fox").
 VECTORS = [

@@ -23,7 +23,15 @@ from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import SEED_KEYS
 from jobticket_twin.testing import running_twin
 
-__all__ = ["KEYS_VAR", "MAX_EXAMPLES_VAR", "OUT_OF_SCOPE", "PER_MINUTE_VAR", "TOLERANT_VAR", "open_run"]
+__all__ = [
+    "KEYS_VAR",
+    "MAX_EXAMPLES_VAR",
+    "OUT_OF_SCOPE",
+    "PER_MINUTE_VAR",
+    "TOLERANT_VAR",
+    "limited_keys",
+    "open_run",
+]
 
 KEYS_VAR = "JOBTICKET_LIMITED_KEYS"
 PER_MINUTE_VAR = "JOBTICKET_CONTRACT_PER_MINUTE"
@@ -91,7 +99,7 @@ def open_run(target: Target, env: Mapping[str, str] | None = None) -> Iterator[C
         target_label=target.base_url,
         destructive_allowed=target.allow_destructive and target.sandbox_integration_id is not None,
         sandbox_integration=target.sandbox_integration_id,
-        keys=_limited_keys(env),
+        keys=limited_keys(env),
         max_examples=_int(env, MAX_EXAMPLES_VAR, _REMOTE_MAX_EXAMPLES),
         tolerant=env.get(TOLERANT_VAR) == "1",
     )
@@ -129,7 +137,7 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _limited_keys(env: Mapping[str, str]) -> dict[str, Credential]:
+def limited_keys(env: Mapping[str, str]) -> dict[str, Credential]:
     """Parse ``JOBTICKET_LIMITED_KEYS``: a JSON object name -> [username, password].
 
     Names are ``without-<permission>`` (a key lacking exactly that permission), ``disabled`` and

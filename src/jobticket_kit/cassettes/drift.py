@@ -1,0 +1,125 @@
+"""Validate every recorded response against a spec: a spec change the recorded API contradicts shows offline.
+
+Each problem names the cassette, the interaction, the operation and the JSON path of the field (from
+``jobticket_kit.spec_validation``), plus the spec version the cassette was recorded under.
+
+``python -m jobticket_kit.cassettes.drift [--spec FILE] [DIR]`` exits 1 on any drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from jobticket_kit.cassettes.layout import (
+    SpecIdentity,
+    cassette_files,
+    cassette_sets,
+    default_cassette_dir,
+    load_cassette,
+)
+from jobticket_kit.spec_validation import ResponseValidator, UndocumentedOperation, default_spec_path
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from jobticket_kit.cassettes.layout import Interaction
+
+__all__ = ["Drift", "find_drift", "main", "stale_cassettes"]
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One recorded response the spec no longer allows."""
+
+    cassette: str
+    interaction: int
+    method: str
+    path: str
+    status: int
+    operation: str
+    recorded_under: str
+    problems: tuple[str, ...]
+
+    def __str__(self) -> str:
+        problems = "\n    ".join(self.problems)
+        return (
+            f"cassette {self.cassette}, interaction {self.interaction}: {self.operation} "
+            f"({self.method} {self.path}) -> {self.status}, recorded under spec {self.recorded_under}, "
+            f"now disagrees:\n    {problems}"
+        )
+
+
+def _problems(validator: ResponseValidator, interaction: Interaction) -> tuple[str, tuple[str, ...]]:
+    path = urlsplit(interaction.uri).path
+    headers = {name: ", ".join(values) for name, values in interaction.response_headers.items()}
+    try:
+        found = validator.violations(
+            interaction.method, interaction.uri, interaction.status, headers, interaction.body
+        )
+    except UndocumentedOperation as exc:
+        return "undocumented", tuple(str(violation) for violation in exc.violations)
+    return validator.operation_id(interaction.method, path) or "undocumented", tuple(map(str, found))
+
+
+def find_drift(directory: Path | None = None, spec_path: Path | None = None) -> list[Drift]:
+    """Every recorded response in ``directory`` that the spec at ``spec_path`` does not allow."""
+    validator = ResponseValidator(spec_path or default_spec_path())
+    drifts: list[Drift] = []
+    for path in cassette_files(directory or default_cassette_dir()):
+        cassette = load_cassette(path)
+        recorded_under = str(cassette.metadata.get("spec_version", "unknown"))
+        for number, interaction in enumerate(cassette.interactions, start=1):
+            operation, problems = _problems(validator, interaction)
+            if problems:
+                drifts.append(
+                    Drift(
+                        path.name,
+                        number,
+                        interaction.method,
+                        urlsplit(interaction.uri).path,
+                        interaction.status,
+                        operation,
+                        recorded_under,
+                        problems,
+                    )
+                )
+    return drifts
+
+
+def stale_cassettes(directory: Path | None = None, spec_path: Path | None = None) -> list[str]:
+    """Cassettes recorded under another spec file than ``spec_path`` (a hint to re-record, not a failure)."""
+    current = SpecIdentity.of(spec_path or default_spec_path())
+    return [
+        path.name
+        for path in cassette_files(directory or default_cassette_dir())
+        if load_cassette(path).metadata.get("spec_sha256") != current.sha256
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Report drift between the cassettes and the spec; exit 1 when a recorded response breaks it."""
+    parser = argparse.ArgumentParser(
+        prog="python -m jobticket_kit.cassettes.drift",
+        description="Check recorded responses against the spec.",
+    )
+    parser.add_argument("directory", nargs="?", type=Path, default=None, help="default: every committed set")
+    parser.add_argument("--spec", type=Path, default=None, help="default openapi/jobticket.openapi.yaml")
+    args = parser.parse_args(argv)
+    directories = [args.directory] if args.directory else cassette_sets()
+    drifts = [drift for directory in directories for drift in find_drift(directory, args.spec)]
+    for drift in drifts:
+        print(drift)
+    stale = [name for directory in directories for name in stale_cassettes(directory, args.spec)]
+    if stale:
+        print(f"note: {len(stale)} cassette(s) were recorded under another spec file; re-record them")
+    print(f"cassette drift: {len(drifts)} response(s) disagree with the spec")
+    return 1 if drifts else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
