@@ -1,0 +1,86 @@
+"""The downstream nightly workflow is valid and only calls commands, options and variables that exist."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from jobticket_kit import target
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOW = ROOT / ".github" / "workflows" / "nightly-contract.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def job(workflow: dict[Any, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = workflow["jobs"]["contract"]
+    return found
+
+
+def run_lines(job: dict[str, Any]) -> list[str]:
+    return [line for step in job["steps"] if "run" in step for line in step["run"].splitlines()]
+
+
+def test_it_is_scheduled_and_can_be_started_by_hand(workflow: dict[Any, Any]) -> None:
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"][0]["cron"]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_it_passes_exactly_the_kit_variables_with_secrets_by_name(job: dict[str, Any]) -> None:
+    kit_variables = {
+        target.BASE_URL_VAR,
+        target.USERNAME_VAR,
+        target.PASSWORD_VAR,
+        target.SANDBOX_INTEGRATION_VAR,
+        target.ALLOW_DESTRUCTIVE_VAR,
+    }
+    assert set(job["env"]) == kit_variables
+    assert job["env"][target.USERNAME_VAR] == "${{ secrets.JOBTICKET_USERNAME }}"
+    assert job["env"][target.PASSWORD_VAR] == "${{ secrets.JOBTICKET_PASSWORD }}"
+    assert "v1-api-staging.ticket-plus.app" in job["env"][target.BASE_URL_VAR]
+
+
+def test_every_script_it_calls_exists_and_is_executable(job: dict[str, Any]) -> None:
+    scripts = {match for line in run_lines(job) for match in re.findall(r"\bscripts/[\w-]+", line)}
+    assert scripts == {"scripts/nightly"}
+    for script in scripts:
+        assert os.access(ROOT / script, os.X_OK), script
+
+
+def test_the_options_it_passes_are_the_nightly_ones(job: dict[str, Any]) -> None:
+    used = {option for line in run_lines(job) for option in re.findall(r"--[a-z-]+", line)}
+    help_text = subprocess.run(
+        [sys.executable, "-m", "jobticket_kit.nightly", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert used == {"--report-dir", "--previous"}
+    assert all(option in help_text for option in used)
+
+
+def test_it_installs_the_tox_the_readme_pins(job: dict[str, Any]) -> None:
+    pinned = re.search(r"tox==[\d.]+", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert pinned
+    assert any(pinned.group(0) in line for line in run_lines(job))
+    assert pinned.group(0) in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_it_uploads_the_reports_it_writes_and_posts_the_summary(job: dict[str, Any]) -> None:
+    uploads = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads[0]["with"]["path"] == "reports/"
+    assert uploads[0]["if"] == "always()"
+    assert any("reports/summary.md" in line and "GITHUB_STEP_SUMMARY" in line for line in run_lines(job))
+    assert any("--report-dir reports" in line for line in run_lines(job))
