@@ -148,6 +148,11 @@ def _buffered(response: httpx.Response) -> bool:
     return not response.is_success or "json" in response.headers.get("content-type", "")
 
 
+def counts_against_key(request: httpx.Request) -> bool:
+    """Only requests that carry a credential count against its rate limit (O-15), so only they are paced."""
+    return "authorization" in request.headers
+
+
 class ResilientTransport(httpx.BaseTransport):
     """Sync transport: pace, send, retry what is safe to retry."""
 
@@ -170,7 +175,8 @@ class ResilientTransport(httpx.BaseTransport):
         attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
         while True:
             try:
-                self._pacer.acquire(self._sleep, max_block=self._policy.retry_after_cap)
+                if counts_against_key(request):
+                    self._pacer.acquire(self._sleep, max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()
@@ -222,7 +228,8 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
         attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
         while True:
             try:
-                await self._pacer.acquire_async(self._sleep, max_block=self._policy.retry_after_cap)
+                if counts_against_key(request):
+                    await self._pacer.acquire_async(self._sleep, max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()

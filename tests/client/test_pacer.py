@@ -6,12 +6,13 @@ import asyncio
 import threading
 from collections import deque
 
+import httpx
 import pytest
 
 from jobticket import JobTicket, Pacer, shared_pacer
 from jobticket._pacer import BlockedError
 
-from .fakes import Clock
+from .fakes import Clock, employee_json, json_response, make_client
 
 
 def max_in_any_window(times: list[float], window: float) -> int:
@@ -124,3 +125,24 @@ def test_invalid_limits_are_refused() -> None:
         Pacer(0, 60)
     with pytest.raises(ValueError, match="window"):
         Pacer(10, 0)
+
+
+def test_health_checks_carry_no_credential_and_are_not_paced() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = {"status": "ok"} if request.url.path == "/health" else {"data": employee_json(42)}
+        return json_response(200, body)
+
+    clock = Clock()
+    client = make_client(handler, clock, rate_limit=2)
+    for _ in range(5):
+        assert client.health().status == "ok"
+    assert clock.sleeps == []
+    assert all("authorization" not in request.headers for request in seen)
+    # The two paced slots are still free for calls that carry the key.
+    client.get_employee(42)
+    client.get_employee(42)
+    assert clock.sleeps == []
+    assert seen[-1].headers["authorization"].startswith("Basic ")

@@ -30,9 +30,9 @@ def capture(seen: list[httpx.Request]) -> httpx.MockTransport:
 def test_from_env_sends_basic_auth_to_the_configured_host() -> None:
     seen: list[httpx.Request] = []
     with JobTicket.from_env(ENV, transport=capture(seen)) as client:
-        client.health()
+        client.request("GET", "/employees")
     request = seen[0]
-    assert str(request.url) == "https://v1-api-staging.ticket-plus.app/health"
+    assert str(request.url) == "https://v1-api-staging.ticket-plus.app/employees"
     expected = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
     assert request.headers["Authorization"] == f"Basic {expected}"
     assert request.headers["User-Agent"].startswith("jobticket-python/")
@@ -59,7 +59,7 @@ def test_explicit_arguments_win_over_the_environment() -> None:
     with JobTicket.from_env(
         ENV, base_url="http://127.0.0.1:9", username="other", transport=capture(seen)
     ) as c:
-        c.health()
+        c.request("GET", "/employees")
     assert seen[0].url.host == "127.0.0.1"
     assert (
         seen[0].headers["Authorization"] == "Basic " + base64.b64encode(f"other:{PASSWORD}".encode()).decode()
@@ -114,7 +114,9 @@ def test_async_client_is_built_the_same_way() -> None:
     async def main() -> str | None:
         async with AsyncJobTicket.from_env(ENV, transport=httpx.MockTransport(handler)) as client:
             health = await client.health()
+            await client.request("GET", "/employees")
             return str(health.status)
 
     assert asyncio.run(main()) == "ok"
-    assert seen[0].headers["Authorization"].startswith("Basic ")
+    assert "Authorization" not in seen[0].headers  # Health Check needs no credentials
+    assert seen[1].headers["Authorization"].startswith("Basic ")

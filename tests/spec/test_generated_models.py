@@ -124,13 +124,14 @@ def test_three_line_basic_auth_usage(examples: dict[str, Any]) -> None:
     route = respx.get("https://v1-api-staging.ticket-plus.app/employees/42").respond(
         json=examples["employeeResponse"]
     )
-    # The README's three lines:
-    auth = httpx.BasicAuth("f1b24afa-39c6-4cc2-b545-cfab6b687f6e", "secret")
-    client = Client(base_url="https://v1-api-staging.ticket-plus.app", httpx_args={"auth": auth})
-    employee = get_employee.sync(42, client=client)
+    key_id, key_secret = "f1b24afa-39c6-4cc2-b545-cfab6b687f6e", "secret"
+    # The README's three lines (the imports are at the top of this module):
+    employee = get_employee.sync(
+        42, client=Client("https://v1-api-staging.ticket-plus.app", httpx_args={"auth": (key_id, key_secret)})
+    )
     assert isinstance(employee, EmployeeResponse)
     assert employee.data.first_name == "Anna"
-    expected = base64.b64encode(b"f1b24afa-39c6-4cc2-b545-cfab6b687f6e:secret").decode()
+    expected = base64.b64encode(f"{key_id}:{key_secret}".encode()).decode()
     assert route.calls.last.request.headers["Authorization"] == f"Basic {expected}"
 
 
