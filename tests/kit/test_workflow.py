@@ -35,7 +35,8 @@ def run_lines(job: dict[str, Any]) -> list[str]:
 
 
 def test_it_is_scheduled_and_can_be_started_by_hand(workflow: dict[Any, Any]) -> None:
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    # YAML 1.1 reads a bare `on` key as true.
+    triggers: dict[str, Any] = workflow["on"] if "on" in workflow else workflow[True]
     assert triggers["schedule"][0]["cron"]
     assert "workflow_dispatch" in triggers
     assert workflow["permissions"] == {"contents": "read"}
