@@ -16,50 +16,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+
+from jobticket_kit.checkout import Layout
 
 __all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "main", "tree_differences"]
 
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache", ".mypy_cache")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where the spec, its generator inputs and the generated distribution live in a checkout."""
-
-    root: Path
-
-    @property
-    def spec(self) -> Path:
-        """The pinned OpenAPI description."""
-        return self.root / "openapi" / "jobticket.openapi.yaml"
-
-    @property
-    def config(self) -> Path:
-        """openapi-python-client's configuration."""
-        return self.root / "openapi" / "generator.yaml"
-
-    @property
-    def templates(self) -> Path:
-        """Our overrides of the generator's templates."""
-        return self.root / "openapi" / "templates"
-
-    @property
-    def lock(self) -> Path:
-        """What produced generated/: spec hash and tool versions."""
-        return self.root / "openapi" / "generation.lock.json"
-
-    @property
-    def client_layer(self) -> Path:
-        """Source of the hand-written client layer."""
-        return self.root / "client" / "jobticket"
-
-    @property
-    def generated(self) -> Path:
-        """The committed distribution."""
-        return self.root / "generated"
 
 
 def lock_data(layout: Layout) -> dict[str, str]:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from jobticket_kit.checkout import Layout
 from jobticket_kit.contract.cli import add_run_arguments, run_from_arguments
-from jobticket_kit.contract.spec import project_root
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run_from_arguments(args)
     results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))
-    spec = yaml.safe_load((project_root() / "openapi" / "jobticket.openapi.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load(Layout.current().spec.read_text(encoding="utf-8"))
     nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
     nightly["comparison"] = compare(nightly, previous)
     nightly["previous"] = str(args.previous) if previous is not None else None

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jobticket_kit.spec_paths import HTTP_METHODS
+
 __all__ = ["Change", "diff_specs"]
 
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _MAX_DEPTH = 32
 
 
@@ -195,7 +196,7 @@ def _operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         (method, path): operation
         for path, item in spec.get("paths", {}).items()
         for method, operation in item.items()
-        if method in _METHODS
+        if method in HTTP_METHODS
     }
 
 

@@ -28,6 +28,9 @@ from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 from werkzeug.datastructures import Headers
 
+from jobticket_kit.checkout import Layout
+from jobticket_kit.spec_paths import HTTP_METHODS, path_pattern
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping
 
@@ -44,14 +47,10 @@ __all__ = [
     "validating_hook",
 ]
 
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-
 
 def default_spec_path() -> Path:
-    """The pinned spec: beside this source tree, or under the working directory when installed."""
-    relative = Path("openapi") / "jobticket.openapi.yaml"
-    beside = Path(__file__).resolve().parents[2] / relative
-    return beside if beside.is_file() else Path.cwd() / relative
+    """The pinned spec of the checkout these tools run in."""
+    return Layout.current().spec
 
 
 @dataclass(frozen=True)
@@ -209,8 +208,8 @@ class _WebhookRequest:
 def _operations(document: Mapping[str, Any]) -> list[_Operation]:
     operations = []
     for template, item in document.get("paths", {}).items():
-        pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))
-        for method in _METHODS:
+        pattern = path_pattern(template)
+        for method in HTTP_METHODS:
             if method in item:
                 operations.append(
                     _Operation(

@@ -11,20 +11,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jobticket._environments import is_production_url
+from jobticket._errors import ConfigurationError
+from jobticket._settings import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR, resolve_base_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "ALLOW_DESTRUCTIVE_VAR",
+    "BASE_URL_VAR",
+    "PASSWORD_VAR",
+    "SANDBOX_INTEGRATION_VAR",
+    "USERNAME_VAR",
     "DestructiveNotAllowed",
     "ProductionRefused",
     "Target",
     "TargetError",
 ]
 
-BASE_URL_VAR = "JOBTICKET_BASE_URL"
-USERNAME_VAR = "JOBTICKET_USERNAME"
-PASSWORD_VAR = "JOBTICKET_PASSWORD"  # noqa: S105 (the variable's name, not a secret)
+# The client's own variables (BASE_URL_VAR, USERNAME_VAR, PASSWORD_VAR) plus the kit's opt-ins.
 ALLOW_DESTRUCTIVE_VAR = "JOBTICKET_ALLOW_DESTRUCTIVE"
 SANDBOX_INTEGRATION_VAR = "JOBTICKET_SANDBOX_INTEGRATION_ID"
 
@@ -55,9 +60,8 @@ class Target:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Target:
         """Read the target from the environment and refuse production at once."""
         env = os.environ if env is None else env
-        base_url = env.get(BASE_URL_VAR, "").strip().rstrip("/") or None
         target = cls(
-            base_url=base_url,
+            base_url=_base_url(env.get(BASE_URL_VAR, "")),
             username=env.get(USERNAME_VAR) or None,
             password=env.get(PASSWORD_VAR) or None,
             sandbox_integration_id=_parse_integration_id(env.get(SANDBOX_INTEGRATION_VAR, "")),
@@ -75,16 +79,7 @@ class Target:
         """Raise when the target is production or lacks what a remote run needs."""
         if self.base_url is None:
             return
-        if is_production_url(self.base_url):
-            raise ProductionRefused(
-                f"{BASE_URL_VAR}={self.base_url} is the production host; the contract suite, "
-                "recording, the nightly check and the twin tests never run against production"
-            )
-        if not self.base_url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
-            raise TargetError(
-                f"{BASE_URL_VAR} must be an https:// URL (plain http is allowed on loopback only), "
-                f"got {self.base_url}"
-            )
+        _refuse_production(self.base_url)
         if not (self.username and self.password):
             raise TargetError(f"{BASE_URL_VAR} is set, so {USERNAME_VAR} and {PASSWORD_VAR} must be set too")
 
@@ -102,6 +97,30 @@ class Target:
                 f"{SANDBOX_INTEGRATION_VAR} naming a dedicated test integration"
             )
         return self.sandbox_integration_id
+
+
+def _refuse_production(url: str) -> None:
+    if is_production_url(url):
+        raise ProductionRefused(
+            f"{BASE_URL_VAR}={url} is the production host; the contract suite, recording, the nightly "
+            "check and the twin tests never run against production"
+        )
+
+
+def _base_url(raw: str) -> str | None:
+    """Read the base URL as the client does (``staging``, ``production`` or a URL), refusing production."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    _refuse_production(raw)
+    try:
+        url = resolve_base_url(raw)
+    except ConfigurationError as error:
+        raise TargetError(
+            f"{BASE_URL_VAR} must be an https:// URL (plain http is allowed on loopback only): {error}"
+        ) from None
+    _refuse_production(url)
+    return url
 
 
 def _parse_integration_id(raw: str) -> int | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from jobticket._settings import PASSWORD_VAR, USERNAME_VAR
 from jobticket_twin.app import create_app
 from jobticket_twin.clock import FakeClock
 from jobticket_twin.config import TwinConfig, WebhookReceiver
@@ -65,7 +66,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def build_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> TwinConfig:
     """Turn the arguments (and JOBTICKET_USERNAME/PASSWORD, if set) into a TwinConfig."""
     env = dict(os.environ) if env is None else env
-    username, password = env.get("JOBTICKET_USERNAME"), env.get("JOBTICKET_PASSWORD")
+    username, password = env.get(USERNAME_VAR), env.get(PASSWORD_VAR)
     receivers = tuple(WebhookReceiver(*item.split("=", 1)) for item in args.webhook)
     config = TwinConfig(
         seed=args.seed,
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"faults {args.faults or 'off'})")  # fmt: skip
     print(credentials_table())
     if config.extra_credentials is not None:
-        print("JOBTICKET_USERNAME/JOBTICKET_PASSWORD are accepted too, with every permission.")
+        print(f"{USERNAME_VAR}/{PASSWORD_VAR} are accepted too, with every permission.")
     admin = SEED_KEYS["admin"]
     print(f"Example: curl -u {admin.key_id}:{admin.secret} '{base_url}/employees?perPage=100'")
     sys.stdout.flush()

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from starlette.types import ASGIApp
 
+from jobticket_kit.checkout import project_root
 from jobticket_twin import TwinConfig, create_app
 from jobticket_twin.seed import SEED_KEYS
 from jobticket_twin.testing import serve_in_thread
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = project_root()
 _PATH = os.pathsep.join(str(ROOT / part) for part in ("src", "client", "generated"))
 _CLEARED = (
     "JOBTICKET_BASE_URL",

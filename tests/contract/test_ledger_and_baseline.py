@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.ledger import AssumptionLedger, Status
 from jobticket_kit.contract.results import Failure
@@ -77,4 +78,4 @@ def test_baseline_entries_need_a_reason_and_a_matcher(tmp_path: Path, content: s
 
 
 def test_the_project_baseline_is_valid() -> None:
-    Baseline.load(Path(__file__).resolve().parents[2] / "contract_tests" / "baseline.yaml")
+    Baseline.load(project_root() / "contract_tests" / "baseline.yaml")

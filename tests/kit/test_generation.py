@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.generation import Layout, check, generate, lock_json, tree_differences
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = project_root()
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.generation import Layout, check
 from jobticket_kit.spec_update import bump_version, main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = project_root()
 COPIED = (
     "openapi",
     "client",

@@ -30,6 +30,12 @@ def test_production_is_refused_however_it_is_spelled(url: str) -> None:
         Target.from_env({"JOBTICKET_BASE_URL": url, **CREDENTIALS})
 
 
+def test_named_environments_read_as_the_client_reads_them() -> None:
+    with pytest.raises(ProductionRefused, match="production host"):
+        Target.from_env({"JOBTICKET_BASE_URL": "production", **CREDENTIALS})
+    assert Target.from_env({"JOBTICKET_BASE_URL": "staging", **CREDENTIALS}).base_url == STAGING
+
+
 def test_staging_needs_credentials() -> None:
     with pytest.raises(TargetError, match="JOBTICKET_USERNAME and JOBTICKET_PASSWORD"):
         Target.from_env({"JOBTICKET_BASE_URL": STAGING})

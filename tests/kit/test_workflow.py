@@ -6,15 +6,15 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from jobticket_kit import target
+from jobticket_kit.checkout import project_root
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = project_root()
 WORKFLOW = ROOT / ".github" / "workflows" / "nightly-contract.yml"
 
 

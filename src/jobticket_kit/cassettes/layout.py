@@ -15,6 +15,8 @@ import yaml
 from vcr.serialize import deserialize  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
+from jobticket_kit.checkout import Layout
+
 __all__ = [
     "INDEX_NAME",
     "REMOTE_SET",
@@ -38,10 +40,8 @@ TWIN_ORIGIN = "http://127.0.0.1:8090"
 
 
 def default_cassette_dir() -> Path:
-    """The committed cassettes: beside this source tree, or under the working directory when installed."""
-    relative = Path("contract_tests") / "cassettes"
-    beside = Path(__file__).resolve().parents[3] / relative
-    return beside if beside.is_dir() else Path.cwd() / relative
+    """The committed cassettes of the checkout these tools run in."""
+    return Layout.current().cassettes
 
 
 def cassette_sets(root: Path | None = None) -> list[Path]:

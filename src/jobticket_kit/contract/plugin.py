@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.context import ContractRun
 from jobticket_kit.contract.fuzzing import destructive_labels
 from jobticket_kit.contract.results import Failure
-from jobticket_kit.contract.spec import project_root
 
 __all__ = ["ContractPlugin"]
 

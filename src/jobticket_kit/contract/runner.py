@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.context import ContractRun
@@ -24,8 +25,7 @@ from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.session import open_run
-from jobticket_kit.contract.spec import project_root
-from jobticket_kit.target import Target, TargetError
+from jobticket_kit.target import BASE_URL_VAR, Target, TargetError
 
 __all__ = [
     "DEFAULT_BASELINE",
@@ -71,7 +71,7 @@ def run_suite(
     try:
         target = Target.from_env(env)
     except TargetError as exc:
-        result = SuiteResult(Verdict.NO_VERDICT, f"refused: {exc}", env.get("JOBTICKET_BASE_URL", "?"))
+        result = SuiteResult(Verdict.NO_VERDICT, f"refused: {exc}", env.get(BASE_URL_VAR, "?"))
         return write_reports(result, report_dir, secrets=())
     try:
         accepted = Baseline.load(baseline or root / DEFAULT_BASELINE)

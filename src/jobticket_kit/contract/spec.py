@@ -15,24 +15,19 @@ from typing import Any
 
 import yaml
 
+from jobticket_kit.checkout import Layout
+from jobticket_kit.spec_paths import HTTP_METHODS, path_pattern
+
 __all__ = [
     "SPEC_PATH",
     "ContractSpec",
     "KnownValues",
     "Operation",
     "load_spec",
-    "project_root",
 ]
 
 
-def project_root() -> Path:
-    """The checkout: beside this source tree, or the working directory when the kit is installed."""
-    source_root = Path(__file__).resolve().parents[3]
-    return source_root if (source_root / "openapi").is_dir() else Path.cwd()
-
-
-SPEC_PATH = project_root() / "openapi" / "jobticket.openapi.yaml"
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+SPEC_PATH = Layout.current().spec
 _OPEN_POINT = re.compile(r"^O-(\d+)$")
 
 
@@ -60,10 +55,7 @@ class Operation:
 
     def matches(self, method: str, path: str) -> bool:
         """Whether a concrete request (``GET``, ``/employees/42``) is a call of this operation."""
-        if method.lower() != self.method:
-            return False
-        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(self.path))
-        return re.fullmatch(pattern, path) is not None
+        return method.lower() == self.method and path_pattern(self.path).fullmatch(path) is not None
 
 
 @dataclass(frozen=True)
@@ -129,7 +121,7 @@ class ContractSpec:
 
     def _operations(self) -> Iterator[Operation]:
         for path, item in self.raw["paths"].items():
-            for method in _METHODS:
+            for method in HTTP_METHODS:
                 if method not in item:
                     continue
                 op = item[method]

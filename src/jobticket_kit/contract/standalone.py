@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.context import ContractRun
@@ -30,7 +31,6 @@ from jobticket_kit.contract.runner import (
     secrets_of,
 )
 from jobticket_kit.contract.session import open_run
-from jobticket_kit.contract.spec import project_root
 from jobticket_kit.target import Target, TargetError
 
 __all__ = ["REPORT_DIR_VAR", "StandaloneRun"]
