@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.context import Api, ContractRun, current_run
 from jobticket_kit.contract.plugin import ContractPlugin
+from jobticket_kit.contract.run_state import Api, ContractRun, current_run
 from jobticket_kit.contract.standalone import StandaloneRun
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.checks import synthetic_employee
-from jobticket_kit.contract.context import Api, ContractRun, Credential
-from jobticket_kit.contract.spec import load_spec
+from jobticket_kit.contract.operations import load_spec
+from jobticket_kit.contract.run_state import Api, ContractRun, Credential
+from jobticket_kit.contract.synthetic import synthetic_employee
 
 _SPEC = load_spec()
 _READS = [op.operation_id for op in _SPEC.operations if op.needs_auth and not op.destructive]

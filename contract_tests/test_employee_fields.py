@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.context import Api, ContractRun
+from jobticket_kit.contract.run_state import Api, ContractRun
 
 pytestmark = pytest.mark.operation("listEmployees")
 

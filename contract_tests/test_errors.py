@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobticket_kit.contract.context import Api, ContractRun
+from jobticket_kit.contract.run_state import Api, ContractRun
 
 
 @pytest.mark.open_point("O-13")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.context import Api
+from jobticket_kit.contract.run_state import Api
 
 pytestmark = [pytest.mark.open_point("O-9"), pytest.mark.operation("listEmployees")]
 

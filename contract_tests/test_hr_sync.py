@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.checks import synthetic_employee
-from jobticket_kit.contract.context import Api, ContractRun
+from jobticket_kit.contract.run_state import Api, ContractRun
+from jobticket_kit.contract.synthetic import synthetic_employee
 
 pytestmark = [pytest.mark.destructive, pytest.mark.operation("triggerHrSync")]
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from jobticket_kit.contract.context import Api, ContractRun
+from jobticket_kit.contract.run_state import Api, ContractRun
 
 _SAMPLE = 3
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from jobticket_kit.contract.checks import LIST_OPERATIONS, list_path
-from jobticket_kit.contract.context import Api
+from jobticket_kit.contract.operations import LIST_OPERATIONS, list_path
+from jobticket_kit.contract.run_state import Api
 
 pytestmark = pytest.mark.parametrize("operation_id", LIST_OPERATIONS)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobticket_kit.contract.context import ContractRun
+from jobticket_kit.contract.run_state import ContractRun
 
 PROBE_KEY = "rate-limit-probe"
 LIMIT = 100

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import settings
 from schemathesis import Case
 
-from jobticket_kit.contract.context import ContractRun, current_run
 from jobticket_kit.contract.fuzzing import contract_schema, state_machine
+from jobticket_kit.contract.run_state import ContractRun, current_run
 
 schema = contract_schema(current_run())
 

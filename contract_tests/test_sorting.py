@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from jobticket_kit.contract.checks import LIST_OPERATIONS, is_ordered, list_path
-from jobticket_kit.contract.context import Api
-from jobticket_kit.contract.spec import load_spec
+from jobticket_kit.contract.operations import LIST_OPERATIONS, list_path, load_spec
+from jobticket_kit.contract.ordering import is_ordered
+from jobticket_kit.contract.run_state import Api
 
 
 def _cases() -> list[tuple[str, str, str]]:

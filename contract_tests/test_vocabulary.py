@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from jobticket_kit.contract.context import Api, ContractRun
-from jobticket_kit.contract.spec import load_spec
+from jobticket_kit.contract.operations import load_spec
+from jobticket_kit.contract.run_state import Api, ContractRun
 
 _SOURCES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "Subscription.status": ("/employees", lambda item: item["subscription"]["status"]),

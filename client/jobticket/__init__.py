@@ -40,7 +40,7 @@ from ._pacer import Pacer, shared_pacer
 from ._pagination import AsyncPager, Pager
 from ._retry import RetryPolicy
 from ._roster import RosterError, RosterProblem, validate_roster
-from ._settings import DEFAULT_TIMEOUT
+from ._settings import DEFAULT_TIMEOUT, resolve_base_url
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -76,6 +76,7 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
     "is_production_url",
+    "resolve_base_url",
     "shared_pacer",
     "validate_roster",
 ]

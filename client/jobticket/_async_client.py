@@ -12,8 +12,8 @@ from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_e
 from ._download import Destination, DownloadResult, open_sink
 from ._errors import NotDownloadableError
 from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
+from ._hr_sync_flow import SyncRun
 from ._pagination import AsyncPager
-from ._sync_flow import SyncRun
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:

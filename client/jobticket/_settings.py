@@ -16,15 +16,14 @@ import httpx
 
 from ._environments import Environment
 from ._errors import ConfigurationError
+from .variables import BASE_URL as BASE_URL_VAR
+from .variables import PASSWORD as PASSWORD_VAR
+from .variables import USERNAME as USERNAME_VAR
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = ["DEFAULT_TIMEOUT", "Settings", "resolve_base_url"]
-
-BASE_URL_VAR = "JOBTICKET_BASE_URL"
-USERNAME_VAR = "JOBTICKET_USERNAME"
-PASSWORD_VAR = "JOBTICKET_PASSWORD"  # noqa: S105 - the variable name, not a secret
 
 # The generated client has no timeout at all (field notes); a stuck call must fail, not hang a job.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

@@ -42,18 +42,18 @@ class Layout:
 
     @property
     def lock(self) -> Path:
-        """What produced generated/: spec hash and tool versions."""
+        """What produced the generated package: spec hash and tool versions."""
         return self.root / "openapi" / "generation.lock.json"
 
     @property
-    def client_layer(self) -> Path:
-        """Source of the hand-written client layer."""
-        return self.root / "client" / "jobticket"
+    def distribution(self) -> Path:
+        """The vendorable client distribution: hand-written ``jobticket``, generated ``jobticket_api``."""
+        return self.root / "client"
 
     @property
     def generated(self) -> Path:
-        """The committed distribution."""
-        return self.root / "generated"
+        """The one package the generator writes (``client/jobticket_api``); nothing else is generated."""
+        return self.distribution / "jobticket_api"
 
     @property
     def cassettes(self) -> Path:

@@ -10,9 +10,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jobticket._environments import is_production_url
-from jobticket._errors import ConfigurationError
-from jobticket._settings import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR, resolve_base_url
+from jobticket import ConfigurationError, is_production_url, resolve_base_url
+from jobticket_kit import variables
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,8 +29,11 @@ __all__ = [
 ]
 
 # The client's own variables (BASE_URL_VAR, USERNAME_VAR, PASSWORD_VAR) plus the kit's opt-ins.
-ALLOW_DESTRUCTIVE_VAR = "JOBTICKET_ALLOW_DESTRUCTIVE"
-SANDBOX_INTEGRATION_VAR = "JOBTICKET_SANDBOX_INTEGRATION_ID"
+BASE_URL_VAR = variables.BASE_URL
+USERNAME_VAR = variables.USERNAME
+PASSWORD_VAR = variables.PASSWORD
+ALLOW_DESTRUCTIVE_VAR = variables.ALLOW_DESTRUCTIVE
+SANDBOX_INTEGRATION_VAR = variables.SANDBOX_INTEGRATION_ID
 
 
 class TargetError(RuntimeError):

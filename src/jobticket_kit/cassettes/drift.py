@@ -1,7 +1,7 @@
 """Validate every recorded response against a spec: a spec change the recorded API contradicts shows offline.
 
 Each problem names the cassette, the interaction, the operation and the JSON path of the field (from
-``jobticket_kit.spec_validation``), plus the spec version the cassette was recorded under.
+``jobticket_kit.spec.validation``), plus the spec version the cassette was recorded under.
 
 ``python -m jobticket_kit.cassettes.drift [--spec FILE] [DIR]`` exits 1 on any drift.
 """
@@ -22,7 +22,7 @@ from jobticket_kit.cassettes.layout import (
     default_cassette_dir,
     load_cassette,
 )
-from jobticket_kit.spec_validation import ResponseValidator, UndocumentedOperation, default_spec_path
+from jobticket_kit.spec.validation import ResponseValidator, UndocumentedOperation, default_spec_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import vcr  # type: ignore[import-untyped]
 import yaml
-from jobticket_api.errors import UnexpectedStatus
 
-from jobticket_kit.cassettes.context import IncompleteTarget, RecordingError
+from jobticket_api.errors import UnexpectedStatus
 from jobticket_kit.cassettes.layout import (
     INDEX_NAME,
     REMOTE_SET,
@@ -35,10 +34,11 @@ from jobticket_kit.cassettes.layout import (
     cassette_files,
     default_cassette_dir,
 )
+from jobticket_kit.cassettes.recording_context import IncompleteTarget, RecordingError
+from jobticket_kit.cassettes.recording_target import open_target
 from jobticket_kit.cassettes.scenarios import SCENARIOS, Scenario
 from jobticket_kit.cassettes.scrub import Scrubber, scrub_request_headers, scrub_response_headers
-from jobticket_kit.cassettes.targets import open_target
-from jobticket_kit.spec_validation import default_spec_path
+from jobticket_kit.spec.validation import default_spec_path
 from jobticket_kit.target import Target, TargetError
 
 if TYPE_CHECKING:
@@ -188,7 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"record-cassettes: cannot use the target: {type(exc).__name__}", file=sys.stderr)
         return 2
     print(f"record-cassettes: {len(names)} cassettes written to {output}")
-    print("Review them before committing: run the offline tests (pytest tests/cassettes) and read the diff.")
+    print(
+        "Review them before committing: run the offline tests (pytest tests/jobticket_kit/cassettes) "
+        "and read the diff."
+    )
     return 0
 
 

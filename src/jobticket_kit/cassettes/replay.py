@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import vcr  # type: ignore[import-untyped]
-from jobticket_api import Client
 
 from jobticket import JobTicket, Pacer
+from jobticket_api import Client
 from jobticket_kit.cassettes.layout import Cassette, default_cassette_dir, load_cassette
 
 if TYPE_CHECKING:

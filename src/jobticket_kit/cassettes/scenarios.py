@@ -18,8 +18,7 @@ from jobticket_api.api.health import health_check
 from jobticket_api.api.hr_integrations import get_hr_integration, list_hr_integrations, trigger_hr_sync
 from jobticket_api.models import HrSyncRequest
 from jobticket_api.types import UNSET
-
-from jobticket_kit.cassettes.context import (
+from jobticket_kit.cassettes.recording_context import (
     DISABLED,
     MISSING_ID,
     NO_VIEW_EMPLOYEES,

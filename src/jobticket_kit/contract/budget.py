@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobticket._pacer import Pacer
+from jobticket import Pacer
 
 __all__ = [
     "DEFAULT_PER_MINUTE",

@@ -16,9 +16,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.stateful.state_machine import APIStateMachine
 from schemathesis.schemas import BaseSchema
 
-from jobticket_kit.contract.context import REQUEST_TIMEOUT, ContractRun
-from jobticket_kit.contract.spec import ContractSpec
-from jobticket_kit.fuzz_filters import drop_disguised_id_lists
+from jobticket_kit.contract.fuzz_filters import drop_disguised_id_lists
+from jobticket_kit.contract.operations import ContractSpec
+from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, ContractRun
 
 __all__ = ["contract_schema", "destructive_labels", "schemathesis_config", "state_machine"]
 

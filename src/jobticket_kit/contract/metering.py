@@ -18,7 +18,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from jobticket_kit.contract.budget import RequestBudget
-from jobticket_kit.contract.spec import ContractSpec
+from jobticket_kit.contract.operations import ContractSpec
 
 __all__ = ["CONTROL_PREFIX", "credential_label", "metered"]
 

@@ -14,9 +14,9 @@ import pytest
 
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.budget import TargetBlocked
-from jobticket_kit.contract.context import ContractRun
 from jobticket_kit.contract.fuzzing import destructive_labels
 from jobticket_kit.contract.results import Failure
+from jobticket_kit.contract.run_state import ContractRun
 
 __all__ = ["ContractPlugin"]
 
@@ -54,7 +54,7 @@ class ContractPlugin:
         self.scope = project_root() / "contract_tests"
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        """Register the suite's markers (pyproject registers them too; this keeps the plugin standalone)."""
+        """Register the suite's markers: declared here only, for every way the suite runs."""
         for line in _MARKERS:
             config.addinivalue_line("markers", line)
 

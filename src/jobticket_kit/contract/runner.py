@@ -19,11 +19,11 @@ import requests
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.budget import TargetBlocked
-from jobticket_kit.contract.context import ContractRun
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
+from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.session import open_run
 from jobticket_kit.target import BASE_URL_VAR, Target, TargetError
 

@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from jobticket_kit import variables
 from jobticket_kit.contract.budget import DEFAULT_PER_MINUTE, Clock, RequestBudget
-from jobticket_kit.contract.context import ContractRun, Credential, set_current_run
 from jobticket_kit.contract.ledger import AssumptionLedger
-from jobticket_kit.contract.spec import load_spec
+from jobticket_kit.contract.operations import load_spec
+from jobticket_kit.contract.run_state import ContractRun, Credential, set_current_run
 from jobticket_kit.target import Target, TargetError
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import SEED_KEYS
@@ -33,10 +34,10 @@ __all__ = [
     "open_run",
 ]
 
-KEYS_VAR = "JOBTICKET_LIMITED_KEYS"
-PER_MINUTE_VAR = "JOBTICKET_CONTRACT_PER_MINUTE"
-MAX_EXAMPLES_VAR = "JOBTICKET_CONTRACT_MAX_EXAMPLES"
-TOLERANT_VAR = "JOBTICKET_CONTRACT_TOLERANT"
+KEYS_VAR = variables.LIMITED_KEYS
+PER_MINUTE_VAR = variables.CONTRACT_PER_MINUTE
+MAX_EXAMPLES_VAR = variables.CONTRACT_MAX_EXAMPLES
+TOLERANT_VAR = variables.CONTRACT_TOLERANT
 _SAFE_REMOTE_PER_MINUTE = 90
 _TWIN_MAX_EXAMPLES = 100
 _REMOTE_MAX_EXAMPLES = 5

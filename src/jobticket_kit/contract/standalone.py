@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from jobticket_kit import variables
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline
 from jobticket_kit.contract.budget import TargetBlocked
-from jobticket_kit.contract.context import ContractRun
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.report import write_reports
+from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.runner import (
     DEFAULT_BASELINE,
     DEFAULT_REPORT_DIR,
@@ -35,7 +36,7 @@ from jobticket_kit.target import Target, TargetError
 
 __all__ = ["REPORT_DIR_VAR", "StandaloneRun"]
 
-REPORT_DIR_VAR = "JOBTICKET_CONTRACT_REPORTS"
+REPORT_DIR_VAR = variables.CONTRACT_REPORTS
 
 
 class StandaloneRun:

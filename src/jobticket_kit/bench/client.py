@@ -1,0 +1,132 @@
+"""Benchmark of the client layer: parse cost against plain ``json.loads``, and the pacer's achieved rate.
+
+Run ``scripts/bench-client``. It prints figures and asserts nothing: the parse time of a 100-employee page
+(taken from the local twin) as a ratio to ``json.loads`` of the same bytes (medians of many runs), and
+the rate the pacer lets through, on a fake clock at the real limit and on the real clock at a scaled one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+
+import httpx
+
+from jobticket import Pacer
+from jobticket_api.models import EmployeeListResponse
+from jobticket_twin import FakeClock, TwinConfig
+from jobticket_twin.testing import running_twin
+
+__all__ = ["main"]
+
+
+def _median_seconds(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def _page_body() -> bytes:
+    with running_twin(TwinConfig(rate_limit=0)) as twin:
+        response = httpx.get(
+            f"{twin.base_url}/employees", params={"perPage": 100}, auth=twin.credentials("admin"), timeout=30
+        )
+        response.raise_for_status()
+        return response.content
+
+
+def bench_parse(runs: int) -> str:
+    """Median parse time of one page by the client, as a multiple of ``json.loads``."""
+    import json  # noqa: PLC0415 - local so the comparison reads side by side
+
+    body = _page_body()
+    response = httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+
+    def parse() -> EmployeeListResponse:
+        # What the client does with every list page: decode, then build the typed models.
+        return EmployeeListResponse.from_dict(response.json())
+
+    items = len(parse().data.data)
+    baseline = _median_seconds(lambda: json.loads(body), runs)
+    client = _median_seconds(parse, runs)
+    return (
+        f"parse: page of {items} employees, {len(body)} bytes, {runs} runs: json.loads median "
+        f"{baseline * 1e6:.0f} us, client parse median {client * 1e6:.0f} us, ratio {client / baseline:.1f}x"
+    )
+
+
+def _peak(times: list[float], window: float) -> int:
+    best, recent = 0, deque[float]()
+    for t in times:
+        recent.append(t)
+        while recent[0] <= t - window:
+            recent.popleft()
+        best = max(best, len(recent))
+    return best
+
+
+def bench_pacer_fake(requests: int) -> str:
+    """The documented limit on a fake clock: what one credential sends per rolling minute."""
+    clock = FakeClock(0.0)
+    pacer = Pacer(clock=clock)
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    sent = []
+    for _ in range(requests):
+        pacer.acquire(sleep)
+        sent.append(clock())
+    per_minute = [0] * (int(sent[-1] // 60) + 1)
+    for moment in sent:
+        per_minute[int(moment // 60)] += 1
+    return (
+        f"pacer (fake clock, {pacer.limit} per {pacer.window_seconds:.0f} s, burst of {requests}): peak "
+        f"{_peak(sent, pacer.window_seconds)} in any rolling minute (API limit 100); sent per minute "
+        f"{per_minute}; done after {sent[-1] - sent[0]:.0f} s of fake time"
+    )
+
+
+def bench_pacer_real(requests: int, window: float) -> str:
+    """The same limiter on the real clock, with the window scaled down so it finishes in seconds."""
+    pacer = Pacer(90, window)
+    sent = []
+    start = time.monotonic()
+    for _ in range(requests):
+        pacer.acquire(time.sleep)
+        sent.append(time.monotonic())
+    elapsed = sent[-1] - start
+    steady = (requests - 90) / elapsed * window if elapsed else float("inf")
+    return (
+        f"pacer (real clock, 90 per {window:g} s, {requests} requests): peak {_peak(sent, window)} in any "
+        f"window, after the first burst {steady:.1f} per window, {elapsed:.2f} s"
+    )
+
+
+def bench_acquire_overhead(runs: int) -> str:
+    """Cost of one uncontended acquire (the pacer sits in every request's path)."""
+    pacer = Pacer(10**9, 60.0)
+    seconds = _median_seconds(lambda: pacer.acquire(time.sleep), runs)
+    return f"pacer acquire overhead: median {seconds * 1e6:.2f} us per request"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(prog="scripts/bench-client", description=__doc__)
+    parser.add_argument("--runs", type=int, default=300, help="runs per parse measurement (median taken)")
+    args = parser.parse_args(argv)
+    print(bench_parse(args.runs))
+    print(bench_pacer_fake(300))
+    print(bench_pacer_real(450, 0.5))
+    print(bench_acquire_overhead(10_000))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Open the target a recording runs against: two local twins, or staging from the contract suite's variables.
+
+The twins run on a fake clock, so every date they write is the same on every recording; the second
+twin has a limit of 2 requests, so the 429 needs three requests instead of a hundred. Against
+staging the ids are discovered through the API and the extra keys come from JOBTICKET_LIMITED_KEYS,
+exactly as for the contract suite.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from jobticket_kit.cassettes.layout import TWIN_ORIGIN
+from jobticket_kit.cassettes.recording_context import (
+    DISABLED,
+    MAIN,
+    NO_VIEW_EMPLOYEES,
+    NO_VIEW_INTEGRATIONS,
+    PROBE,
+    Ids,
+    IncompleteTarget,
+    RecordingContext,
+)
+from jobticket_kit.contract.session import limited_keys
+from jobticket_kit.target import DestructiveNotAllowed
+from jobticket_twin import FakeClock, TwinConfig
+from jobticket_twin.seed import PENDING_INTEGRATION_ID
+from jobticket_twin.testing import running_twin
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from jobticket_kit.target import Target
+
+__all__ = ["OpenTarget", "open_target"]
+
+TWIN_SEED = 0
+_TWIN_KEYS = {
+    MAIN: "admin",
+    NO_VIEW_EMPLOYEES: NO_VIEW_EMPLOYEES,
+    NO_VIEW_INTEGRATIONS: NO_VIEW_INTEGRATIONS,
+    DISABLED: DISABLED,
+    PROBE: PROBE,
+}
+_DISCOVERY_PAGES = 5
+
+
+@dataclass(frozen=True)
+class OpenTarget:
+    """A target ready to record: the scenario context and the origins the scrubber rewrites."""
+
+    context: RecordingContext
+    origins: dict[str, str]
+    recorded_from: str
+
+
+@contextmanager
+def open_target(target: Target, env: Mapping[str, str] | None = None) -> Iterator[OpenTarget]:
+    """Yield the twin (started here, seed 0, fake clock) or the remote target ``target`` names."""
+    env = os.environ if env is None else env
+    if target.is_twin:
+        with (
+            running_twin(TwinConfig(seed=TWIN_SEED, rate_limit=0, clock=FakeClock())) as twin,
+            running_twin(TwinConfig(seed=TWIN_SEED, rate_limit=2, clock=FakeClock())) as limited,
+        ):
+            keys = {role: twin.credentials(name) for role, name in _TWIN_KEYS.items()}
+            ids = _discover(twin.base_url, keys[MAIN], sync_integration=PENDING_INTEGRATION_ID)
+            context = RecordingContext(twin.base_url, limited.base_url, ids, keys)
+            origins = {twin.base_url: TWIN_ORIGIN, limited.base_url: TWIN_ORIGIN}
+            yield OpenTarget(context, origins, f"twin (jobticket_twin, seed {TWIN_SEED}, fake clock)")
+        return
+    # Target.check() guarantees all three for a remote target.
+    assert target.base_url
+    assert target.username
+    assert target.password
+    keys = {name: (key.username, key.password) for name, key in limited_keys(env).items()}
+    keys[MAIN] = (target.username, target.password)
+    try:
+        sync_integration = target.require_destructive()
+    except DestructiveNotAllowed:
+        sync_integration = None
+    ids = _discover(target.base_url, keys[MAIN], sync_integration=sync_integration, prefer_linked=True)
+    context = RecordingContext(target.base_url, target.base_url, ids, keys)
+    yield OpenTarget(context, {}, f"remote ({target.base_url})")
+
+
+def _discover(
+    base_url: str, credentials: tuple[str, str], *, sync_integration: int | None, prefer_linked: bool = False
+) -> Ids:
+    """Find a downloadable and a non-downloadable document, their employee and an integration.
+
+    With ``prefer_linked`` (staging with a sandbox integration) the documents of the sandbox's synthetic
+    employees come first: the PDF is recorded byte for byte, so it must not be a real person's.
+    """
+    with httpx.Client(base_url=base_url, auth=httpx.BasicAuth(*credentials), timeout=30.0) as http:
+        linked = _linked_employees(http, sync_integration) if prefer_linked and sync_integration else set()
+        downloadable: dict[str, Any] | None = None
+        blocked: dict[str, Any] | None = None
+        for page in range(1, _DISCOVERY_PAGES + 1):
+            body = _get(http, "/employee-documents", page=page, perPage=100)["data"]
+            for document in body["data"]:
+                if linked and document["employeeId"] not in linked:
+                    continue
+                if document["downloadable"]:
+                    downloadable = downloadable or document
+                else:
+                    blocked = blocked or document
+            if (downloadable and blocked) or page >= body["totalPages"]:
+                break
+        if downloadable is None:
+            raise IncompleteTarget("the target has no downloadable document; the download scenario needs one")
+        integrations = _get(http, "/hr-integrations", page=1, perPage=100)["data"]["data"]
+        if not integrations:
+            raise IncompleteTarget("the target has no HR integration; the integration scenarios need one")
+    return Ids(
+        employee=int(downloadable["employeeId"]),
+        document=int(downloadable["id"]),
+        integration=int(integrations[0]["id"]),
+        blocked_document=int(blocked["id"]) if blocked else None,
+        sync_integration=sync_integration,
+    )
+
+
+def _linked_employees(http: httpx.Client, integration: int) -> set[int]:
+    """Ids of the employees linked to ``integration`` (the sandbox's synthetic employees)."""
+    linked: set[int] = set()
+    for page in range(1, _DISCOVERY_PAGES + 1):
+        body = _get(http, "/employees", page=page, perPage=100)["data"]
+        for employee in body["data"]:
+            if any(link["hrIntegrationId"] == integration for link in employee["hrIntergartionLinks"]):
+                linked.add(int(employee["id"]))
+        if page >= body["totalPages"]:
+            break
+    return linked
+
+
+def _get(http: httpx.Client, path: str, **params: Any) -> Any:
+    response = http.get(path, params=params)
+    if response.status_code != 200:
+        raise IncompleteTarget(f"discovery: GET {path} answered {response.status_code}")
+    return response.json()

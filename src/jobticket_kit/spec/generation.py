@@ -1,0 +1,130 @@
+"""Regenerate ``client/jobticket_api`` from ``openapi/``; prove the committed package is what it makes.
+
+The generator writes one package and nothing else (``--meta none``): the distribution's pyproject, its
+README and the hand-written ``jobticket`` package beside it are ours, so the check compares exactly what
+the generator owns, like openapi-python-client's own golden-record test. The generator, ruff and Python
+versions are recorded in ``openapi/generation.lock.json`` beside the spec's sha256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from jobticket_kit.checkout import Layout
+
+__all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "main", "tree_differences"]
+
+# --meta none writes no py.typed; the marker is part of what generation produces (PEP 561).
+_PY_TYPED = "# Marker file for PEP 561: jobticket_api ships its type hints.\n"
+
+
+def lock_data(layout: Layout) -> dict[str, str]:
+    """Describe what produced the generated package: the spec's hash and the tools that shape its bytes."""
+    return {
+        "spec": layout.spec.relative_to(layout.root).as_posix(),
+        "spec_sha256": hashlib.sha256(layout.spec.read_bytes()).hexdigest(),
+        "openapi-python-client": version("openapi-python-client"),
+        "ruff": version("ruff"),
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+    }
+
+
+def lock_json(layout: Layout) -> str:
+    """Render the lock file's content."""
+    return json.dumps(lock_data(layout), indent=2) + "\n"
+
+
+def generate(layout: Layout, output: Path) -> None:
+    """Write the generated package to ``output`` (a ``jobticket_api`` folder), replacing what was there."""
+    # The generator's --overwrite keeps files it did not make; start clean so nothing stale survives.
+    shutil.rmtree(output, ignore_errors=True)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = [
+        str(bin_dir / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(layout.spec),
+        "--config",
+        str(layout.config),
+        "--custom-template-path",
+        str(layout.templates),
+        "--meta",
+        "none",
+        "--output-path",
+        str(output),
+        "--overwrite",
+        "--fail-on-warning",
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    (output / "py.typed").write_text(_PY_TYPED, encoding="utf-8")
+
+
+def tree_differences(expected: Path, actual: Path) -> list[str]:
+    """List every file that is missing, extra or different between two trees (relative paths)."""
+    differences: list[str] = []
+    comparison = filecmp.dircmp(expected, actual, ignore=["__pycache__", ".ruff_cache", ".mypy_cache"])
+    _collect(comparison, Path(), differences)
+    return sorted(differences)
+
+
+def _collect(comparison: filecmp.dircmp[str], prefix: Path, out: list[str]) -> None:
+    out.extend(f"missing: {prefix / name}" for name in comparison.left_only)
+    out.extend(f"unexpected: {prefix / name}" for name in comparison.right_only)
+    # dircmp compares shallowly (size and mtime); compare contents so no byte goes unseen.
+    for name in comparison.common_files:
+        if not filecmp.cmp(Path(comparison.left) / name, Path(comparison.right) / name, shallow=False):
+            out.append(f"differs: {prefix / name}")
+    for name, sub in comparison.subdirs.items():
+        _collect(sub, prefix / name, out)
+
+
+def check(layout: Layout) -> list[str]:
+    """Regenerate into a temporary folder and return how the committed tree and lock differ."""
+    problems: list[str] = []
+    recorded = json.loads(layout.lock.read_text()) if layout.lock.exists() else {}
+    if recorded != lock_data(layout):
+        problems.append(f"{layout.lock.name} is stale: recorded {recorded}, now {lock_data(layout)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / layout.generated.name
+        generate(layout, fresh)
+        label = layout.generated.relative_to(layout.root).as_posix()
+        problems.extend(f"{label}/: {line}" for line in tree_differences(fresh, layout.generated))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``scripts/generate`` (regenerate) or ``scripts/generate --check`` (prove it is current)."""
+    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__)
+    parser.add_argument(
+        "--check", action="store_true", help="fail if client/jobticket_api is not what the spec makes"
+    )
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to work on")
+    args = parser.parse_args(argv)
+    layout = Layout(args.root.resolve())
+    if args.check:
+        problems = check(layout)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("regeneration check:", "FAILED" if problems else "client/jobticket_api matches openapi/")
+        return 1 if problems else 0
+    generate(layout, layout.generated)
+    layout.lock.write_text(lock_json(layout), encoding="utf-8")
+    print(f"regenerated {layout.generated} from {layout.spec.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

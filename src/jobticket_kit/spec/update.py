@@ -1,0 +1,227 @@
+"""``scripts/update-spec``: take a new API description, show what changes for the client, then pin it.
+
+The steps, each stopping the run when it fails: validate and lint the new file; print every change
+classified as breaking or compatible; with ``--yes``, pin it (version bump, provenance, sha256 in the
+lock, CHANGELOG entry), regenerate ``client/jobticket_api``, list the public names that changed, and run the
+regeneration check and the offline tests against the regenerated client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from ruamel.yaml import YAML
+
+from jobticket_kit.spec import generation
+from jobticket_kit.spec.api_surface import surface_changes
+from jobticket_kit.spec.diff import Change, diff_specs
+
+__all__ = ["bump_version", "changelog_entry", "main"]
+
+EXIT_OK, EXIT_ATTENTION, EXIT_REJECTED = 0, 1, 2
+
+
+class SpecRejected(Exception):
+    """The new file cannot be pinned: it is unreadable, invalid or fails the lint."""
+
+
+def bump_version(old: str, proposed: str, *, breaking: bool) -> str:
+    """Give the pinned version: the file's own if it is newer, else a major or minor bump."""
+    old_parts = _semver(old)
+    proposed_parts = _semver(proposed)
+    if proposed_parts > old_parts:
+        return proposed
+    major, minor, _ = old_parts
+    return f"{major + 1}.0.0" if breaking else f"{major}.{minor + 1}.0"
+
+
+def _semver(version: str) -> tuple[int, int, int]:
+    parts = [*version.split("-", maxsplit=1)[0].split("."), "0", "0"][:3]
+    try:
+        major, minor, patch = (int(part) for part in parts)
+    except ValueError as error:
+        raise SpecRejected(f"info.version must be MAJOR.MINOR.PATCH, got {version!r}") from error
+    return major, minor, patch
+
+
+def changelog_entry(version: str, today: datetime.date, source: str, changes: list[Change]) -> str:
+    """Render the CHANGELOG section for a pinned update."""
+    lines = [f"## {version} — {today.isoformat()}", "", f"Pinned from `{source}` by scripts/update-spec.", ""]
+    for breaking, title in ((True, "Breaking for the client"), (False, "Compatible")):
+        selected = [change for change in changes if change.breaking is breaking]
+        if selected:
+            lines += [f"{title}:", *(f"- {change.location}: {change.description}" for change in selected), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _read_source(source: str) -> str:
+    if source.startswith(("http://", "https://")):
+        response = httpx.get(source, timeout=30.0, follow_redirects=True)
+        response.raise_for_status()
+        return response.text
+    path = Path(source)
+    if not path.is_file():
+        raise SpecRejected(f"no such spec file: {source}")
+    return path.read_text(encoding="utf-8")
+
+
+def _validate(text: str) -> dict[str, Any]:
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict):
+        raise SpecRejected("the new spec is not a YAML or JSON object")
+    try:
+        validate(document)
+    except OpenAPIValidationError as error:
+        raise SpecRejected(f"the new spec is not valid OpenAPI: {error.message}") from error
+    return document
+
+
+def _spectral(root: Path) -> Path:
+    for base in (root, Path.cwd()):
+        binary = base / "node_modules" / ".bin" / "spectral"
+        if binary.exists():
+            return binary
+    print("installing Spectral (npm ci) ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=root, check=True)  # noqa: S607
+    return root / "node_modules" / ".bin" / "spectral"
+
+
+def _lint(root: Path, spec_file: Path) -> None:
+    ruleset = root / "openapi" / "spectral.yaml"
+    command = [
+        str(_spectral(root)),
+        "lint",
+        str(spec_file),
+        "--ruleset",
+        str(ruleset),
+        "--fail-severity",
+        "warn",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise SpecRejected(f"the new spec fails the lint:\n{result.stdout}{result.stderr}")
+
+
+def _pin(layout: generation.Layout, text: str, version: str, source: str, today: datetime.date) -> None:
+    """Write the new spec with its version and provenance set, keeping its formatting."""
+    round_trip = YAML()
+    round_trip.preserve_quotes = True
+    round_trip.width = 4096
+    document = round_trip.load(text)
+    info = document["info"]
+    info["version"] = version
+    provenance = info.setdefault("x-provenance", {})
+    provenance["reconstructed-on"] = today.isoformat()
+    provenance["updated-from"] = source
+    buffer = io.StringIO()
+    round_trip.dump(document, buffer)
+    layout.spec.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _add_changelog(layout: generation.Layout, entry: str) -> None:
+    changelog = layout.spec.parent / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    marker = "\n## "
+    cut = text.find(marker)
+    new_text = text + "\n" + entry if cut < 0 else text[: cut + 1] + entry + "\n" + text[cut + 1 :]
+    changelog.write_text(new_text, encoding="utf-8")
+
+
+def _run_offline_tests(root: Path, paths: list[str]) -> bool:
+    # The checkout's own distribution comes first, so the tests import what was just regenerated.
+    distribution = generation.Layout(root).distribution
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(distribution), os.environ.get("PYTHONPATH", "")])}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths]
+    print(f"$ {' '.join(command[2:])}", flush=True)
+    return subprocess.run(command, cwd=root, env=env, check=False).returncode == 0  # noqa: S603
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the spec-change workflow; exit 0 when consistent, 1 when something needs attention."""
+    parser = argparse.ArgumentParser(prog="scripts/update-spec", description=__doc__)
+    parser.add_argument("source", help="path or https:// URL of the new OpenAPI description")
+    parser.add_argument("--yes", action="store_true", help="pin the new spec (without it: report only)")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to update")
+    parser.add_argument(
+        "--tests",
+        nargs="*",
+        default=["tests"],
+        help="offline tests to run against the regenerated client (default: tests)",
+    )
+    args = parser.parse_args(argv)
+    layout = generation.Layout(args.root.resolve())
+    today = datetime.datetime.now(tz=datetime.UTC).date()
+    try:
+        text = _read_source(args.source)
+        new = _validate(text)
+        with tempfile.TemporaryDirectory() as tmp:
+            candidate = Path(tmp) / "candidate.openapi.yaml"
+            candidate.write_text(text, encoding="utf-8")
+            _lint(layout.root, candidate)
+    except (SpecRejected, httpx.HTTPError, subprocess.CalledProcessError) as error:
+        print(f"rejected: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+
+    old = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
+    changes = diff_specs(old, new)
+    breaking = any(change.breaking for change in changes)
+    print(f"Changes from the pinned spec {old['info']['version']} to {args.source}:")
+    for change in changes:
+        print(f"  {change}")
+    if not changes:
+        print("  none: nothing to pin")
+        return EXIT_OK
+    print(f"{sum(c.breaking for c in changes)} breaking, {sum(not c.breaking for c in changes)} compatible")
+    if not args.yes:
+        print("report only: run again with --yes to pin it, regenerate and run the checks")
+        return EXIT_OK
+
+    try:
+        version = bump_version(old["info"]["version"], str(new["info"]["version"]), breaking=breaking)
+    except SpecRejected as error:
+        print(f"rejected: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    _pin(layout, text, version, args.source, today)
+    _add_changelog(layout, changelog_entry(version, today, args.source, changes))
+    with tempfile.TemporaryDirectory() as tmp:
+        previous = Path(tmp) / "jobticket_api"
+        shutil.copytree(layout.generated, previous)
+        generation.generate(layout, layout.generated)
+        layout.lock.write_text(generation.lock_json(layout), encoding="utf-8")
+        removed, added = surface_changes(previous, layout.generated)
+    print(f"pinned {layout.spec.name} as version {version} and regenerated client/jobticket_api")
+    print(f"public names of the generated client: {len(removed)} removed, {len(added)} added")
+    for name in removed:
+        print(f"  - {name}")
+    for name in added:
+        print(f"  + {name}")
+
+    attention = [f"code using {name} must change" for name in removed]
+    problems = generation.check(layout)
+    attention += problems
+    if not _run_offline_tests(layout.root, args.tests):
+        attention.append("offline tests or the cassette drift check fail against the new spec (see above)")
+    if attention:
+        print("Needs attention:")
+        for item in attention:
+            print(f"  ! {item}")
+        return EXIT_ATTENTION
+    print("consistent: regeneration check and offline tests pass")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,23 @@
+"""Fixtures every test may use: the pinned spec, loaded once, and its documented examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "jobticket.openapi.yaml"
+
+
+@pytest.fixture(scope="session")
+def spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def examples(spec: dict[str, Any]) -> dict[str, Any]:
+    """The docs' example values, by component example name."""
+    return {name: example["value"] for name, example in spec["components"]["examples"].items()}

@@ -1,0 +1,61 @@
+"""Downstream code type-checks against the installed distribution with ``mypy --strict``.
+
+The module is checked from an empty folder with no configuration, so mypy finds ``jobticket`` and
+``jobticket_api`` only as installed packages: without their ``py.typed`` markers it would report
+``import-untyped``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+DOWNSTREAM = """
+from __future__ import annotations
+
+from jobticket import JobTicket, NotFoundError
+from jobticket_api.models import Employee
+
+
+def first_email(client: JobTicket) -> str | None:
+    for employee in client.list_employees(status="active"):
+        assert isinstance(employee, Employee)
+        return employee.email
+    return None
+
+
+def name_of(client: JobTicket, employee_id: int) -> str:
+    try:
+        employee = client.get_employee(employee_id)
+    except NotFoundError:
+        return "unknown"
+    return f"{employee.first_name} {employee.last_name}"
+"""
+
+
+def _mypy(folder: Path, source: str) -> subprocess.CompletedProcess[str]:
+    module = folder / "downstream.py"
+    module.write_text(source, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", "", module.name],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_downstream_module_passes_mypy_strict(tmp_path: Path) -> None:
+    result = _mypy(tmp_path, DOWNSTREAM)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "import-untyped" not in result.stdout
+
+
+def test_a_downstream_type_error_is_caught(tmp_path: Path) -> None:
+    # Proves the check sees the client's types: a wrong use fails, so a pass above means something.
+    wrong = "\n\ndef wrong(client: JobTicket) -> int:\n    return client.get_employee(1)\n"
+    result = _mypy(tmp_path, DOWNSTREAM + wrong)
+    assert result.returncode == 1
+    assert "downstream.py" in result.stdout
+    assert "Incompatible return value type" in result.stdout

@@ -1,0 +1,258 @@
+"""The guarded HR sync: validation naming row and field, a dry-run plan, and refusal of risky rosters."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import logging
+from typing import Any
+
+import pytest
+
+from jobticket import RosterError, SyncRefused, validate_roster
+from jobticket_api.models import Absence, HrSyncEmployee
+
+from .fakes import FakeEmployeesApi, employee_json, make_async_client, make_client
+
+INTEGRATION = 7
+
+
+def person(n: int, **changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "firstName": "Anna",
+        "lastName": "Müller",
+        "email": f"person{n}@example.com",
+        "hrId": f"HR{n:03d}",
+        "dateOfBirth": "1990-04-15",
+        "profileImage": None,
+    }
+    row.update(changes)
+    return row
+
+
+def company(linked: int = 10, unlinked: int = 3) -> FakeEmployeesApi:
+    """``linked`` employees linked to integration 7 (ids 1..linked), then ``unlinked`` ones."""
+    employees = [
+        employee_json(i, email=f"person{i}@example.com", links=[(INTEGRATION, f"HR{i:03d}")])
+        for i in range(1, linked + 1)
+    ]
+    employees += [employee_json(100 + i, email=f"other{i}@example.com") for i in range(unlinked)]
+    return FakeEmployeesApi(employees)
+
+
+def problems(roster: list[Any]) -> list[str]:
+    with pytest.raises(RosterError) as raised:
+        validate_roster(roster)
+    return [str(p) for p in raised.value.problems]
+
+
+# -- validation --------------------------------------------------------------------------------------
+
+
+def test_duplicates_are_named_by_row_and_field() -> None:
+    roster = [
+        person(1),
+        person(2),
+        person(3),
+        person(4, email="PERSON2@example.com"),
+        person(5, hrId="HR001"),
+    ]
+    assert problems(roster) == [
+        "employees[4].hrId: duplicate of employees[0].hrId",
+        "employees[3].email: duplicate of employees[1].email (case-insensitive)",
+    ]
+
+
+def test_required_fields_dates_and_types() -> None:
+    roster = [
+        {"lastName": "X", "email": "x@example.com", "hrId": "H1"},
+        person(2, email="not-an-email", firstName="  "),
+        person(3, dateOfBirth="15.04.1990", startDate="2024-02-30"),
+        person(4, startDate="2024-05-01", terminationDate="2024-04-30"),
+        person(
+            5,
+            autoSyncEmployee="yes",
+            absences=[{"endDate": "2024-01-01"}, {"startDate": "2024-02-02", "endDate": "2024-02-01"}],
+        ),
+        person(6, hrId=7),
+    ]
+    assert problems(roster) == [
+        "employees[0].firstName: is required",
+        "employees[1].firstName: must be a non-empty string",
+        "employees[1].email: is not a valid email address",
+        "employees[2].dateOfBirth: must be a date YYYY-MM-DD or null",
+        "employees[2].startDate: must be a date YYYY-MM-DD or null",
+        "employees[3].terminationDate: must not be before startDate",
+        "employees[4].autoSyncEmployee: must be true, false or null",
+        "employees[4].absences[0].startDate: is required and must be a date YYYY-MM-DD",
+        "employees[4].absences[1].endDate: must not be before startDate",
+        "employees[5].hrId: must be a non-empty string",
+    ]
+
+
+def test_problems_never_contain_the_values() -> None:
+    with pytest.raises(RosterError) as raised:
+        validate_roster(
+            [person(1, email="secret.person@example.com"), person(2, email="SECRET.person@example.com")]
+        )
+    assert "secret" not in str(raised.value).lower()
+
+
+def test_empty_roster_is_refused() -> None:
+    assert problems([]) == ["employees: is empty: a sync with no employees would offboard everyone"]
+
+
+def test_generated_models_are_accepted_and_sent_in_wire_form() -> None:
+    model = HrSyncEmployee(
+        first_name="Anna",
+        last_name="Müller",
+        email="anna@example.com",
+        hr_id="emp_HR_001",
+        start_date=datetime.date(2022, 3, 1),
+        absences=[Absence(start_date=datetime.date(2024, 7, 1), end_date=None)],
+    )
+    rows = validate_roster([model, {**person(2), "startDate": datetime.date(2023, 1, 2)}])
+    assert rows[0]["hrId"] == "emp_HR_001"
+    assert rows[0]["startDate"] == "2022-03-01"
+    assert rows[0]["absences"] == [{"startDate": "2024-07-01", "endDate": None}]
+    assert rows[1]["startDate"] == "2023-01-02"
+
+
+# -- plan, guard and sending ------------------------------------------------------------------------
+
+
+def test_dry_run_reports_creates_updates_and_offboards_without_sending() -> None:
+    api = company(linked=10)
+    roster = [person(i) for i in range(1, 10)]  # HR010 is missing: offboarded
+    roster[0]["firstName"] = "Annika"  # changed: updated
+    roster.append(person(50, email="other0@example.com"))  # matched by email: linked, so updated
+    roster.append(person(60))  # new
+    with make_client(api) as client:
+        result = client.sync_roster(INTEGRATION, roster, dry_run=True)
+    plan = result.plan
+    assert not result.sent
+    assert [(c.hr_id, c.employee_id) for c in plan.created] == [("HR060", None)]
+    assert [(c.hr_id, c.employee_id) for c in plan.updated] == [("HR001", 1), ("HR050", 100)]
+    assert [c.hr_id for c in plan.unchanged] == [f"HR{i:03d}" for i in range(2, 10)]
+    assert [(c.hr_id, c.employee_id) for c in plan.offboarded] == [("HR010", 10)]
+    assert plan.offboard_ratio == pytest.approx(0.10)
+    assert result.refusal is None
+    assert api.count("POST") == 0
+
+
+def test_the_guard_refuses_a_50_percent_offboarding_and_sends_nothing() -> None:
+    api = company(linked=10)
+    with make_client(api) as client, pytest.raises(SyncRefused) as raised:
+        client.sync_roster(INTEGRATION, [person(i) for i in range(1, 6)])
+    assert raised.value.plan.offboard_ratio == pytest.approx(0.5)
+    assert "5 of 10" in str(raised.value)
+    assert "allow_large_offboarding=True" in str(raised.value)
+    assert api.count("POST") == 0
+
+
+def test_a_dry_run_says_the_real_run_would_be_refused() -> None:
+    with make_client(company(linked=10)) as client:
+        result = client.sync_roster(INTEGRATION, [person(1)], dry_run=True)
+    assert result.refusal is not None
+    assert "90.0%" in result.refusal
+
+
+def test_the_guard_can_be_overridden_or_tuned() -> None:
+    api = company(linked=10)
+    with make_client(api) as client:
+        assert client.sync_roster(
+            INTEGRATION, [person(i) for i in range(1, 6)], allow_large_offboarding=True
+        ).sent
+        assert client.sync_roster(INTEGRATION, [person(i) for i in range(1, 6)], max_offboard_ratio=0.5).sent
+        with pytest.raises(SyncRefused):
+            client.sync_roster(INTEGRATION, [person(i) for i in range(1, 10)], max_offboard_ratio=0.05)
+    assert api.count("POST") == 2
+
+
+def test_the_guard_refuses_an_empty_roster_without_any_request() -> None:
+    api = company()
+    with make_client(api) as client, pytest.raises(RosterError, match="empty"):
+        client.sync_roster(INTEGRATION, [], allow_large_offboarding=True)
+    assert api.requests == []
+
+
+def test_invalid_rosters_are_refused_before_any_request() -> None:
+    api = company()
+    with make_client(api) as client, pytest.raises(RosterError):
+        client.sync_roster(INTEGRATION, [person(1), person(1)])
+    assert api.requests == []
+
+
+def test_already_offboarded_employees_do_not_count_again() -> None:
+    api = company(linked=10)
+    for employee in api.employees[5:10]:
+        employee["subscription"]["status"] = "cancelled"
+    with make_client(api) as client:
+        result = client.sync_roster(INTEGRATION, [person(i) for i in range(1, 6)])
+    assert result.sent
+    assert result.plan.active_linked == 5
+    assert result.plan.offboarded == ()
+
+
+def test_past_termination_dates_count_as_offboarding() -> None:
+    api = company(linked=10)
+    roster = [person(i) for i in range(1, 11)]
+    roster[0]["terminationDate"] = "2020-01-01"
+    roster[1]["terminationDate"] = "2999-01-01"  # future: only recorded
+    with make_client(api) as client:
+        plan = client.sync_roster(INTEGRATION, roster, dry_run=True).plan
+    assert [c.hr_id for c in plan.offboarded] == ["HR001"]
+
+
+def test_the_sent_body_is_the_validated_roster_with_a_generated_sync_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = company(linked=3, unlinked=0)
+    roster = [person(i) for i in range(1, 4)]
+    with make_client(api) as client, caplog.at_level(logging.INFO, logger="jobticket"):
+        result = client.sync_roster(INTEGRATION, roster)
+    assert result.sent
+    assert result.sync_id.startswith("sync-20260513T084802Z-")
+    assert api.sync_bodies == [{"syncId": result.sync_id, "employees": roster}]
+    logged = caplog.text
+    assert result.sync_id in logged
+    assert "generated syncId" in logged
+    for row in roster:
+        assert row["email"] not in logged
+    assert "Müller" not in logged
+    assert "1990-04-15" not in logged
+
+
+def test_a_given_sync_id_is_used_and_an_empty_one_refused() -> None:
+    api = company(linked=3, unlinked=0)
+    with make_client(api) as client:
+        assert (
+            client.sync_roster(INTEGRATION, [person(i) for i in range(1, 4)], sync_id="sync-x").sync_id
+            == "sync-x"
+        )
+        with pytest.raises(RosterError, match="syncId"):
+            client.sync_roster(INTEGRATION, [person(1)], sync_id=" ")
+    assert api.sync_bodies[0]["syncId"] == "sync-x"
+
+
+def test_plans_show_ids_only() -> None:
+    with make_client(company(linked=3, unlinked=0)) as client:
+        result = client.sync_roster(INTEGRATION, [person(i) for i in range(1, 4)], dry_run=True)
+    text = repr(result)
+    assert "HR001" in text
+    assert "example.com" not in text
+    assert "Anna" not in text
+
+
+def test_async_sync_follows_the_same_rules() -> None:
+    api = company(linked=10)
+
+    async def main() -> None:
+        async with make_async_client(api) as client:
+            with pytest.raises(SyncRefused):
+                await client.sync_roster(INTEGRATION, [person(1)])
+            result = await client.sync_roster(INTEGRATION, [person(i) for i in range(1, 11)])
+            assert result.sent
+
+    asyncio.run(main())
+    assert api.count("POST") == 1

@@ -1,0 +1,15 @@
+"""The benchmark stays runnable; its figures are printed by scripts/bench-client, not asserted as times."""
+
+from __future__ import annotations
+
+from jobticket_kit.bench import client as bench_client
+
+
+def test_pacer_figures_show_the_limit_held() -> None:
+    line = bench_client.bench_pacer_fake(300)
+    assert "peak 90 in any rolling minute" in line
+    assert "sent per minute [90, 90, 90, 30]" in line
+
+
+def test_parse_benchmark_reads_a_full_page_from_the_twin() -> None:
+    assert bench_client.bench_parse(3).startswith("parse: page of 100 employees")

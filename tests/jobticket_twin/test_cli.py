@@ -1,0 +1,72 @@
+"""``python -m jobticket_twin`` (scripts/twin): arguments, the printed table, a clean stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+
+import httpx
+import pytest
+
+from jobticket_twin.cli import build_config, credentials_table, parse_args
+from jobticket_twin.seed import SEED_KEYS
+from jobticket_twin.testing import twin_process
+from tests.jobticket_twin.helpers import spec_checked
+
+
+def test_arguments_become_the_config() -> None:
+    args = parse_args(["--port", "0", "--seed", "3", "--rate-limit", "0", "--faults", "error=0.1,seed=1"])
+    config = build_config(args, env={"JOBTICKET_USERNAME": "u", "JOBTICKET_PASSWORD": "p"})
+    assert (config.seed, config.rate_limit, config.extra_credentials) == (3, 0, ("u", "p"))
+    assert config.faults is not None
+    assert config.faults.error == 0.1
+    assert build_config(parse_args([]), env={}).extra_credentials is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--faults", "error=5"], "--faults: fault item error must be from 0 to 1"),
+        (["--rate-limit", "-1"], "--rate-limit must be >= 0"),
+        (["--port", "70000"], "--port must be from 0 to 65535"),
+        (["--webhook", "no-secret"], "--webhook must be URL=SECRET"),
+    ],
+)
+def test_bad_arguments_exit_with_a_message_naming_the_option(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_args(argv)
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_credentials_table_lists_every_key() -> None:
+    table = credentials_table()
+    for key in SEED_KEYS.values():
+        assert key.key_id in table
+        assert key.secret in table
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_server_prints_its_url_and_keys_serves_and_stops_cleanly(stop: signal.Signals) -> None:
+    admin = SEED_KEYS["admin"]
+    env = {"JOBTICKET_USERNAME": "ci-user", "JOBTICKET_PASSWORD": "ci-password"}
+    with twin_process(env=env) as twin:
+        with httpx.Client(base_url=twin.base_url, trust_env=False) as client:
+            response = spec_checked(client).get(
+                "/employees", params={"perPage": 100}, auth=(admin.key_id, admin.secret)
+            )
+            assert response.status_code == 200
+            page = response.json()["data"]
+            assert len(page["data"]) == 100
+            assert page["data"][0]["_links"]["self"]["href"] == f"{twin.base_url}/employees/1"
+            assert client.get("/hr-integrations", auth=("ci-user", "ci-password")).status_code == 200
+        twin.process.send_signal(stop)
+        output, _ = twin.process.communicate(timeout=15)
+    assert twin.process.returncode == 0
+    assert output.splitlines()[0].startswith(f"JobTicket+ twin on {twin.base_url}")
+    assert admin.secret in output
+    assert "JOBTICKET_USERNAME/JOBTICKET_PASSWORD are accepted too" in output
+    assert "ci-password" not in output
+    assert output.rstrip().endswith("twin stopped")
+    assert "Traceback" not in output
