@@ -15,6 +15,7 @@ from __future__ import annotations
 from ._async_client import AsyncJobTicket
 from ._base import __version__
 from ._client import JobTicket
+from ._clock import Clock, FakeClock, SystemClock
 from ._download import DownloadResult
 from ._environments import Environment, is_production_url
 from ._errors import (
@@ -51,10 +52,12 @@ __all__ = [
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
+    "Clock",
     "ConfigurationError",
     "ConflictError",
     "DownloadResult",
     "Environment",
+    "FakeClock",
     "InternalServerError",
     "JobTicket",
     "JobTicketError",
@@ -72,6 +75,7 @@ __all__ = [
     "SyncPlan",
     "SyncRefused",
     "SyncResult",
+    "SystemClock",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "__version__",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -17,7 +16,7 @@ from ._pagination import AsyncPager
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         SortOrder,
     )
 
+    from ._clock import Clock
     from ._environments import Environment
     from ._pacer import Pacer
     from ._retry import RetryPolicy
@@ -44,7 +44,7 @@ T = TypeVar("T")
 class AsyncJobTicket:
     """Async client of the JobTicket+ B2B API; it shares the credential's pacer with sync clients.
 
-    Arguments are those of :class:`JobTicket`, with an async ``sleep`` and an async ``transport``.
+    Arguments are those of :class:`JobTicket`, with an async ``transport``; waits use ``clock.asleep``.
     """
 
     def __init__(
@@ -61,8 +61,7 @@ class AsyncJobTicket:
         pacer: Pacer | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        wall_clock: Callable[[], float] = DEFAULTS["wall_clock"],
+        clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
         self._core = ClientCore(
@@ -76,15 +75,14 @@ class AsyncJobTicket:
             rate_window_seconds=rate_window_seconds,
             pacer=pacer,
             retry_policy=retry_policy,
-            wall_clock=wall_clock,
+            clock=clock,
             env=env,
         )
         resilient = AsyncResilientTransport(
             transport or httpx.AsyncHTTPTransport(),
             pacer=self._core.pacer,
             policy=self._core.policy,
-            sleep=sleep,
-            wall_clock=wall_clock,
+            clock=self._core.clock,
         )
         self._http = httpx.AsyncClient(transport=resilient, **self._core.client_options())
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError, error_from_response
+from ._clock import Clock, SystemClock
+from ._errors import APIConnectionError, APITimeoutError, ConfigurationError, error_from_response
 from ._logging import logger
 from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, shared_pacer
 from ._retry import RetryPolicy
 from ._settings import DEFAULT_TIMEOUT, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Iterator, Mapping
 
     from ._environments import Environment
 
@@ -42,10 +42,11 @@ class ClientCore:
         rate_window_seconds: float,
         pacer: Pacer | None,
         retry_policy: RetryPolicy | None,
-        wall_clock: Callable[[], float],
+        clock: Clock | None,
         env: Mapping[str, str] | None,
     ) -> None:
         self.settings = Settings.build(base_url, username, password, env)
+        self.clock = _one_clock(clock, pacer)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.policy = retry_policy or RetryPolicy(max_retries=max_retries, retry_after_cap=retry_after_cap)
         self.pacer = pacer or shared_pacer(
@@ -53,8 +54,8 @@ class ClientCore:
             self.settings.username,
             limit=rate_limit,
             window_seconds=rate_window_seconds,
+            clock=self.clock,
         )
-        self.wall_clock = wall_clock
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments common to ``httpx.Client`` and ``httpx.AsyncClient``."""
@@ -68,11 +69,11 @@ class ClientCore:
 
     def today(self) -> datetime.date:
         """Today in UTC by the client's wall clock (terminationDate comparisons)."""
-        return datetime.datetime.fromtimestamp(self.wall_clock(), datetime.UTC).date()
+        return datetime.datetime.fromtimestamp(self.clock.time(), datetime.UTC).date()
 
     def now(self) -> datetime.datetime:
         """Now in UTC by the client's wall clock."""
-        return datetime.datetime.fromtimestamp(self.wall_clock(), datetime.UTC)
+        return datetime.datetime.fromtimestamp(self.clock.time(), datetime.UTC)
 
     def __repr__(self) -> str:
         return f"base_url={self.settings.base_url!r}, username={self.settings.username!r}"
@@ -84,8 +85,19 @@ DEFAULTS: dict[str, Any] = {
     "retry_after_cap": 60.0,
     "rate_limit": DEFAULT_RATE_LIMIT,
     "rate_window_seconds": DEFAULT_WINDOW_SECONDS,
-    "wall_clock": time.time,
 }
+
+
+def _one_clock(clock: Clock | None, pacer: Pacer | None) -> Clock:
+    """The client's clock: the one given, else the given pacer's; a pacer on another clock is refused."""
+    if pacer is None:
+        return clock or SystemClock()
+    if clock is not None and clock != pacer.clock:
+        raise ConfigurationError(
+            f"clock={clock!r} differs from the pacer's clock {pacer.clock!r}: pacing, retries and back-off "
+            "must read one clock"
+        )
+    return pacer.clock
 
 
 @contextlib.contextmanager

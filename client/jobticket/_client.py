@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
@@ -17,7 +16,7 @@ from ._pagination import Pager
 from ._transport import ResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         SortOrder,
     )
 
+    from ._clock import Clock
     from ._environments import Environment
     from ._pacer import Pacer
     from ._retry import RetryPolicy
@@ -50,7 +50,8 @@ class JobTicket:
 
     ``rate_limit`` per ``rate_window_seconds`` applies when this is the first client of the credential in
     the process (later ones share its pacer; pass ``pacer=`` to choose). ``retry_policy`` replaces
-    ``max_retries`` and ``retry_after_cap``. ``transport``, ``sleep`` and ``wall_clock`` are for tests.
+    ``max_retries`` and ``retry_after_cap``. ``clock`` is the one source of time and waiting for pacing,
+    retries and back-off (``FakeClock()`` in tests: nothing waits in real time); ``transport`` is for tests.
     """
 
     def __init__(
@@ -67,8 +68,7 @@ class JobTicket:
         pacer: Pacer | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        wall_clock: Callable[[], float] = DEFAULTS["wall_clock"],
+        clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
         self._core = ClientCore(
@@ -82,15 +82,14 @@ class JobTicket:
             rate_window_seconds=rate_window_seconds,
             pacer=pacer,
             retry_policy=retry_policy,
-            wall_clock=wall_clock,
+            clock=clock,
             env=env,
         )
         resilient = ResilientTransport(
             transport or httpx.HTTPTransport(),
             pacer=self._core.pacer,
             policy=self._core.policy,
-            sleep=sleep,
-            wall_clock=wall_clock,
+            clock=self._core.clock,
         )
         self._http = httpx.Client(transport=resilient, **self._core.client_options())
 

@@ -8,14 +8,10 @@ credential in a process share one pacer (see :func:`shared_pacer`), sync and asy
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time
 from collections import deque
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+from ._clock import Clock, SystemClock
 
 __all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_WINDOW_SECONDS", "Pacer", "shared_pacer"]
 
@@ -24,20 +20,20 @@ DEFAULT_WINDOW_SECONDS = 60.0
 
 
 class Pacer:
-    """A thread-safe sliding-window limiter with an injectable clock (monotonic seconds)."""
+    """A thread-safe sliding-window limiter; it reads the time from and waits on its :class:`Clock`."""
 
     def __init__(
         self,
         limit: int = DEFAULT_RATE_LIMIT,
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         if limit < 1 or window_seconds <= 0:
             raise ValueError("the pacer needs limit >= 1 and window_seconds > 0")
         self.limit = limit
         self.window_seconds = window_seconds
-        self._clock = clock
+        self.clock = clock or SystemClock()
         self._sent: deque[float] = deque()
         self._blocked_until = float("-inf")
         self._lock = threading.Lock()
@@ -48,7 +44,7 @@ class Pacer:
     def try_acquire(self) -> float:
         """Take a slot now and return 0, or return how many seconds to wait before trying again."""
         with self._lock:
-            now = self._clock()
+            now = self.clock.monotonic()
             if now < self._blocked_until:
                 return self._blocked_until - now
             horizon = now - self.window_seconds
@@ -62,26 +58,24 @@ class Pacer:
     def blocked_for(self) -> float:
         """Seconds left of a block recorded from a 429, 0 when there is none."""
         with self._lock:
-            return max(0.0, self._blocked_until - self._clock())
+            return max(0.0, self._blocked_until - self.clock.monotonic())
 
     def block(self, seconds: float) -> None:
         """Record that the server blocks this credential for ``seconds`` from now."""
         with self._lock:
-            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
+            self._blocked_until = max(self._blocked_until, self.clock.monotonic() + seconds)
 
-    def acquire(self, sleep: Callable[[float], None], *, max_block: float = float("inf")) -> None:
+    def acquire(self, *, max_block: float = float("inf")) -> None:
         """Wait until a slot is free; raise :class:`BlockedError` rather than wait out a long block."""
         while (wait := self.try_acquire()) > 0:
             self._check_block(max_block)
-            sleep(wait)
+            self.clock.sleep(wait)
 
-    async def acquire_async(
-        self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, *, max_block: float = float("inf")
-    ) -> None:
+    async def acquire_async(self, *, max_block: float = float("inf")) -> None:
         """Async twin of :meth:`acquire`; the slot bookkeeping is shared with sync callers."""
         while (wait := self.try_acquire()) > 0:
             self._check_block(max_block)
-            await sleep(wait)
+            await self.clock.asleep(wait)
 
     def _check_block(self, max_block: float) -> None:
         remaining = self.blocked_for()
@@ -97,7 +91,7 @@ class BlockedError(Exception):
         self.remaining = remaining
 
 
-_registry: dict[tuple[str, str], Pacer] = {}
+_registry: dict[tuple[str, str, Clock], Pacer] = {}
 _registry_lock = threading.Lock()
 
 
@@ -107,14 +101,16 @@ def shared_pacer(
     *,
     limit: int = DEFAULT_RATE_LIMIT,
     window_seconds: float = DEFAULT_WINDOW_SECONDS,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock | None = None,
 ) -> Pacer:
-    """Return the process-wide pacer of one credential, creating it on first use.
+    """Return the process-wide pacer of one credential on one clock, creating it on first use.
 
     The first client of a credential fixes its limit; later clients with other settings share it anyway,
-    because two pacers for one credential would together exceed the limit.
+    because two pacers for one credential would together exceed the limit. Clients on a test clock get
+    a pacer of that clock, so fake time never mixes with real time.
     """
-    key = (base_url.rstrip("/").lower(), username)
+    clock = clock or SystemClock()
+    key = (base_url.rstrip("/").lower(), username, clock)
     with _registry_lock:
         pacer = _registry.get(key)
         if pacer is None:

@@ -8,20 +8,20 @@ caller to map.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import httpx
 
+from ._clock import Clock, SystemClock
 from ._errors import RateLimited, error_from_response
 from ._logging import describe_request, logger
 from ._pacer import BlockedError, Pacer
 from ._retry import RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Callable
 
 __all__ = ["AsyncResilientTransport", "ResilientTransport"]
 
@@ -162,21 +162,20 @@ class ResilientTransport(httpx.BaseTransport):
         *,
         pacer: Pacer,
         policy: RetryPolicy,
-        sleep: Callable[[float], None] = time.sleep,
-        wall_clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
         self._policy = policy
-        self._sleep = sleep
-        self._wall_clock = wall_clock
+        self._clock = clock or SystemClock()
+        self._sleep = self._clock.sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
+        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time)
         while True:
             try:
                 if counts_against_key(request):
-                    self._pacer.acquire(self._sleep, max_block=self._policy.retry_after_cap)
+                    self._pacer.acquire(max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()
@@ -215,21 +214,20 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
         *,
         pacer: Pacer,
         policy: RetryPolicy,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        wall_clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
         self._policy = policy
-        self._sleep = sleep
-        self._wall_clock = wall_clock
+        self._clock = clock or SystemClock()
+        self._sleep = self._clock.asleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, self._pacer, request, self._wall_clock)
+        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time)
         while True:
             try:
                 if counts_against_key(request):
-                    await self._pacer.acquire_async(self._sleep, max_block=self._policy.retry_after_cap)
+                    await self._pacer.acquire_async(max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()

@@ -1,4 +1,4 @@
-"""Test doubles for the client: a fake clock, recorded sleeps, canned API bodies and a mock API."""
+"""Test doubles for the client: canned API bodies, a mock API and clients on a `FakeClock`."""
 
 from __future__ import annotations
 
@@ -10,29 +10,11 @@ from typing import Any
 
 import httpx
 
-from jobticket import AsyncJobTicket, JobTicket, Pacer, RetryPolicy
+from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer, RetryPolicy
 
 BASE_URL = "https://api.test.invalid"
 USERNAME = "f1b24afa-39c6-4cc2-b545-cfab6b687f6e"
 PASSWORD = "s3cret-value-never-logged"
-
-
-class Clock:
-    """Monotonic and wall time in one; ``sleep`` advances it and records how long was asked for."""
-
-    def __init__(self, start: float = 1_778_662_082.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 def no_jitter() -> float:
@@ -41,13 +23,13 @@ def no_jitter() -> float:
 
 def make_client(
     handler: Callable[[httpx.Request], httpx.Response],
-    clock: Clock | None = None,
+    clock: FakeClock | None = None,
     *,
     rate_limit: int = 90,
     **options: Any,
 ) -> JobTicket:
     """A sync client on a MockTransport, with its own pacer on the fake clock and no jitter."""
-    clock = clock or Clock()
+    clock = clock or FakeClock()
     options.setdefault("retry_policy", RetryPolicy(jitter=no_jitter))
     return JobTicket(
         BASE_URL,
@@ -55,17 +37,15 @@ def make_client(
         password=PASSWORD,
         transport=httpx.MockTransport(handler),
         pacer=Pacer(rate_limit, 60.0, clock=clock),
-        sleep=clock.sleep,
-        wall_clock=clock,
         **options,
     )
 
 
 def make_async_client(
-    handler: Callable[[httpx.Request], httpx.Response], clock: Clock | None = None, **options: Any
+    handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None, **options: Any
 ) -> AsyncJobTicket:
     """The async counterpart of :func:`make_client`."""
-    clock = clock or Clock()
+    clock = clock or FakeClock()
     options.setdefault("retry_policy", RetryPolicy(jitter=no_jitter))
     return AsyncJobTicket(
         BASE_URL,
@@ -73,8 +53,6 @@ def make_async_client(
         password=PASSWORD,
         transport=httpx.MockTransport(handler),
         pacer=Pacer(90, 60.0, clock=clock),
-        sleep=clock.async_sleep,
-        wall_clock=clock,
         **options,
     )
 

@@ -1,6 +1,6 @@
 """The client against the local twin over real HTTP on 127.0.0.1, with the twin's fake clock and faults.
 
-The client's pacer, back-off sleeps and wall clock run on the twin's FakeClock, so a minute of pacing or
+The client (pacer, back-off and wall clock) and the twin run on one FakeClock, so a minute of pacing or
 a 5-minute block costs no real time.
 """
 
@@ -20,6 +20,7 @@ import pytest
 from jobticket import (
     APIConnectionError,
     AsyncJobTicket,
+    FakeClock,
     InternalServerError,
     JobTicket,
     NotDownloadableError,
@@ -31,7 +32,7 @@ from jobticket import (
     UnexpectedResponseError,
 )
 from jobticket_api.models import Employee
-from jobticket_twin import FakeClock, TwinConfig
+from jobticket_twin import TwinConfig
 from jobticket_twin.testing import RunningTwin, running_twin
 
 INTEGRATION = 7
@@ -60,11 +61,11 @@ class Recorder(httpx.BaseTransport):
 class Harness:
     twin: RunningTwin
     clock: FakeClock
-    sleeps: list[float] = field(default_factory=list)
 
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.clock.advance(seconds)
+    @property
+    def sleeps(self) -> list[float]:
+        """The waits asked of the shared clock since this test began."""
+        return self.clock.sleeps
 
     def client(
         self, key: str = "admin", *, rate_limit: int = 90, **options: Any
@@ -78,8 +79,6 @@ class Harness:
             password=password,
             transport=recorder,
             pacer=Pacer(rate_limit, 60.0, clock=self.clock),
-            sleep=self.sleep,
-            wall_clock=self.clock,
             **options,
         )
         return client, recorder
@@ -103,6 +102,7 @@ def shared_twin() -> Iterator[tuple[RunningTwin, FakeClock]]:
 @pytest.fixture
 def harness(shared_twin: tuple[RunningTwin, FakeClock]) -> Iterator[Harness]:
     twin, clock = shared_twin
+    clock.sleeps.clear()
     harness = Harness(twin, clock)
     harness.control("POST", "/reset")
     harness.faults(None)
@@ -255,18 +255,13 @@ def test_async_client_against_the_twin(harness: Harness) -> None:
     username, password = harness.twin.credentials("admin")
     recorder = AsyncRecorder()
 
-    async def sleep(seconds: float) -> None:
-        harness.sleep(seconds)
-
     async def main() -> tuple[int, int, int]:
         async with AsyncJobTicket(
             harness.twin.base_url,
             username=username,
             password=password,
             transport=recorder,
-            pacer=Pacer(90, 60.0, clock=harness.clock),
-            sleep=sleep,
-            wall_clock=harness.clock,
+            clock=harness.clock,
         ) as client:
             employees = await client.list_employees().to_list()
             concurrent = await asyncio.gather(*(client.get_employee(42) for _ in range(20)))

@@ -9,10 +9,10 @@ from collections import deque
 import httpx
 import pytest
 
-from jobticket import JobTicket, Pacer, shared_pacer
+from jobticket import FakeClock, JobTicket, Pacer, shared_pacer
 from jobticket._pacer import BlockedError
 
-from .fakes import Clock, employee_json, json_response, make_client
+from .fakes import employee_json, json_response, make_client
 
 
 def max_in_any_window(times: list[float], window: float) -> int:
@@ -28,12 +28,12 @@ def max_in_any_window(times: list[float], window: float) -> int:
 
 
 def test_a_burst_of_300_stays_under_the_limit_in_every_rolling_window() -> None:
-    clock = Clock()
+    clock = FakeClock()
     pacer = Pacer(90, 60.0, clock=clock)
     sent: list[float] = []
     for _ in range(300):
-        pacer.acquire(clock.sleep)
-        sent.append(clock.now)
+        pacer.acquire()
+        sent.append(clock())
     assert max_in_any_window(sent, 60.0) == 90
     # The first 90 go at once; then the pacer releases slots as they leave the window.
     assert sent[89] == sent[0]
@@ -42,46 +42,47 @@ def test_a_burst_of_300_stays_under_the_limit_in_every_rolling_window() -> None:
 
 
 def test_try_acquire_reports_the_wait_without_taking_a_slot() -> None:
-    clock = Clock()
+    clock = FakeClock()
     pacer = Pacer(2, 10.0, clock=clock)
     assert pacer.try_acquire() == 0.0
-    clock.now += 4
+    clock.advance(4)
     assert pacer.try_acquire() == 0.0
     assert pacer.try_acquire() == pytest.approx(6.0)
     assert pacer.try_acquire() == pytest.approx(6.0)
-    clock.now += 6
+    clock.advance(6)
     assert pacer.try_acquire() == 0.0
 
 
 def test_a_recorded_block_holds_every_caller_and_long_blocks_raise() -> None:
-    clock = Clock()
+    clock = FakeClock()
     pacer = Pacer(90, 60.0, clock=clock)
     pacer.block(300)
     assert pacer.blocked_for() == 300
     with pytest.raises(BlockedError) as raised:
-        pacer.acquire(clock.sleep, max_block=60)
+        pacer.acquire(max_block=60)
     assert raised.value.remaining == 300
     assert clock.sleeps == []
-    pacer.acquire(clock.sleep)  # no cap: waits the block out
+    pacer.acquire()  # no cap: waits the block out
     assert clock.sleeps == [300]
 
 
 def test_threads_share_the_slots() -> None:
-    clock = Clock()
     lock = threading.Lock()
 
-    def locked_sleep(seconds: float) -> None:
-        with lock:
-            clock.sleep(seconds)
+    class LockedClock(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            with lock:
+                super().sleep(seconds)
 
+    clock = LockedClock()
     pacer = Pacer(10, 60.0, clock=clock)
     sent: list[float] = []
 
     def worker() -> None:
         for _ in range(10):
-            pacer.acquire(locked_sleep)
+            pacer.acquire()
             with lock:
-                sent.append(clock.now)
+                sent.append(clock())
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -93,14 +94,14 @@ def test_threads_share_the_slots() -> None:
 
 
 def test_async_acquire_uses_the_same_bookkeeping() -> None:
-    clock = Clock()
+    clock = FakeClock()
     pacer = Pacer(5, 60.0, clock=clock)
 
     async def burst() -> list[float]:
         sent = []
         for _ in range(12):
-            await pacer.acquire_async(clock.async_sleep)
-            sent.append(clock.now)
+            await pacer.acquire_async()
+            sent.append(clock())
         return sent
 
     sent = asyncio.run(burst())
@@ -135,7 +136,7 @@ def test_health_checks_carry_no_credential_and_are_not_paced() -> None:
         body = {"status": "ok"} if request.url.path == "/health" else {"data": employee_json(42)}
         return json_response(200, body)
 
-    clock = Clock()
+    clock = FakeClock()
     client = make_client(handler, clock, rate_limit=2)
     for _ in range(5):
         assert client.health().status == "ok"

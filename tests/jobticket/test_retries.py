@@ -12,6 +12,7 @@ import pytest
 from jobticket import (
     APIConnectionError,
     APITimeoutError,
+    FakeClock,
     InternalServerError,
     RateLimited,
     RetryPolicy,
@@ -19,7 +20,6 @@ from jobticket import (
 from jobticket._retry import parse_retry_after
 
 from .fakes import (
-    Clock,
     FakeEmployeesApi,
     employee_json,
     error_body,
@@ -51,7 +51,7 @@ def scripted(
 @pytest.mark.parametrize("status", [502, 503, 504])
 def test_gateway_errors_on_get_are_retried_with_exponential_backoff(status: int) -> None:
     handler, seen = scripted(json_response(status, error_body()), json_response(status, error_body()), OK)
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client:
         employee = client.get_employee(42)
     assert employee.id == 42
@@ -71,7 +71,7 @@ def test_retries_stop_after_max_retries_and_raise_the_typed_error() -> None:
 
 def test_500_is_reported_not_retried() -> None:
     handler, seen = scripted(json_response(500, error_body()), OK)
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client, pytest.raises(InternalServerError):
         client.get_employee(42)
     assert len(seen) == 1
@@ -148,7 +148,7 @@ def test_the_sync_post_is_not_retried_after_a_read_error_but_is_after_a_connect_
 
 def test_retry_after_within_the_cap_is_waited_once_then_retried() -> None:
     handler, seen = scripted(json_response(429, error_body("Too many."), {"Retry-After": "5"}), OK)
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client:
         assert client.get_employee(42).id == 42
     assert len(seen) == 2
@@ -157,7 +157,7 @@ def test_retry_after_within_the_cap_is_waited_once_then_retried() -> None:
 
 def test_a_second_429_is_raised_instead_of_retried_again() -> None:
     handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "5"}))
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client, pytest.raises(RateLimited) as raised:
         client.get_employee(42)
     assert len(seen) == 2
@@ -168,7 +168,7 @@ def test_a_five_minute_block_raises_at_once_without_sleeping() -> None:
     handler, seen = scripted(
         json_response(429, error_body("Blocked."), {"Retry-After": "300", "X-Request-Id": "r-1"})
     )
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client:
         with pytest.raises(RateLimited) as raised:
             client.get_employee(42)
@@ -187,18 +187,18 @@ def test_a_five_minute_block_raises_at_once_without_sleeping() -> None:
 
 def test_the_block_ends_when_retry_after_has_passed() -> None:
     handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "300"}), OK)
-    clock = Clock()
+    clock = FakeClock()
     with make_client(handler, clock) as client:
         with pytest.raises(RateLimited):
             client.get_employee(42)
-        clock.now += 300
+        clock.advance(300)
         assert client.get_employee(42).id == 42
     assert len(seen) == 2
 
 
 def test_the_retry_after_cap_is_configurable() -> None:
     handler, _seen = scripted(json_response(429, error_body(), {"Retry-After": "300"}), OK)
-    clock = Clock()
+    clock = FakeClock()
     with make_client(
         handler, clock, retry_policy=RetryPolicy(retry_after_cap=600, jitter=lambda: 0.0)
     ) as client:
@@ -215,8 +215,8 @@ def test_429_without_retry_after_is_raised_with_unknown_wait() -> None:
 
 
 def test_retry_after_as_http_date() -> None:
-    clock = Clock()
-    when = email.utils.formatdate(clock.now + 20, usegmt=True)
+    clock = FakeClock()
+    when = email.utils.formatdate(clock() + 20, usegmt=True)
     handler, _seen = scripted(json_response(429, error_body(), {"Retry-After": when}), OK)
     with make_client(handler, clock) as client:
         client.get_employee(42)
@@ -261,7 +261,7 @@ def test_the_async_transport_follows_the_same_rules() -> None:
     gateway, gateway_seen = scripted(json_response(503, error_body()), OK)
     blocked, blocked_seen = scripted(json_response(429, error_body(), {"Retry-After": "300"}))
     posted, posted_seen = scripted(json_response(503, error_body()))
-    clock = Clock()
+    clock = FakeClock()
 
     async def main() -> None:
         async with make_async_client(gateway, clock) as client:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import vcr  # type: ignore[import-untyped]
 
-from jobticket import JobTicket, Pacer
+from jobticket import JobTicket, Pacer, SystemClock
 from jobticket_api import Client
 from jobticket_kit.cassettes.layout import Cassette, default_cassette_dir, load_cassette
 
@@ -53,8 +53,14 @@ def generated_client(recorded: Cassette, *, authenticated: bool = True) -> Clien
     return Client(base_url=origin_of(recorded), httpx_args=httpx_args, raise_on_unexpected_status=True)
 
 
-def _never_sleep(seconds: float) -> None:
-    raise AssertionError(f"a replayed client tried to sleep {seconds} s: replay must never wait")
+class _NeverSleeps(SystemClock):
+    """The real time, but any wait fails: replay must never wait."""
+
+    def sleep(self, seconds: float) -> None:
+        raise AssertionError(f"a replayed client tried to sleep {seconds} s: replay must never wait")
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
 
 
 def layer_client(recorded: Cassette) -> JobTicket:
@@ -64,6 +70,5 @@ def layer_client(recorded: Cassette) -> JobTicket:
         username=REPLAY_CREDENTIALS[0],
         password=REPLAY_CREDENTIALS[1],
         max_retries=0,
-        pacer=Pacer(_REPLAY_LIMIT),
-        sleep=_never_sleep,
+        pacer=Pacer(_REPLAY_LIMIT, clock=_NeverSleeps()),
     )

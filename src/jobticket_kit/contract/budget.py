@@ -11,12 +11,10 @@ after a 429 refuses every further request with :class:`TargetBlocked`, so the ru
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from jobticket import Pacer
+from jobticket import Clock, Pacer, SystemClock
 
 __all__ = [
     "DEFAULT_PER_MINUTE",
@@ -28,25 +26,6 @@ __all__ = [
 ]
 
 DEFAULT_PER_MINUTE = 80  # below the documented 100 per minute per credential
-
-
-class Clock:
-    """Seconds and sleeping, injectable so that a test can pace against a fake clock."""
-
-    def __init__(self, now: Callable[[], float], sleep: Callable[[float], object]) -> None:
-        self.now = now
-        self._sleep = sleep
-
-    def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` (on a fake clock: move it forward)."""
-        self._sleep(seconds)
-
-
-class SystemClock(Clock):
-    """Wall-clock pacing for real targets."""
-
-    def __init__(self) -> None:
-        super().__init__(time.monotonic, time.sleep)
 
 
 @dataclass(frozen=True)
@@ -160,7 +139,5 @@ class RequestBudget:
             return None
         pacer = self._pacers.get(credential)
         if pacer is None:
-            pacer = self._pacers[credential] = Pacer(
-                self.per_minute, self.window_seconds, clock=self.clock.now
-            )
+            pacer = self._pacers[credential] = Pacer(self.per_minute, self.window_seconds, clock=self.clock)
         return pacer

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from jobticket_kit import variables
-from jobticket_kit.contract.budget import DEFAULT_PER_MINUTE, Clock, RequestBudget
+from jobticket_kit.contract.budget import DEFAULT_PER_MINUTE, RequestBudget
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import ContractRun, Credential, set_current_run
@@ -65,7 +65,7 @@ def open_run(target: Target, env: Mapping[str, str] | None = None) -> Iterator[C
     if target.is_twin:
         clock = FakeClock()
         with running_twin(TwinConfig(clock=clock)) as twin:
-            budget = RequestBudget(per_minute=DEFAULT_PER_MINUTE, clock=Clock(clock, clock.advance))
+            budget = RequestBudget(per_minute=DEFAULT_PER_MINUTE, clock=clock)
             keys = {
                 name: Credential(name, *twin.credentials(name))
                 for name in SEED_KEYS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobticket_kit.contract.budget import Clock, RequestBudget, TargetBlocked
+from jobticket_kit.contract.budget import RequestBudget, TargetBlocked
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import Api, Credential
@@ -23,7 +23,7 @@ def _send(count: int, budget: RequestBudget, clock: FakeClock) -> list[int]:
 def test_pacing_keeps_under_the_limit_on_a_fake_clock() -> None:
     clock = FakeClock()
     start = clock()
-    budget = RequestBudget(per_minute=8, clock=Clock(clock, clock.advance))
+    budget = RequestBudget(per_minute=8, clock=clock)
     statuses = _send(30, budget, clock)
     assert set(statuses) == {200}
     assert budget.spent == 30
@@ -36,7 +36,7 @@ def test_pacing_keeps_under_the_limit_on_a_fake_clock() -> None:
 
 def test_without_pacing_the_request_over_the_limit_blocks_the_run() -> None:
     clock = FakeClock()
-    budget = RequestBudget(per_minute=None, clock=Clock(clock, clock.advance))
+    budget = RequestBudget(per_minute=None, clock=clock)
     with pytest.raises(TargetBlocked, match="429 to GET /employees/42"):
         _send(30, budget, clock)
     assert budget.spent == 11
@@ -46,7 +46,7 @@ def test_without_pacing_the_request_over_the_limit_blocks_the_run() -> None:
 
 def test_only_the_target_is_metered() -> None:
     clock = FakeClock()
-    budget = RequestBudget(per_minute=8, clock=Clock(clock, clock.advance))
+    budget = RequestBudget(per_minute=8, clock=clock)
     with (
         running_twin(TwinConfig(clock=clock)) as twin,
         running_twin(TwinConfig(clock=clock)) as other,
