@@ -1,36 +1,54 @@
-"""What an HR sync would do, and the guard that refuses a sync that would offboard too many people.
+"""What an HR sync would do, per employee, and the guard that refuses a sync that offboards too many.
 
 Trigger HR Sync is a full-roster replace: everyone linked to the integration and missing from the roster
-is offboarded (facts 8). The plan mirrors the working-assumption matching (O-25: the integration's hrId
-link first, then email case-insensitively, else create) and offboarding (O-26). People are identified by
-hrId and employee id only, never by name or email, so plans can be logged and printed.
+is offboarded (facts 8). The plan applies the shared rules of :mod:`jobticket.matching` (the twin runs
+the same code) and records, per employee, the action, the fields that change and the link effect that
+is billed. Names and field values are kept out of every ``repr`` and of :meth:`SyncPlan.summary`, so a
+plan can be logged; only the renderings the user asks for (:mod:`jobticket._plan_report`) show them.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import JobTicketError
+from .matching import Candidate, MatchedBy, email_key, is_terminated, match_roster
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from jobticket_api.models import Employee
 
-__all__ = ["PlannedChange", "SyncPlan", "SyncRefused", "SyncResult", "new_sync_id", "plan_sync"]
+__all__ = [
+    "EmployeeChange",
+    "FieldChange",
+    "PlannedChange",
+    "SyncPlan",
+    "SyncRefused",
+    "SyncResult",
+    "new_sync_id",
+    "plan_sync",
+]
 
 DEFAULT_MAX_OFFBOARD_RATIO = 0.10
+EUR_PER_LINKED_EMPLOYEE = 1
 _CANCELLED = "cancelled"
-_COMPARED = (
+# Fields a sync overwrites and the API shows again (facts 8, step 3): wire name -> Employee attribute.
+COMPARED_FIELDS = (
     ("firstName", "first_name"),
     ("lastName", "last_name"),
     ("email", "email"),
     ("dateOfBirth", "date_of_birth"),
     ("profileImage", "profile_image"),
 )
+
+Action = Literal["create", "update", "unchanged", "offboard"]
+LinkEffect = Literal["new", "kept", "re-keyed"]
 
 
 @dataclass(frozen=True)
@@ -42,34 +60,113 @@ class PlannedChange:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field the sync overwrites: its wire name, the current value and the roster's value."""
+
+    name: str
+    old: Any = field(repr=False)
+    new: Any = field(repr=False)
+
+
+@dataclass(frozen=True)
+class EmployeeChange:
+    """What the sync does to one employee: a roster row (``row`` is its index) or an omitted employee."""
+
+    action: Action
+    hr_id: str
+    employee_id: int | None
+    row: int | None
+    matched_by: MatchedBy | None = None
+    changes: tuple[FieldChange, ...] = ()
+    link: LinkEffect = "kept"
+    newly_billed: bool = False
+    """The employee had no link to any integration before: this sync adds 1 EUR (facts 10)."""
+    was_active_linked: bool = False
+    """Linked to the integration with a subscription that is not cancelled, before the sync."""
+    terminated: bool = False
+    """The row's terminationDate is today or earlier: the employee is (or is created) cancelled."""
+    stays_cancelled: bool = False
+    """Matched to an offboarded employee: updated, but not reactivated (O-26)."""
+    name: str = field(default="", repr=False, compare=False)
+    email: str = field(default="", repr=False, compare=False)
+
+    @property
+    def planned(self) -> PlannedChange:
+        """The id-only view of earlier versions."""
+        return PlannedChange(self.hr_id, self.employee_id)
+
+
+@dataclass(frozen=True)
 class SyncPlan:
-    """Who a sync would create, update, leave unchanged and offboard."""
+    """Who a sync would create, update, leave unchanged and offboard, and the link effect billed."""
 
     integration_id: int
-    created: tuple[PlannedChange, ...]
-    updated: tuple[PlannedChange, ...]
-    unchanged: tuple[PlannedChange, ...]
-    offboarded: tuple[PlannedChange, ...]
+    employees: tuple[EmployeeChange, ...]
+    """Roster rows in roster order, then the omitted employees it offboards, by employee id."""
     active_linked: int
     """Employees linked to the integration whose subscription is not cancelled, before the sync."""
-    offboarded_active: int
-    """How many of ``active_linked`` the sync would offboard."""
+    today: datetime.date
+    state: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the plan depends on, per employee id (digests, no personal data): see :func:`plan_state`."""
+
+    def _of(self, action: Action) -> tuple[PlannedChange, ...]:
+        return tuple(change.planned for change in self.employees if change.action == action)
+
+    @property
+    def created(self) -> tuple[PlannedChange, ...]:
+        """Rows that create an employee (a terminated one is created cancelled)."""
+        return self._of("create")
+
+    @property
+    def updated(self) -> tuple[PlannedChange, ...]:
+        """Rows whose employee gets new field values or a new link."""
+        return self._of("update")
+
+    @property
+    def unchanged(self) -> tuple[PlannedChange, ...]:
+        """Rows whose employee stays as it is."""
+        return self._of("unchanged")
+
+    @property
+    def offboarded(self) -> tuple[PlannedChange, ...]:
+        """Existing employees whose subscription the sync cancels (omitted, or terminated rows)."""
+        return self._of("offboard")
+
+    @property
+    def offboarded_active(self) -> int:
+        """How many of ``active_linked`` the sync would offboard."""
+        return sum(1 for c in self.employees if c.action == "offboard" and c.was_active_linked)
 
     @property
     def offboard_ratio(self) -> float:
         """Share of the currently active linked employees the sync would offboard."""
         return self.offboarded_active / self.active_linked if self.active_linked else 0.0
 
+    @property
+    def new_links(self) -> int:
+        """Employees the sync links to the integration (created, or matched by email without a link)."""
+        return sum(1 for change in self.employees if change.link == "new")
+
+    @property
+    def newly_billed(self) -> int:
+        """New links of employees linked to no integration before: each adds 1 EUR (facts 10)."""
+        return sum(1 for change in self.employees if change.newly_billed)
+
+    @property
+    def state_fingerprint(self) -> str:
+        """Digest of the integration state the plan was computed on."""
+        return fingerprint({"integrationId": self.integration_id, "employees": self.state})
+
     def summary(self) -> str:
         """One log-safe line of counts."""
         return (
             f"create {len(self.created)}, update {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"offboard {len(self.offboarded)} ({self.offboarded_active} of {self.active_linked} active "
-            f"linked, {self.offboard_ratio:.1%})"
+            f"linked, {self.offboard_ratio:.1%}), new links {self.new_links}"
         )
 
     def refusal(self, max_offboard_ratio: float, allow_large_offboarding: bool) -> str | None:
-        """Why the guard refuses this plan, or None when it may be sent."""
+        """Why the per-sync guard refuses this plan, or None when it may be sent."""
         if allow_large_offboarding or self.offboard_ratio <= max_offboard_ratio:
             return None
         return (
@@ -104,6 +201,16 @@ def new_sync_id(now: datetime.datetime) -> str:
     return f"sync-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
+def fingerprint(value: Any) -> str:
+    """``sha256:`` digest of the canonical JSON of ``value`` (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _digest(*parts: Any) -> str:
+    return fingerprint(list(parts))[7:23]
+
+
 def _link_hr_id(employee: Employee, integration_id: int) -> str | None:
     for link in employee.hr_intergartion_links:
         if link.hr_integration_id == integration_id:
@@ -111,21 +218,35 @@ def _link_hr_id(employee: Employee, integration_id: int) -> str | None:
     return None
 
 
-def _differs(row: Mapping[str, Any], employee: Employee) -> bool:
-    for wire, attribute in _COMPARED:
-        if wire not in row:
-            continue
-        current = getattr(employee, attribute)
-        if isinstance(current, datetime.date):
-            current = current.isoformat()
-        if row[wire] != current:
-            return True
-    return False
+def _wire_value(employee: Employee, attribute: str) -> Any:
+    value = getattr(employee, attribute)
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def _terminated(row: Mapping[str, Any], today: datetime.date) -> bool:
-    value = row.get("terminationDate")
-    return isinstance(value, str) and datetime.date.fromisoformat(value) <= today
+def _changes(row: Mapping[str, Any], employee: Employee) -> tuple[FieldChange, ...]:
+    """The fields the twin overwrites (facts 8, step 3): the optional two only when the row sends them."""
+    return tuple(
+        FieldChange(wire, _wire_value(employee, attribute), row[wire])
+        for wire, attribute in COMPARED_FIELDS
+        if wire in row and row[wire] != _wire_value(employee, attribute)
+    )
+
+
+def plan_state(employee: Employee, integration_id: int) -> dict[str, Any]:
+    """The facts about one employee a plan depends on, as digests: no name, email or date in clear."""
+    return {
+        "hrId": _link_hr_id(employee, integration_id),
+        "otherLinks": any(
+            link.hr_integration_id != integration_id for link in employee.hr_intergartion_links
+        ),
+        "status": employee.subscription.status,
+        "emailKey": _digest(email_key(employee.email)),
+        "fields": _digest(*(_wire_value(employee, attribute) for _, attribute in COMPARED_FIELDS)),
+    }
+
+
+def _name(first: Any, last: Any) -> str:
+    return f"{first} {last}".strip()
 
 
 def plan_sync(
@@ -136,48 +257,87 @@ def plan_sync(
     today: datetime.date,
 ) -> SyncPlan:
     """Compute the plan of syncing the validated ``rows`` against the company's current ``employees``."""
-    by_link: dict[str, Employee] = {}
-    by_email: dict[str, Employee] = {}
-    for current in employees:
-        linked_as = _link_hr_id(current, integration_id)
-        if linked_as is not None:
-            by_link[linked_as] = current
-        by_email.setdefault(current.email.casefold(), current)
-    active = {e.id: hr for hr, e in by_link.items() if e.subscription.status != _CANCELLED}
-
-    created: list[PlannedChange] = []
-    updated: list[PlannedChange] = []
-    unchanged: list[PlannedChange] = []
-    offboarded: list[PlannedChange] = []
-    matched: set[int] = set()
-    for row in rows:
-        hr_id = row["hrId"]
-        employee: Employee | None = by_link.get(hr_id) or by_email.get(row["email"].casefold())
-        if employee is not None and employee.id in matched:
-            employee = None  # one employee cannot stand for two rows: the server would create one
-        change = PlannedChange(hr_id, employee.id if employee is not None else None)
-        if employee is not None:
-            matched.add(employee.id)
-        if _terminated(row, today):
-            if employee is None or employee.subscription.status != _CANCELLED:
-                offboarded.append(change)
-        elif employee is None:
-            created.append(change)
-        elif by_link.get(hr_id) is not employee or _differs(row, employee):
-            updated.append(change)
-        else:
-            unchanged.append(change)
-    offboarded.extend(
-        PlannedChange(hr_id, employee_id)
-        for employee_id, hr_id in active.items()
-        if employee_id not in matched
+    company = {employee.id: employee for employee in employees}
+    linked = {e.id: hr for e in company.values() if (hr := _link_hr_id(e, integration_id)) is not None}
+    active = {employee_id for employee_id in linked if company[employee_id].subscription.status != _CANCELLED}
+    matches = match_roster(
+        [(row["hrId"], row["email"]) for row in rows],
+        (Candidate(e.id, e.email, linked.get(e.id)) for e in company.values()),
     )
+    changes: list[EmployeeChange] = []
+    for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
+        changes.append(_row_change(index, row, match.employee_id, match.matched_by, company, linked, today))
+    matched = {match.employee_id for match in matches if match.employee_id is not None}
+    changes.extend(
+        EmployeeChange(
+            "offboard",
+            linked[employee_id],
+            employee_id,
+            None,
+            was_active_linked=True,
+            name=_name(company[employee_id].first_name, company[employee_id].last_name),
+            email=company[employee_id].email,
+        )
+        for employee_id in sorted(active - matched)
+    )
+    roster_keys = {email_key(row["email"]) for row in rows}
+    depends_on = sorted(e.id for e in company.values() if e.id in linked or email_key(e.email) in roster_keys)
     return SyncPlan(
         integration_id=integration_id,
-        created=tuple(created),
-        updated=tuple(updated),
-        unchanged=tuple(unchanged),
-        offboarded=tuple(offboarded),
+        employees=tuple(changes),
         active_linked=len(active),
-        offboarded_active=sum(1 for change in offboarded if change.employee_id in active),
+        today=today,
+        state={
+            str(employee_id): plan_state(company[employee_id], integration_id) for employee_id in depends_on
+        },
+    )
+
+
+def _row_change(  # noqa: PLR0917 - one private helper of plan_sync
+    index: int,
+    row: Mapping[str, Any],
+    employee_id: int | None,
+    matched_by: MatchedBy | None,
+    company: Mapping[int, Employee],
+    linked: Mapping[int, str],
+    today: datetime.date,
+) -> EmployeeChange:
+    terminated = is_terminated(row.get("terminationDate"), today)
+    name = _name(row["firstName"], row["lastName"])
+    if employee_id is None:
+        return EmployeeChange(
+            "create", row["hrId"], None, index, link="new", newly_billed=True, terminated=terminated,
+            name=name, email=row["email"],
+        )  # fmt: skip
+    employee = company[employee_id]
+    changes = _changes(row, employee)
+    old_hr_id = linked.get(employee_id)
+    if old_hr_id is None:
+        link: LinkEffect = "new"
+    elif old_hr_id != row["hrId"]:
+        link = "re-keyed"
+        changes = (FieldChange("hrId", old_hr_id, row["hrId"]), *changes)
+    else:
+        link = "kept"
+    cancelled = employee.subscription.status == _CANCELLED
+    if terminated and not cancelled:
+        action: Action = "offboard"
+    elif changes or link == "new":
+        action = "update"
+    else:
+        action = "unchanged"
+    return EmployeeChange(
+        action,
+        row["hrId"],
+        employee_id,
+        index,
+        matched_by=matched_by,
+        changes=changes,
+        link=link,
+        newly_billed=link == "new" and not employee.hr_intergartion_links,
+        was_active_linked=old_hr_id is not None and not cancelled,
+        terminated=terminated,
+        stays_cancelled=cancelled,
+        name=name,
+        email=row["email"],
     )

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import urlsplit
 
+from jobticket.matching import Candidate, email_key, is_terminated, match_roster
 from jobticket_twin.clock import iso_date, iso_datetime
 from jobticket_twin.errors import INVALID_DATA, ApiError, FieldErrors
 from jobticket_twin.models import Employee, HrLink, Plan, Subscription
@@ -93,7 +94,7 @@ def _validate_items(roster: list[Any], errors: FieldErrors) -> list[RosterItem]:
             continue
         for value, seen, name in (
             (item.hr_id, seen_hr_ids, "hrId"),
-            (item.email.casefold(), seen_emails, "email"),
+            (email_key(item.email), seen_emails, "email"),
         ):
             if value in seen:
                 errors.add(f"{path}.{name}", f"The {name} is already used by employees.{seen[value]}.")
@@ -189,6 +190,7 @@ def reconcile(data: SeedData, integration_id: int, request: SyncRequest, now: fl
     """Apply the working-assumption algorithm of facts section 8 to a copy of ``data``."""
     employees = dict(data.employees)
     stamp, today = iso_datetime(now), iso_date(now)
+    sync_day = date.fromisoformat(today)
     matches = _match(employees, integration_id, request.items)
     created: list[int] = []
     updated: list[int] = []
@@ -204,8 +206,7 @@ def reconcile(data: SeedData, integration_id: int, request: SyncRequest, now: fl
         else:
             employee = _updated_employee(employees[employee_id], item, link)
             updated.append(employee_id)
-        termination = item.fields.get("terminationDate")
-        if isinstance(termination, str) and termination <= today:
+        if is_terminated(item.fields.get("terminationDate"), sync_day):
             employee = _offboarded(employee, today, changed)
         employees[employee.id] = employee
         roster_ids.add(employee.id)
@@ -239,23 +240,15 @@ def reconcile(data: SeedData, integration_id: int, request: SyncRequest, now: fl
 def _match(
     employees: dict[int, Employee], integration_id: int, items: tuple[RosterItem, ...]
 ) -> list[int | None]:
-    """Match by (integration, hrId) first, then by email among the employees not yet claimed (O-25)."""
-    by_link: dict[str, int] = {}
-    by_email: dict[str, int] = {}
-    for employee in employees.values():
-        link = employee.link_for(integration_id)
-        if link is not None:
-            by_link[link.hr_id] = employee.id
-        by_email.setdefault(employee.email.casefold(), employee.id)
-    matches: list[int | None] = [by_link.get(item.hr_id) for item in items]
-    claimed = {employee_id for employee_id in matches if employee_id is not None}
-    for index, item in enumerate(items):
-        if matches[index] is None:
-            candidate = by_email.get(item.email.casefold())
-            if candidate is not None and candidate not in claimed:
-                matches[index] = candidate
-                claimed.add(candidate)
-    return matches
+    """The client's matching rules (O-25), shared so that a plan and the sync cannot disagree."""
+    candidates = (
+        Candidate(
+            employee.id, employee.email, link.hr_id if (link := employee.link_for(integration_id)) else None
+        )
+        for employee in employees.values()
+    )
+    matches = match_roster([(item.hr_id, item.email) for item in items], candidates)
+    return [match.employee_id for match in matches]
 
 
 def _hr_record(item: RosterItem) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jobticket
 
 # Public submodules are imported by name (``from jobticket.webhooks import ...``), not re-exported.
-SUBMODULES = {"variables", "webhooks"}
+SUBMODULES = {"matching", "variables", "webhooks"}
 INCLUDED_PRIVATE_MEMBERS = {"__version__"}
 
 
