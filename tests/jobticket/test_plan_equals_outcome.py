@@ -115,8 +115,7 @@ def client_for(twin: RunningTwin) -> JobTicket:
         twin.base_url,
         username=username,
         password=password,
-        pacer=Pacer(1_000_000, 60.0, clock=twin.clock),
-        wall_clock=twin.clock,
+        pacer=Pacer(1_000_000, 60.0, clock=twin.fake_clock),
     )
 
 
