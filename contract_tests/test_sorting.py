@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jobticket_kit.contract.operations import LIST_OPERATIONS, list_path, load_spec
-from jobticket_kit.contract.ordering import is_ordered
+from jobticket_kit.contract.ordering import is_ordered, out_of_order
 from jobticket_kit.contract.run_state import Api
 
 
@@ -28,7 +28,14 @@ def test_sort_order_is_honoured(
     path = list_path(operation_id, employee_with_documents)
     items = api.get_json(path, perPage=100, sortField=field, sortOrder=order)["data"]["data"]
     values = [item[field] for item in items]
-    assert is_ordered(values, descending=order == "desc"), f"{field} {order}: {values[:10]}..."
+    wrong = out_of_order(values, descending=order == "desc")
+    # Positions and ids only: the values may be people's names.
+    where = ", ".join(
+        f"{index}/{index + 1} (ids {items[index]['id']}, {items[index + 1]['id']})" for index in wrong[:5]
+    )
+    if not is_ordered(values, descending=order == "desc"):
+        # pytest.fail, not assert: an assert's explanation would repeat the values.
+        pytest.fail(f"{field} {order}: out of order at positions {where or '(the collations disagree)'}")
 
 
 @pytest.mark.open_point("O-11")

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["is_ordered"]
+__all__ = ["is_ordered", "out_of_order"]
 
 
 def _plain(value: str) -> str:
@@ -30,3 +30,22 @@ def is_ordered(values: Sequence[Any], *, descending: bool) -> bool:
         [collate(text) for text in texts] == sorted((collate(text) for text in texts), reverse=descending)
         for collate in _COLLATIONS
     )
+
+
+def out_of_order(values: Sequence[Any], *, descending: bool) -> list[int]:
+    """Positions ``i`` where ``values[i]`` and ``values[i + 1]`` are in the wrong order (any collation).
+
+    A failure message names these positions (and the items' ids), never the values themselves,
+    which may be people's names.
+    """
+
+    def wrong(left: Any, right: Any) -> bool:
+        if isinstance(left, int | float) and isinstance(right, int | float):
+            return right > left if descending else left > right
+        pair = [str(left), str(right)]
+        return all(
+            [collate(text) for text in pair] != sorted((collate(text) for text in pair), reverse=descending)
+            for collate in _COLLATIONS
+        )
+
+    return [index for index in range(len(values) - 1) if wrong(values[index], values[index + 1])]

@@ -1,7 +1,9 @@
 """The pytest plugin of a contract run: it filters and orders the checks and records their outcome.
 
 Each failed check becomes a :class:`Failure` naming the operation and the check; each check tagged
-with ``open_point`` feeds the ledger; a 429 (see :mod:`budget`) stops the session at once.
+with ``open_point`` feeds the ledger; a 429 (see :mod:`budget`) stops the session at once. Failures are
+redacted as they are made (:mod:`redaction`), and pytest's own report of the test is replaced by that
+redacted text, so JUnit and the console never see a raw response value or assertion repr.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.fuzzing import destructive_labels
+from jobticket_kit.contract.redaction import Redactor, check_failure_message
 from jobticket_kit.contract.results import Failure
 from jobticket_kit.contract.run_state import ContractRun
 
@@ -41,9 +44,14 @@ class ContractPlugin:
     """Collects failures and ledger evidence of one pytest session."""
 
     def __init__(
-        self, run: ContractRun, rerun_command: str = "scripts/contract", operations: Collection[str] = ()
+        self,
+        run: ContractRun,
+        rerun_command: str = "scripts/contract",
+        operations: Collection[str] = (),
+        redactor: Redactor | None = None,
     ) -> None:
         self.run = run
+        self.redactor = redactor or Redactor()
         self.rerun_command = rerun_command
         self.operations = set(operations)
         self.failures: list[Failure] = []
@@ -127,9 +135,11 @@ class ContractPlugin:
             item.session.shouldstop = "blocked: " + (
                 self.run.budget.block.describe() if self.run.budget.block else "429"
             )
+            _replace_report_text(report, self.redactor.text(str(item.session.shouldstop)))
             return
         self.failed += 1
-        failures = list(self._failures(item, call, report))
+        failures = [self.redactor.redacted(failure) for failure in self._failures(item, call, report)]
+        _replace_report_text(report, "\n\n".join(_report_text(failure) for failure in failures))
         self.failures.extend(failures)
         for failure in failures:
             for point in failure.open_points:
@@ -156,7 +166,7 @@ class ContractPlugin:
                     operation=self._operation_id(failure.operation),
                     check=check,
                     title=failure.title,
-                    message=failure.message,
+                    message=check_failure_message(failure),
                     reproduction=reproduction,
                     open_points=self._refuted_by(failure, check, points),
                 )
@@ -199,6 +209,19 @@ class ContractPlugin:
             if operation.label == label:
                 return operation.operation_id
         return label
+
+
+def _replace_report_text(report: pytest.TestReport, text: str) -> None:
+    """Make ``text`` all that JUnit and the terminal get of a failed test (no traceback, no captures)."""
+    report.longrepr = text
+    report.sections = []
+
+
+def _report_text(failure: Failure) -> str:
+    lines = [f"{failure.check}: {failure.title}"]
+    if failure.message.strip() != failure.title:
+        lines.append(failure.message)
+    return "\n".join([*lines, f"Reproduce: {failure.reproduction}"])
 
 
 def _schema_location(message: str) -> str | None:

@@ -1,53 +1,38 @@
 """Write a run's reports: ``summary.md`` for people, ``results.json`` for the nightly job, JUnit for CI.
 
-Reports never carry credentials or personal data: every text goes through :func:`redact`, which drops
-the run's secrets, Basic-auth tokens, email addresses and the values of personal fields (names, date
-of birth, HR id, profile image), and the JUnit file is redacted in place.
+Reports never carry credentials or personal data, by construction: the result is first rebuilt by the
+run's :class:`~jobticket_kit.contract.redaction.Redactor` (every string of every field, however nested),
+and only that redacted copy is rendered and serialised. JUnit gets the same redacted failure text,
+because the plugin replaces pytest's report of each failed test before the JUnit writer sees it.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from jobticket_kit.contract.ledger import Status
+from jobticket_kit.contract.redaction import Redactor
 from jobticket_kit.contract.results import Failure, SuiteResult
 
-__all__ = ["redact", "render_summary", "write_reports"]
+__all__ = ["render_summary", "write_reports"]
 
-_BASIC = re.compile(r"(Basic\s+)[A-Za-z0-9+/=]{8,}")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PERSONAL = re.compile(r'("(?:firstName|lastName|dateOfBirth|hrId|profileImage)"\s*:\s*)"[^"]*"')
 _MESSAGE_LINES = 12
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """Remove secrets, Basic tokens, email addresses and the values of personal fields from ``text``."""
-    for secret in secrets:
-        if len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    text = _BASIC.sub(r"\1[redacted]", text)
-    text = _PERSONAL.sub(r'\1"[redacted]"', text)
-    return _EMAIL.sub("[email]", text)
+def write_reports(result: SuiteResult, report_dir: Path, redactor: Redactor) -> SuiteResult:
+    """Write the reports of ``result``, redacted, into ``report_dir``; return the redacted result.
 
-
-def write_reports(result: SuiteResult, report_dir: Path, secrets: Iterable[str]) -> SuiteResult:
-    """Write the reports into ``report_dir`` and return ``result`` with their paths filled in."""
-    secrets = [secret for secret in secrets if secret]
+    The returned copy (with the report paths filled in) is what callers print or pass on.
+    """
     report_dir.mkdir(parents=True, exist_ok=True)
-    junit = report_dir / "junit.xml"
-    if junit.exists() and "junit" in result.reports:
-        junit.write_text(redact(junit.read_text(encoding="utf-8"), secrets), encoding="utf-8")
     summary = report_dir / "summary.md"
     results = report_dir / "results.json"
     result.reports.update({"summary": str(summary), "results": str(results)})
-    summary.write_text(redact(render_summary(result), secrets), encoding="utf-8")
-    results.write_text(
-        redact(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), secrets) + "\n", "utf-8"
-    )
-    return result
+    clean = redactor.redacted(result)
+    summary.write_text(render_summary(clean), encoding="utf-8")
+    results.write_text(json.dumps(clean.as_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return clean
 
 
 def render_summary(result: SuiteResult) -> str:

@@ -21,6 +21,7 @@ from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.plugin import ContractPlugin
+from jobticket_kit.contract.redaction import Redactor, observing
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
@@ -72,31 +73,32 @@ def run_suite(
         target = Target.from_env(env)
     except TargetError as exc:
         result = SuiteResult(Verdict.NO_VERDICT, f"refused: {exc}", env.get(BASE_URL_VAR, "?"))
-        return write_reports(result, report_dir, secrets=())
+        return write_reports(result, report_dir, Redactor())
     try:
         accepted = Baseline.load(baseline or root / DEFAULT_BASELINE)
     except BaselineError as exc:
         result = SuiteResult(Verdict.NO_VERDICT, f"bad baseline: {exc}", target.base_url or "twin")
-        return write_reports(result, report_dir, secrets=())
+        return write_reports(result, report_dir, Redactor())
     try:
         with (
             open_run(target, env) as run,
             metered(run.budget, run.spec, run.credential_names(), run.base_url),
         ):
-            plugin = ContractPlugin(run, operations=operations)
-            result = _run(
-                run,
-                plugin=plugin,
-                root=root,
-                report_dir=report_dir,
-                baseline=accepted,
-                pytest_args=pytest_args,
-            )
+            plugin = ContractPlugin(run, operations=operations, redactor=Redactor(secrets_of(run)))
+            with observing(plugin.redactor):
+                result = _run(
+                    run,
+                    plugin=plugin,
+                    root=root,
+                    report_dir=report_dir,
+                    baseline=accepted,
+                    pytest_args=pytest_args,
+                )
     except TargetError as exc:
         result = SuiteResult(Verdict.NO_VERDICT, f"refused: {exc}", target.base_url or "twin")
-        return write_reports(result, report_dir, secrets=())
+        return write_reports(result, report_dir, Redactor())
     result.duration_seconds = time.monotonic() - started
-    return write_reports(result, report_dir, secrets=secrets_of(run))
+    return write_reports(result, report_dir, plugin.redactor)
 
 
 def _run(

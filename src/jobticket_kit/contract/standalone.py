@@ -21,6 +21,7 @@ from jobticket_kit.contract.baseline import Baseline
 from jobticket_kit.contract.budget import TargetBlocked
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.plugin import ContractPlugin
+from jobticket_kit.contract.redaction import Redactor, observing
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.runner import (
@@ -60,7 +61,9 @@ class StandaloneRun:
             self._stack.close()
             pytest.exit(f"contract run: no verdict: {exc}", returncode=2)
         self._run = run
-        self._plugin = ContractPlugin(run, rerun_command="pytest")
+        redactor = Redactor(secrets_of(run))
+        self._stack.enter_context(observing(redactor))
+        self._plugin = ContractPlugin(run, rerun_command="pytest", redactor=redactor)
         session.config.pluginmanager.register(self._plugin, "jobticket-contract")
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -71,7 +74,7 @@ class StandaloneRun:
             result = conclude(self._run, self._plugin, int(exitstatus), self._baseline)
             result.duration_seconds = time.monotonic() - self._started
             report_dir = Path(os.environ.get(REPORT_DIR_VAR) or project_root() / DEFAULT_REPORT_DIR)
-            write_reports(result, report_dir, secrets_of(self._run))
+            write_reports(result, report_dir, self._plugin.redactor)
             if self._plugin.other_items == 0:
                 # A session of contract checks only: its exit status is the verdict (baseline included).
                 session.exitstatus = result.exit_code

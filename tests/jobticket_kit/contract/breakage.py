@@ -1,24 +1,31 @@
-"""A twin that breaks one field of the contract, for tests of the verdicts and the nightly report."""
+"""Twins that break the contract, for tests of the verdicts, the nightly report and report privacy."""
 
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _EMPLOYEE_PATH = re.compile(r"^/employees/\d+$")
 
 
-class BreakEmployeeEmail:
-    """Serves Get Employee with ``email`` as a number: one field that breaks the contract."""
+class _RewriteJson:
+    """Rewrites the JSON body of the 200 responses that :meth:`applies` to."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
+    def applies(self, scope: Scope) -> bool:
+        raise NotImplementedError
+
+    def rewrite(self, document: Any, scope: Scope) -> None:
+        raise NotImplementedError
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _EMPLOYEE_PATH.match(scope["path"]):
+        if scope["type"] != "http" or not self.applies(scope):
             await self.app(scope, receive, send)
             return
         start: dict[str, Any] = {}
@@ -35,7 +42,7 @@ class BreakEmployeeEmail:
         async def send_broken(head: dict[str, Any], body: bytes) -> None:
             if head["status"] == 200:
                 document = json.loads(body)
-                document["data"]["email"] = 42
+                self.rewrite(document, scope)
                 body = json.dumps(document).encode()
             headers = [(k, v) for k, v in head["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
@@ -43,3 +50,38 @@ class BreakEmployeeEmail:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, capture)
+
+
+class BreakEmployeeEmail(_RewriteJson):
+    """Serves Get Employee with ``email`` as a number: one field that breaks the contract."""
+
+    def applies(self, scope: Scope) -> bool:
+        return bool(_EMPLOYEE_PATH.match(scope["path"]))
+
+    def rewrite(self, document: Any, scope: Scope) -> None:
+        document["data"]["email"] = 42
+
+
+class LeakPersonalData(_RewriteJson):
+    """List Employees with personal data in fields the spec does not know, and sorted backwards.
+
+    Each employee gains ``preferredName``, ``fullName``, a nested ``contact`` and a free-text ``note``
+    (with quotes, so a pattern over serialised JSON would stumble), and the page carries a ``debug``
+    string; any sorted request gets its items in reverse order.
+    """
+
+    def applies(self, scope: Scope) -> bool:
+        return bool(scope["path"] == "/employees")
+
+    def rewrite(self, document: Any, scope: Scope) -> None:
+        page = document["data"]
+        for employee in page["data"]:
+            first, last, email = employee["firstName"], employee["lastName"], employee["email"]
+            employee["preferredName"] = first
+            employee["fullName"] = f"{first} {last}"
+            employee["contact"] = {"mail": email, "born": employee["dateOfBirth"]}
+            employee["note"] = f'"{first} {last}" <{email}> born {employee["dateOfBirth"]}'
+        if page["data"]:
+            page["debug"] = json.dumps({"firstOnPage": page["data"][0]["fullName"]})
+        if "sortField" in parse_qs(scope["query_string"].decode()):
+            page["data"].reverse()

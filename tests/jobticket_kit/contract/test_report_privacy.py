@@ -1,0 +1,66 @@
+"""No personal value of any seeded employee reaches a report or the run's output, even from a target
+that leaks personal data in fields the spec does not know and breaks the sort order."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from jobticket_twin import TwinConfig
+from jobticket_twin.seed import build_seed
+
+from .breakage import LeakPersonalData
+from .conftest import contract_env, run_contract, serving
+
+
+def _seeded_personal_values() -> set[str]:
+    values: set[str] = set()
+    for employee in build_seed(0).employees.values():
+        values |= {employee.first_name, employee.last_name, employee.email}
+        if employee.date_of_birth:
+            values.add(employee.date_of_birth)
+    return values
+
+
+def _spellings(value: str) -> set[str]:
+    return {value, json.dumps(value)[1:-1], quote(value, safe=""), quote(value)}
+
+
+def test_reports_of_a_leaking_target_hold_no_personal_value(report_dir: Path) -> None:
+    with serving(TwinConfig(rate_limit=0), LeakPersonalData) as url:
+        outcome = run_contract(
+            contract_env(url),
+            report_dir,
+            "--operation",
+            "listEmployees",
+            "contract_tests/test_schemathesis.py::test_api",
+            "contract_tests/test_sorting.py::test_sort_order_is_honoured",
+        )
+    assert outcome.code == 1, outcome.output[-3000:]
+    pairs = outcome.failure_pairs()
+    # Still reported: the operation and the check are named, and the sort failure says where.
+    assert ("listEmployees", "response_schema_conformance") in pairs
+    assert ("listEmployees", "sort_order_is_honoured") in pairs
+    sort_failure = next(f for f in outcome.results["failures"] if f["check"] == "sort_order_is_honoured")
+    assert re.search(r"out of order at positions 0/1 \(ids \d+, \d+\)", sort_failure["message"])
+    failures = outcome.results["failures"]
+    schema_failure = next(f for f in failures if f["check"] == "response_schema_conformance")
+    assert "unexpected properties" in schema_failure["message"]
+    junit = (report_dir / "junit.xml").read_text(encoding="utf-8")
+    assert "sort_order_is_honoured" in junit
+    texts = {
+        "summary.md": outcome.summary,
+        "results.json": (report_dir / "results.json").read_text(encoding="utf-8"),
+        "junit.xml": junit,
+        "output": outcome.output,
+    }
+    leaks = {
+        (name, value)
+        for value in _seeded_personal_values()
+        for form in _spellings(value)
+        for name, text in texts.items()
+        if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+    }
+    assert leaks == set()
