@@ -8,7 +8,7 @@ import httpx
 
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
-from ._download import Destination, DownloadResult, open_sink
+from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
 from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
 from ._hr_sync_flow import SyncRun
@@ -54,6 +54,7 @@ class AsyncJobTicket:
         username: str | None = None,
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
+        deadline: float | None = DEFAULTS["deadline"],
         max_retries: int = DEFAULTS["max_retries"],
         retry_after_cap: float = DEFAULTS["retry_after_cap"],
         rate_limit: int = DEFAULTS["rate_limit"],
@@ -69,6 +70,7 @@ class AsyncJobTicket:
             username=username,
             password=password,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_after_cap=retry_after_cap,
             rate_limit=rate_limit,
@@ -83,6 +85,7 @@ class AsyncJobTicket:
             pacer=self._core.pacer,
             policy=self._core.policy,
             clock=self._core.clock,
+            deadline=self._core.deadline,
         )
         self._http = httpx.AsyncClient(transport=resilient, **self._core.client_options())
 
@@ -217,21 +220,25 @@ class AsyncJobTicket:
     ) -> DownloadResult:
         """Stream a document's file to a path (atomically) or a writable binary stream.
 
-        ``downloadable`` is checked first (one Get Document call unless a document object is passed), so a
-        non-downloadable document raises :class:`NotDownloadableError` without a download attempt.
+        A path destination is checked first (a directory or an unwritable folder raises ``OSError`` before
+        any request), then ``downloadable`` (one Get Document call unless a document object is passed), so
+        a non-downloadable document raises :class:`NotDownloadableError` without a download attempt; so
+        does a 409 of the download itself (a stale flag).
         """
-        metadata = await self.get_document(document) if isinstance(document, int) else document
-        if not metadata.downloadable:
-            raise NotDownloadableError(metadata.id)
-        with translate_transport_errors(), open_sink(destination) as (sink, path):
-            async with self._http.stream(**ops.download(metadata.id)) as response:
-                if not response.is_success:
-                    await response.aread()
-                    raise_for_status(response)
-                async for chunk in response.aiter_bytes():
-                    sink.write(chunk)
-                sink.check_complete(response)
-                content_type = response.headers.get("content-type")
+        with open_sink(destination) as (sink, path):  # before any request: the file can be created
+            metadata = await self.get_document(document) if isinstance(document, int) else document
+            if not metadata.downloadable:
+                raise NotDownloadableError(metadata.id)
+            with translate_transport_errors():
+                async with self._http.stream(**ops.download(metadata.id)) as response:
+                    if not response.is_success:
+                        await response.aread()
+                        raise_for_status(response, download_error(response, metadata.id))
+                    sink.check_framing(response)
+                    async for chunk in response.aiter_bytes():
+                        sink.write(chunk)
+                    sink.check_complete(response)
+                    content_type = response.headers.get("content-type")
         return DownloadResult(metadata.id, sink.bytes_written, content_type, path)
 
     async def sync_roster(

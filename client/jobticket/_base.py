@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._clock import Clock, SystemClock
-from ._errors import APIConnectionError, APITimeoutError, ConfigurationError, error_from_response
-from ._logging import logger
+from ._deadline import DeadlineExceeded, default_deadline
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    error_from_response,
+)
+from ._logging import logger, redact_httpx_records
 from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, shared_pacer
 from ._retry import RetryPolicy
 from ._settings import DEFAULT_TIMEOUT, Settings
@@ -36,6 +43,7 @@ class ClientCore:
         username: str | None,
         password: str | None,
         timeout: float | httpx.Timeout,
+        deadline: float | None,
         max_retries: int,
         retry_after_cap: float,
         rate_limit: int,
@@ -47,7 +55,11 @@ class ClientCore:
     ) -> None:
         self.settings = Settings.build(base_url, username, password, env)
         self.clock = _one_clock(clock, pacer)
+        redact_httpx_records(self.settings.base_url)
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.deadline = default_deadline(self.timeout) if deadline is None else deadline
+        if not self.deadline > 0:
+            raise ConfigurationError(f"deadline must be a positive number of seconds, got {deadline!r}")
         self.policy = retry_policy or RetryPolicy(max_retries=max_retries, retry_after_cap=retry_after_cap)
         self.pacer = pacer or shared_pacer(
             self.settings.base_url,
@@ -81,6 +93,7 @@ class ClientCore:
 
 DEFAULTS: dict[str, Any] = {
     "timeout": DEFAULT_TIMEOUT,
+    "deadline": None,  # three times the read timeout (_deadline.default_deadline)
     "max_retries": 2,
     "retry_after_cap": 60.0,
     "rate_limit": DEFAULT_RATE_LIMIT,
@@ -106,9 +119,8 @@ def translate_transport_errors() -> Iterator[None]:
     try:
         yield
     except httpx.TimeoutException as error:
-        raise APITimeoutError(
-            f"request timed out: {type(error).__name__}", request=_request_of(error)
-        ) from error
+        reason = str(error) if isinstance(error, DeadlineExceeded) else type(error).__name__
+        raise APITimeoutError(f"request timed out: {reason}", request=_request_of(error)) from error
     except httpx.TransportError as error:
         raise APIConnectionError(
             f"connection failed: {type(error).__name__}: {error}", request=_request_of(error)
@@ -122,11 +134,11 @@ def _request_of(error: httpx.TransportError) -> httpx.Request | None:
         return None
 
 
-def raise_for_status(response: httpx.Response) -> None:
-    """Raise the typed error of a non-2xx response whose body has been read."""
+def raise_for_status(response: httpx.Response, error: APIStatusError | None = None) -> None:
+    """Raise the typed error (``error``, else the status's) of a non-2xx response whose body was read."""
     if response.is_success:
         return
-    error = error_from_response(response)
+    error = error or error_from_response(response)
     logger.info(
         "%s %s -> %d %s%s",
         response.request.method,

@@ -8,7 +8,7 @@ import httpx
 
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
-from ._download import Destination, DownloadResult, open_sink
+from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
 from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
 from ._hr_sync_flow import SyncRun
@@ -48,6 +48,8 @@ class JobTicket:
     ``JobTicket("staging", username=..., password=...)`` names an environment. Every request is paced
     below the credential's rate limit, has a finite timeout and is retried only when that is safe.
 
+    ``timeout`` is httpx's (per connect, read, write); ``deadline`` bounds a whole call, retries and body
+    included (default three times the read timeout), so a server dripping bytes cannot hold it open.
     ``rate_limit`` per ``rate_window_seconds`` applies when this is the first client of the credential in
     the process (later ones share its pacer; pass ``pacer=`` to choose). ``retry_policy`` replaces
     ``max_retries`` and ``retry_after_cap``. ``clock`` is the one source of time and waiting for pacing,
@@ -61,6 +63,7 @@ class JobTicket:
         username: str | None = None,
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
+        deadline: float | None = DEFAULTS["deadline"],
         max_retries: int = DEFAULTS["max_retries"],
         retry_after_cap: float = DEFAULTS["retry_after_cap"],
         rate_limit: int = DEFAULTS["rate_limit"],
@@ -76,6 +79,7 @@ class JobTicket:
             username=username,
             password=password,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_after_cap=retry_after_cap,
             rate_limit=rate_limit,
@@ -90,6 +94,7 @@ class JobTicket:
             pacer=self._core.pacer,
             policy=self._core.policy,
             clock=self._core.clock,
+            deadline=self._core.deadline,
         )
         self._http = httpx.Client(transport=resilient, **self._core.client_options())
 
@@ -222,24 +227,24 @@ class JobTicket:
     def download_document(self, document: int | EmployeeDocument, destination: Destination) -> DownloadResult:
         """Stream a document's file to a path (atomically) or a writable binary stream.
 
-        ``downloadable`` is checked first (one Get Document call unless a document object is passed), so a
-        non-downloadable document raises :class:`NotDownloadableError` without a download attempt.
+        A path destination is checked first (a directory or an unwritable folder raises ``OSError`` before
+        any request), then ``downloadable`` (one Get Document call unless a document object is passed), so
+        a non-downloadable document raises :class:`NotDownloadableError` without a download attempt; so
+        does a 409 of the download itself (a stale flag).
         """
-        metadata = self.get_document(document) if isinstance(document, int) else document
-        if not metadata.downloadable:
-            raise NotDownloadableError(metadata.id)
-        with (
-            translate_transport_errors(),
-            open_sink(destination) as (sink, path),
-            self._http.stream(**ops.download(metadata.id)) as response,
-        ):
-            if not response.is_success:
-                response.read()
-                raise_for_status(response)
-            for chunk in response.iter_bytes():
-                sink.write(chunk)
-            sink.check_complete(response)
-            content_type = response.headers.get("content-type")
+        with open_sink(destination) as (sink, path):  # before any request: the file can be created
+            metadata = self.get_document(document) if isinstance(document, int) else document
+            if not metadata.downloadable:
+                raise NotDownloadableError(metadata.id)
+            with translate_transport_errors(), self._http.stream(**ops.download(metadata.id)) as response:
+                if not response.is_success:
+                    response.read()
+                    raise_for_status(response, download_error(response, metadata.id))
+                sink.check_framing(response)
+                for chunk in response.iter_bytes():
+                    sink.write(chunk)
+                sink.check_complete(response)
+                content_type = response.headers.get("content-type")
         return DownloadResult(metadata.id, sink.bytes_written, content_type, path)
 
     def sync_roster(

@@ -28,6 +28,7 @@ __all__ = [
     "JobTicketError",
     "NotDownloadableError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimited",
     "UnexpectedResponseError",
@@ -110,7 +111,7 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: the resource's state forbids the call (e.g. a document that is not downloadable)."""
+    """409: the resource's state forbids the call (a download's 409 is :class:`NotDownloadableError`)."""
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -148,12 +149,37 @@ class InternalServerError(APIStatusError):
     """5xx: the API failed; 502/503/504 were already retried for idempotent calls."""
 
 
-class NotDownloadableError(JobTicketError):
-    """The document's ``downloadable`` flag is false, so no download was attempted."""
+class NotDownloadableError(ConflictError):
+    """The document cannot be downloaded: its ``downloadable`` flag is false, or the API answered 409.
 
-    def __init__(self, document_id: int) -> None:
-        super().__init__(f"document {document_id} is not downloadable (its 'downloadable' flag is false)")
+    Refused locally (flag false, no request sent) ``response`` is None; from a 409 of the download
+    endpoint (the flag went stale) it carries the response and parsed body like any ``ConflictError``.
+    """
+
+    def __init__(
+        self, document_id: int, *, response: httpx.Response | None = None, body: Error | None = None
+    ) -> None:
+        reason = "the API answered 409" if response is not None else "its 'downloadable' flag is false"
+        super().__init__(
+            f"document {document_id} is not downloadable ({reason})",
+            status_code=409,
+            response=response,
+            body=body,
+        )
         self.document_id = document_id
+
+
+class PaginationError(JobTicketError):
+    """A list endpoint's pages contradict each other, so walking on could loop forever or mislead.
+
+    Raised before the offending page is handed out: a page repeating items already seen, ``total`` or
+    ``totalPages`` changing during the walk, or more pages than ``ceil(total / perPage)`` of the first
+    answer. Listing again (a new walk) is safe.
+    """
+
+    def __init__(self, message: str, *, page: int) -> None:
+        super().__init__(message)
+        self.page = page
 
 
 _BY_STATUS: Mapping[int, type[APIStatusError]] = {

@@ -4,14 +4,21 @@ A page is fetched only when the previous one is used up, and the walk stops at `
 first empty page), so N items cost ceil(N / perPage) requests (one for an empty list). Each iteration
 starts again from page 1. Pages are numbered, so a list that changes during the walk can skip or repeat
 an item; sort by ``id`` (the default) to keep that to the edges.
+
+The server controls the page count, so the walk is bounded by what the first answer promised: a page
+that repeats an item already seen, ``total``/``totalPages`` changing, or a page beyond
+``ceil(total / perPage)`` raises :class:`PaginationError` instead of walking on forever.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from ._errors import PaginationError
+
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 
     from ._operations import Operation, Page, PageQuery
 
@@ -20,8 +27,59 @@ __all__ = ["AsyncPager", "Pager"]
 T = TypeVar("T")
 
 
-def _is_last(page: Page[T], number: int) -> bool:
-    return not page.items or number >= page.total_pages
+class _Walk(Generic[T]):
+    """The checks of one walk over the pages, shared by the sync and async pagers."""
+
+    def __init__(self) -> None:
+        self.number = 1
+        self._first: Page[T] | None = None
+        self._max_pages = 1
+        self._seen: set[Hashable] = set()
+
+    def check(self, page: Page[T]) -> None:
+        """Raise :class:`PaginationError` when ``page`` contradicts the pages before it."""
+        first = self._first
+        if first is None:
+            if page.per_page < 1 or page.total < 0:
+                raise PaginationError(
+                    f"page 1 says perPage={page.per_page}, total={page.total}: the pages cannot be counted",
+                    page=1,
+                )
+            self._first = page
+            self._max_pages = max(1, math.ceil(page.total / page.per_page))
+        elif (page.total, page.total_pages) != (first.total, first.total_pages):
+            raise PaginationError(
+                f"page {self.number} says total={page.total}, totalPages={page.total_pages} but page 1 said "
+                f"total={first.total}, totalPages={first.total_pages}: the list changed during the walk; "
+                "list again",
+                page=self.number,
+            )
+        for item in page.items:
+            key: Hashable = getattr(item, "id", None)
+            if key is None:
+                continue
+            if key in self._seen:
+                raise PaginationError(
+                    f"page {self.number} repeats item id {key!r} already seen on an earlier page: the list "
+                    "changed during the walk or the server ignores the page number",
+                    page=self.number,
+                )
+            self._seen.add(key)
+
+    def is_last(self, page: Page[T]) -> bool:
+        """True when the walk is over; raise when the server claims more pages than ``total`` allows."""
+        if not page.items or self.number >= page.total_pages:
+            return True
+        if self.number >= self._max_pages:
+            first = self._first
+            assert first is not None
+            raise PaginationError(
+                f"page {self.number} is not the last (totalPages={page.total_pages}), but page 1 said "
+                f"total={first.total} with perPage={first.per_page}: at most {self._max_pages} page(s)",
+                page=self.number + 1,
+            )
+        self.number += 1
+        return False
 
 
 class Pager(Generic[T]):
@@ -36,14 +94,14 @@ class Pager(Generic[T]):
             yield from page.items
 
     def pages(self) -> Iterator[Page[T]]:
-        """Yield each page as it is fetched."""
-        number = 1
+        """Yield each page as it is fetched; raise :class:`PaginationError` on contradicting pages."""
+        walk = _Walk[T]()
         while True:
-            page = self._fetch(self._query(number))
+            page = self._fetch(self._query(walk.number))
+            walk.check(page)
             yield page
-            if _is_last(page, number):
+            if walk.is_last(page):
                 return
-            number += 1
 
     def to_list(self) -> list[T]:
         """Fetch every page and return all items."""
@@ -65,14 +123,14 @@ class AsyncPager(Generic[T]):
                 yield item
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        """Yield each page as it is fetched."""
-        number = 1
+        """Yield each page as it is fetched; raise :class:`PaginationError` on contradicting pages."""
+        walk = _Walk[T]()
         while True:
-            page = await self._fetch(self._query(number))
+            page = await self._fetch(self._query(walk.number))
+            walk.check(page)
             yield page
-            if _is_last(page, number):
+            if walk.is_last(page):
                 return
-            number += 1
 
     async def to_list(self) -> list[T]:
         """Fetch every page and return all items."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._clock import Clock, SystemClock
+from ._deadline import DEFAULT_DEADLINE, Deadline, DeadlineExceeded
 from ._errors import RateLimited, error_from_response
 from ._logging import describe_request, logger
 from ._pacer import BlockedError, Pacer
@@ -40,8 +41,14 @@ class _Attempts:
     """Bookkeeping of one logical request across its attempts, shared by both transports."""
 
     def __init__(
-        self, policy: RetryPolicy, pacer: Pacer, request: httpx.Request, wall_clock: Callable[[], float]
+        self,
+        policy: RetryPolicy,
+        pacer: Pacer,
+        request: httpx.Request,
+        wall_clock: Callable[[], float],
+        deadline: Deadline,
     ) -> None:
+        self.deadline = deadline
         self.policy = policy
         self.pacer = pacer
         self.request = request
@@ -52,6 +59,7 @@ class _Attempts:
         self.started = 0.0
 
     def begin(self) -> None:
+        self.deadline.start_attempt()
         self.number += 1
         self.started = time.perf_counter()
 
@@ -67,7 +75,11 @@ class _Attempts:
 
     def after_error(self, error: Exception) -> float:
         """Return the back-off before the next attempt, or re-raise ``error`` when it must not be retried."""
-        if not self.policy.may_retry_error(self.request.method, error, self.retries):
+        retryable = not isinstance(error, DeadlineExceeded) and self.policy.may_retry_error(
+            self.request.method, error, self.retries
+        )
+        delay = self.policy.backoff(self.retries + 1) if retryable else 0.0
+        if not retryable or not self.deadline.allows(delay):
             logger.warning(
                 "%s failed: %s (attempt %d, not retried)",
                 describe_request(self.request),
@@ -76,7 +88,6 @@ class _Attempts:
             )
             raise error
         self.retries += 1
-        delay = self.policy.backoff(self.retries)
         logger.warning(
             "%s failed: %s; retry %d of %d in %.2f s",
             describe_request(self.request),
@@ -98,19 +109,21 @@ class _Attempts:
         )
         if status == 429:
             return self._rate_limited(response)
-        if self.policy.may_retry_status(self.request.method, status, self.retries):
-            self.retries += 1
-            delay = self.policy.backoff(self.retries)
-            logger.warning(
-                "%s -> %d; retry %d of %d in %.2f s",
-                describe_request(self.request),
-                status,
-                self.retries,
-                self.policy.max_retries,
-                delay,
-            )
-            return _Verdict(retry=True, delay=delay)
-        return _Verdict()
+        if not self.policy.may_retry_status(self.request.method, status, self.retries):
+            return _Verdict()
+        delay = self.policy.backoff(self.retries + 1)
+        if not self.deadline.allows(delay):
+            return _Verdict()  # no time left for a retry: the caller gets this answer
+        self.retries += 1
+        logger.warning(
+            "%s -> %d; retry %d of %d in %.2f s",
+            describe_request(self.request),
+            status,
+            self.retries,
+            self.policy.max_retries,
+            delay,
+        )
+        return _Verdict(retry=True, delay=delay)
 
     def _rate_limited(self, response: httpx.Response) -> _Verdict:
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=self.wall_clock())
@@ -163,19 +176,23 @@ class ResilientTransport(httpx.BaseTransport):
         pacer: Pacer,
         policy: RetryPolicy,
         clock: Clock | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
         self._policy = policy
         self._clock = clock or SystemClock()
         self._sleep = self._clock.sleep
+        self._deadline = deadline
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time)
+        deadline = Deadline(self._deadline, self._clock.monotonic, request)
+        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time, deadline)
         while True:
             try:
                 if counts_against_key(request):
-                    self._pacer.acquire(max_block=self._policy.retry_after_cap)
+                    with deadline.paused():  # the client's own wait, bounded and logged
+                        self._pacer.acquire(max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()
@@ -184,6 +201,7 @@ class ResilientTransport(httpx.BaseTransport):
             except httpx.TransportError as error:
                 self._sleep(attempts.after_error(error))
                 continue
+            deadline.guard(response, asynchronous=False)
             verdict = attempts.after_response(response)
             if not (verdict.retry or verdict.rate_limited):
                 if _buffered(response):
@@ -215,19 +233,23 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
         pacer: Pacer,
         policy: RetryPolicy,
         clock: Clock | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
         self._policy = policy
         self._clock = clock or SystemClock()
         self._sleep = self._clock.asleep
+        self._deadline = deadline
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time)
+        deadline = Deadline(self._deadline, self._clock.monotonic, request)
+        attempts = _Attempts(self._policy, self._pacer, request, self._clock.time, deadline)
         while True:
             try:
                 if counts_against_key(request):
-                    await self._pacer.acquire_async(max_block=self._policy.retry_after_cap)
+                    with deadline.paused():  # the client's own wait, bounded and logged
+                        await self._pacer.acquire_async(max_block=self._policy.retry_after_cap)
             except BlockedError as blocked:
                 raise attempts.blocked(blocked) from None
             attempts.begin()
@@ -236,6 +258,7 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError as error:
                 await self._sleep(attempts.after_error(error))
                 continue
+            deadline.guard(response, asynchronous=True)
             verdict = attempts.after_response(response)
             if not (verdict.retry or verdict.rate_limited):
                 if _buffered(response):

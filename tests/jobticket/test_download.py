@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -125,6 +127,76 @@ def test_error_answers_raise_typed_errors_and_leave_no_file(
     with make_client(api) as client, pytest.raises(error):
         client.download_document(101, tmp_path / "x.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_409_of_the_download_is_not_downloadable_a_conflict_error_with_the_response(tmp_path: Path) -> None:
+    api = Api(download=lambda: json_response(409, error_body("Document is not downloadable.")))
+    with make_client(api) as client, pytest.raises(NotDownloadableError) as raised:
+        client.download_document(101, tmp_path / "x.pdf")  # the flag said downloadable: it went stale
+    error = raised.value
+    assert isinstance(error, ConflictError)
+    assert error.document_id == 101
+    assert error.status_code == 409
+    assert error.response is not None
+    assert error.body is not None
+    assert error.body.message == "Document is not downloadable."
+    assert len(api.downloads()) == 1
+
+    async def main() -> None:
+        async with make_async_client(api) as client:
+            with pytest.raises(NotDownloadableError):
+                await client.download_document(101, io.BytesIO())
+
+    asyncio.run(main())
+
+
+def test_the_flag_refusal_is_a_conflict_error_too(tmp_path: Path) -> None:
+    with make_client(Api(downloadable=False)) as client, pytest.raises(ConflictError) as raised:
+        client.download_document(101, tmp_path / "x.pdf")
+    assert isinstance(raised.value, NotDownloadableError)
+    assert raised.value.response is None
+    assert "flag is false" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("relative", "error", "message"),
+    [
+        (".", IsADirectoryError, "is a directory"),
+        ("missing/x.pdf", FileNotFoundError, "folder does not exist"),
+        ("a-file/x.pdf", NotADirectoryError, "folder is a file"),
+    ],
+)
+def test_an_impossible_destination_fails_before_any_request(
+    tmp_path: Path, relative: str, error: type[OSError], message: str
+) -> None:
+    (tmp_path / "a-file").write_bytes(b"")
+    api = Api()
+    with make_client(api) as client, pytest.raises(error, match=message):
+        client.download_document(101, tmp_path / relative)
+    assert api.requests == []  # not even the metadata request
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_an_unwritable_folder_fails_before_any_request(tmp_path: Path) -> None:
+    api = Api()
+    # /proc refuses new files even to root, so the temporary file cannot be created there.
+    with make_client(api) as client, pytest.raises(FileNotFoundError, match=r"/proc/\.invoice\.pdf\."):
+        client.download_document(101, "/proc/invoice.pdf")
+    assert api.requests == []
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_published_files_honour_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    target = tmp_path / "invoice.pdf"
+    target.write_bytes(b"previous version")
+    previous = os.umask(umask)
+    try:
+        with make_client(Api()) as client:
+            client.download_document(101, target)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert target.read_bytes() == PDF
 
 
 def test_async_download_is_atomic_too(tmp_path: Path) -> None:

@@ -1,0 +1,71 @@
+"""With the root logger at DEBUG, no record at INFO or above, httpx's own included, carries a personal
+value or a credential from our requests; httpx's records still say which request was made."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from jobticket import JobTicket, Pacer, UnprocessableEntityError
+from jobticket_twin import TwinConfig
+from jobticket_twin.testing import RunningTwin, running_twin
+
+EMAIL = "anna.mueller@example.com"
+PERSONAL_QUERY = {"firstName": "Annabelle", "lastName": "Zwicky-Oberholzer", "dateOfBirth": "1987-11-23"}
+
+
+@pytest.fixture(scope="module")
+def twin() -> Iterator[RunningTwin]:
+    with running_twin(TwinConfig(rate_limit=0)) as running:
+        yield running
+
+
+def secrets_of(twin: RunningTwin) -> list[str]:
+    username, password = twin.credentials("admin")
+    basic = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return [password, basic, EMAIL, "anna.mueller%40example.com", *PERSONAL_QUERY.values()]
+
+
+def test_no_record_at_info_or_above_leaks_a_personal_value_or_a_credential(
+    twin: RunningTwin, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # the root logger, as a downstream app might configure it
+    username, password = twin.credentials("admin")
+    with JobTicket(twin.base_url, username=username, password=password, pacer=Pacer(1000, 60.0)) as client:
+        client.list_employees(email=EMAIL).to_list()
+        client.request("GET", "/employees", params={**PERSONAL_QUERY, "perPage": 5})
+        with pytest.raises(UnprocessableEntityError):
+            client.request("GET", "/employees", params={"perPage": 0, "email": EMAIL})
+    loud = [record for record in caplog.records if record.levelno >= logging.INFO]
+    httpx_lines = [record.getMessage() for record in loud if record.name == "httpx"]
+    assert len(httpx_lines) == 3  # httpx still logs every request...
+    assert f"GET {twin.base_url}/employees?page=1&perPage=100&email=[redacted] " in httpx_lines[0]
+    assert "firstName=[redacted]&lastName=[redacted]&dateOfBirth=[redacted]&perPage=5" in httpx_lines[1]
+    for record in loud:  # ...but no record says anything personal or secret
+        text = record.getMessage()
+        for secret in secrets_of(twin):
+            assert secret not in text, (record.name, text)
+
+
+def test_our_debug_records_are_redacted_too(twin: RunningTwin, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    username, password = twin.credentials("admin")
+    with JobTicket(twin.base_url, username=username, password=password, pacer=Pacer(1000, 60.0)) as client:
+        client.list_employees(email=EMAIL).to_list()
+    ours = [r.getMessage() for r in caplog.records if r.name.split(".")[0] in ("jobticket", "httpx")]
+    assert any("email=[redacted]" in line for line in ours)
+    for line in ours:
+        for secret in secrets_of(twin):
+            assert secret not in line
+
+
+def test_records_of_other_hosts_are_left_as_they_are(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    JobTicket("https://api.test.invalid", username="u", password="p").close()  # installs the filter
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(204))) as other:
+        other.get("https://elsewhere.test.invalid/search", params={"q": "kept"})
+    assert "https://elsewhere.test.invalid/search?q=kept" in caplog.text
