@@ -12,11 +12,13 @@ import threading
 from collections import deque
 
 from ._clock import Clock, SystemClock
+from ._logging import logger
 
 __all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_WINDOW_SECONDS", "Pacer", "shared_pacer"]
 
 DEFAULT_RATE_LIMIT = 90  # below the documented 100, because one mistake costs a 5-minute block
 DEFAULT_WINDOW_SECONDS = 60.0
+LONG_WAIT_SECONDS = 5.0  # a longer wait is logged at WARNING, once per request
 
 
 class Pacer:
@@ -67,15 +69,32 @@ class Pacer:
 
     def acquire(self, *, max_block: float = float("inf")) -> None:
         """Wait until a slot is free; raise :class:`BlockedError` rather than wait out a long block."""
+        announced = False
         while (wait := self.try_acquire()) > 0:
             self._check_block(max_block)
+            announced = announced or self._announce(wait)
             self.clock.sleep(wait)
 
     async def acquire_async(self, *, max_block: float = float("inf")) -> None:
         """Async twin of :meth:`acquire`; the slot bookkeeping is shared with sync callers."""
+        announced = False
         while (wait := self.try_acquire()) > 0:
             self._check_block(max_block)
+            announced = announced or self._announce(wait)
             await self.clock.asleep(wait)
+
+    def _announce(self, wait: float) -> bool:
+        """Log one WARNING, with the wait and its reason, when a request is held for long."""
+        if wait <= LONG_WAIT_SECONDS:
+            return False
+        blocked = self.blocked_for()
+        reason = (
+            f"the key is blocked after a 429 for another {blocked:.0f} s"
+            if blocked > 0
+            else f"{self.limit} requests per {self.window_seconds:g} s were already sent with this key"
+        )
+        logger.warning("pacing: the next request waits %.1f s: %s", wait, reason)
+        return True
 
     def _check_block(self, max_block: float) -> None:
         remaining = self.blocked_for()

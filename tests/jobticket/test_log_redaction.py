@@ -1,5 +1,6 @@
 """With the root logger at DEBUG, no record at INFO or above, httpx's own included, carries a personal
-value or a credential from our requests; httpx's records still say which request was made."""
+value or a credential from our requests; httpx's records still say which request was made. A long
+pacing wait is logged once, with its length and reason."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from jobticket import JobTicket, Pacer, UnprocessableEntityError
+from jobticket import FakeClock, JobTicket, Pacer, UnprocessableEntityError
 from jobticket_twin import TwinConfig
 from jobticket_twin.testing import RunningTwin, running_twin
+
+from .fakes import employee_json, json_response, make_client
 
 EMAIL = "anna.mueller@example.com"
 PERSONAL_QUERY = {"firstName": "Annabelle", "lastName": "Zwicky-Oberholzer", "dateOfBirth": "1987-11-23"}
@@ -69,3 +72,36 @@ def test_records_of_other_hosts_are_left_as_they_are(caplog: pytest.LogCaptureFi
     with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(204))) as other:
         other.get("https://elsewhere.test.invalid/search", params={"q": "kept"})
     assert "https://elsewhere.test.invalid/search?q=kept" in caplog.text
+
+
+def test_a_pacing_wait_over_five_seconds_logs_one_warning_with_the_wait_and_the_reason(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    clock = FakeClock()
+    with make_client(
+        lambda request: json_response(200, {"data": employee_json(1)}), clock, rate_limit=2
+    ) as client:
+        for _ in range(3):
+            client.get_employee(1)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "pacing: the next request waits 60.0 s: 2 requests per 60 s were already sent with this key"
+    ]
+    assert clock.sleeps == [60.0]
+
+
+def test_a_wait_for_a_block_names_the_block_and_short_waits_stay_quiet(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    clock = FakeClock()
+    pacer = Pacer(3, 4.0, clock=clock)
+    for _ in range(7):
+        pacer.acquire()  # waits of up to 4 s: pacing as usual, nothing to warn about
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    pacer.block(30.0)
+    pacer.acquire()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "pacing: the next request waits 30.0 s: the key is blocked after a 429 for another 30 s"
+    ]
