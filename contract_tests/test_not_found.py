@@ -50,6 +50,8 @@ def test_non_integer_id_is_404(api: Api, operation_id: str, path: str) -> None:
 def test_sync_of_unknown_integration_is_404(api: Api, twin_reset_after: None) -> None:
     """Trigger HR Sync on an integration that does not exist is 404 and touches nothing."""
     body: dict[str, Any] = {"syncId": "contract-unknown", "employees": [synthetic_employee("unknown", 1)]}
+    # Never sync an integration outside the checked sandbox: make sure this one really does not exist.
+    assert api.get(f"/hr-integrations/{_UNKNOWN}").status_code == 404, "the 'unknown' integration exists"
     response = api.request("POST", f"/hr-integrations/{_UNKNOWN}/sync", json=body)
     assert response.status_code == 404
 

@@ -36,6 +36,7 @@ from ._errors import (
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
+from ._hosts import Origin, UnsafeURL, hosts_reached, origin_of
 from ._hr_sync import PlannedChange, SyncPlan, SyncRefused, SyncResult
 from ._operations import Page
 from ._pacer import Pacer, shared_pacer
@@ -64,6 +65,7 @@ __all__ = [
     "JobTicketError",
     "NotDownloadableError",
     "NotFoundError",
+    "Origin",
     "Pacer",
     "Page",
     "Pager",
@@ -80,8 +82,11 @@ __all__ = [
     "SystemClock",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
+    "UnsafeURL",
     "__version__",
+    "hosts_reached",
     "is_production_url",
+    "origin_of",
     "resolve_base_url",
     "shared_pacer",
     "validate_roster",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from urllib.parse import urlsplit
+
+from ._hosts import hosts_reached, origin_of
 
 __all__ = ["Environment", "is_production_url"]
 
@@ -15,10 +16,13 @@ class Environment(enum.StrEnum):
     PRODUCTION = "https://v1-api.ticket-plus.app"
 
 
-_PRODUCTION_HOST = urlsplit(Environment.PRODUCTION.value).hostname
+_PRODUCTION_HOST = origin_of(Environment.PRODUCTION.value).host
 
 
 def is_production_url(url: str) -> bool:
-    """Tell whether ``url`` points at the production host, whatever its scheme, case or port."""
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    return host.rstrip(".").lower() == _PRODUCTION_HOST
+    """Tell whether ``url`` (or a bare host) could reach the production host, however it is spelled.
+
+    True when any reading of it does: the plain one, httpx's, requests', or a percent-decoded and
+    UTS-46-mapped one (:func:`hosts_reached`), whatever the scheme, case, port or trailing dot.
+    """
+    return _PRODUCTION_HOST in hosts_reached(url)

@@ -6,16 +6,16 @@ secret never appears in a repr.
 
 from __future__ import annotations
 
-import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import httpx
 
 from ._environments import Environment
 from ._errors import ConfigurationError
+from ._hosts import UnsafeURL, origin_of
 from .variables import BASE_URL as BASE_URL_VAR
 from .variables import PASSWORD as PASSWORD_VAR
 from .variables import USERNAME as USERNAME_VAR
@@ -30,31 +30,33 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 def resolve_base_url(value: str | Environment) -> str:
-    """Turn ``"staging"``, ``"production"``, an :class:`Environment` or a URL into a checked base URL."""
+    """Turn ``"staging"``, ``"production"``, an :class:`Environment` or a URL into a checked base URL.
+
+    The URL's origin is checked as the HTTP libraries will resolve it (:func:`origin_of`) and returned
+    in its canonical spelling, so the host that was checked is the host that is used.
+    """
     if isinstance(value, Environment):
         return value.value
     text = value.strip()
     named = {env.name.lower(): env.value for env in Environment}
     if text.lower() in named:
         return named[text.lower()]
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if not text.lower().startswith(("https://", "http://")):
         raise ConfigurationError(f"base_url must be 'staging', 'production' or an https:// URL, got {text!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    try:
+        origin = origin_of(text)
+    except UnsafeURL as error:
+        raise UnsafeURL(f"base_url refused: {error}") from None
+    if origin.scheme == "http" and not origin.is_loopback:
         raise ConfigurationError(
             f"base_url {text!r} uses plain http: credentials are only sent over https (http is allowed "
             "on loopback only)"
         )
-    return text.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    rest = text.split("//", 1)[1]
+    path = rest[len(re.split(r"[/?#]", rest, maxsplit=1)[0]) :]
+    if "?" in path or "#" in path:
+        raise ConfigurationError(f"base_url {text!r} must not carry a query or a fragment")
+    return f"{origin}{path.rstrip('/')}"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from jobticket_kit.checkout import Layout
-from jobticket_kit.contract.cli import add_run_arguments, run_from_arguments
+from jobticket_kit.contract.cli import add_run_arguments, input_problem, run_from_arguments
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -157,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     add_run_arguments(parser, default_report_dir=Path("reports"))
     parser.add_argument("--previous", type=Path, help="nightly.json of the previous run, to report changes")
     args = parser.parse_args(argv)
+    problem = input_problem(args)
+    if problem is not None:
+        print(f"scripts/nightly: {problem}", file=sys.stderr)
+        return 2
     previous = None
     if args.previous is not None and args.previous.exists():
         previous = json.loads(args.previous.read_text(encoding="utf-8"))

@@ -1,7 +1,8 @@
 """Which API our tooling talks to, read from the three shared environment variables.
 
 Unset ``JOBTICKET_BASE_URL`` means the local twin. The production host is refused here, before any
-request is built, and destructive operations need an explicit opt-in everywhere but the twin.
+request is built (by the host the HTTP libraries would reach, not by how the string looks), and so is a
+URL they could read differently; destructive operations need an explicit opt-in everywhere but the twin.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jobticket import ConfigurationError, is_production_url, resolve_base_url
+from jobticket import ConfigurationError, UnsafeURL, is_production_url, resolve_base_url
 from jobticket_kit import variables
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class Target:
 
 
 def _refuse_production(url: str) -> None:
+    """Refuse a URL any HTTP library could send to production, however it is spelled (see ``jobticket``)."""
     if is_production_url(url):
         raise ProductionRefused(
             f"{BASE_URL_VAR}={url} is the production host; the contract suite, recording, the nightly "
@@ -117,6 +119,8 @@ def _base_url(raw: str) -> str | None:
     _refuse_production(raw)
     try:
         url = resolve_base_url(raw)
+    except UnsafeURL as error:
+        raise TargetError(f"{BASE_URL_VAR} is refused: {error}") from None
     except ConfigurationError as error:
         raise TargetError(
             f"{BASE_URL_VAR} must be an https:// URL (plain http is allowed on loopback only): {error}"

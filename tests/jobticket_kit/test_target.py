@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jobticket_kit.target import DestructiveNotAllowed, ProductionRefused, Target, TargetError
+from tests.jobticket.test_hosts import MALFORMED, PRODUCTION_SPELLINGS, no_network
+
+__all__ = ["no_network"]  # the fixture, shared with the client's host tests
 
 STAGING = "https://v1-api-staging.ticket-plus.app"
 CREDENTIALS = {"JOBTICKET_USERNAME": "key", "JOBTICKET_PASSWORD": "secret"}
@@ -28,6 +31,19 @@ def test_unset_base_url_means_the_twin() -> None:
 def test_production_is_refused_however_it_is_spelled(url: str) -> None:
     with pytest.raises(ProductionRefused, match="production host"):
         Target.from_env({"JOBTICKET_BASE_URL": url, **CREDENTIALS})
+
+
+@pytest.mark.parametrize("url", PRODUCTION_SPELLINGS)
+def test_production_is_refused_as_the_http_libraries_read_it(url: str, no_network: list[object]) -> None:
+    with pytest.raises(ProductionRefused, match="production host"):
+        Target.from_env({"JOBTICKET_BASE_URL": url, **CREDENTIALS})
+
+
+@pytest.mark.parametrize("url", [url for url in MALFORMED if url.strip()])
+def test_malformed_urls_are_refused_before_any_lookup(url: str, no_network: list[object]) -> None:
+    with pytest.raises(TargetError, match="JOBTICKET_BASE_URL") as raised:
+        Target.from_env({"JOBTICKET_BASE_URL": url, **CREDENTIALS})
+    assert "\n" not in str(raised.value)
 
 
 def test_named_environments_read_as_the_client_reads_them() -> None:

@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         names = record_all(target, output, skip_unavailable=args.skip_unavailable)
-    except IncompleteTarget as exc:
+    except (IncompleteTarget, TargetError) as exc:  # TargetError: the sandbox holds real employees
         print(f"record-cassettes: refused: {exc}", file=sys.stderr)
         return 2
     except RecordingError as exc:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
 
+from jobticket import origin_of
 from jobticket_api import Client
+from jobticket_kit.contract.metering import OtherOriginRefused, refuse_other_origins
 
 __all__ = [
     "DISABLED",
@@ -21,6 +24,7 @@ __all__ = [
     "IncompleteTarget",
     "RecordingContext",
     "RecordingError",
+    "same_origin_only",
 ]
 
 MAIN = "main"
@@ -41,6 +45,22 @@ class RecordingError(RuntimeError):
 
 class IncompleteTarget(RecordingError):
     """The target lacks what some scenarios need (keys, the destructive opt-in, a blocked document)."""
+
+
+def same_origin_only(base_url: str) -> dict[str, list[Callable[[httpx.Request], None]]]:
+    """Event hooks for httpx refusing, before sending, any request to an origin but ``base_url``'s.
+
+    httpx follows no redirect unless asked; this also stops a link or an absolute URL in a scenario.
+    """
+    target = origin_of(base_url)
+
+    def check(request: httpx.Request) -> None:
+        try:
+            refuse_other_origins(str(request.url), target, {})
+        except OtherOriginRefused as exc:
+            raise RecordingError(str(exc)) from None
+
+    return {"request": [check]}
 
 
 @dataclass(frozen=True)
@@ -65,12 +85,13 @@ class RecordingContext:
 
     def client(self, key: str | None = MAIN, *, rate_limited: bool = False) -> Client:
         """A generated-client ``Client`` with the named key (None: no credentials, the 401 case)."""
-        httpx_args: dict[str, object] = {}
+        base_url = self.rate_limited_base_url if rate_limited else self.base_url
+        httpx_args: dict[str, object] = {"event_hooks": same_origin_only(base_url)}
         if key is not None:
             username, password = INVALID_CREDENTIALS if key == UNKNOWN_KEY else self.keys[key]
             httpx_args["auth"] = httpx.BasicAuth(username, password)
         return Client(
-            base_url=self.rate_limited_base_url if rate_limited else self.base_url,
+            base_url=base_url,
             timeout=_TIMEOUT,
             headers={"Accept-Encoding": "identity"},  # cassettes hold plain bodies, never gzip
             httpx_args=httpx_args,

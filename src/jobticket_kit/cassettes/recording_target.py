@@ -3,7 +3,8 @@
 The twins run on a fake clock, so every date they write is the same on every recording; the second
 twin has a limit of 2 requests, so the 429 needs three requests instead of a hundred. Against
 staging the ids are discovered through the API and the extra keys come from JOBTICKET_LIMITED_KEYS,
-exactly as for the contract suite.
+exactly as for the contract suite, and the sandbox integration the sync scenarios change must hold
+synthetic employees only (``contract.sandbox``), or nothing is recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from jobticket import JobTicket
 from jobticket_kit.cassettes.layout import TWIN_ORIGIN
 from jobticket_kit.cassettes.recording_context import (
     DISABLED,
@@ -25,7 +27,9 @@ from jobticket_kit.cassettes.recording_context import (
     Ids,
     IncompleteTarget,
     RecordingContext,
+    same_origin_only,
 )
+from jobticket_kit.contract.sandbox import check_sandbox
 from jobticket_kit.contract.session import limited_keys
 from jobticket_kit.target import DestructiveNotAllowed
 from jobticket_twin import FakeClock, TwinConfig
@@ -84,6 +88,9 @@ def open_target(target: Target, env: Mapping[str, str] | None = None) -> Iterato
         sync_integration = target.require_destructive()
     except DestructiveNotAllowed:
         sync_integration = None
+    if sync_integration is not None:  # the sync scenarios will change it: synthetic employees only
+        with JobTicket(target.base_url, username=target.username, password=target.password) as client:
+            check_sandbox(client, sync_integration)
     ids = _discover(target.base_url, keys[MAIN], sync_integration=sync_integration, prefer_linked=True)
     context = RecordingContext(target.base_url, target.base_url, ids, keys)
     yield OpenTarget(context, {}, f"remote ({target.base_url})")
@@ -97,7 +104,12 @@ def _discover(
     With ``prefer_linked`` (staging with a sandbox integration) the documents of the sandbox's synthetic
     employees come first: the PDF is recorded byte for byte, so it must not be a real person's.
     """
-    with httpx.Client(base_url=base_url, auth=httpx.BasicAuth(*credentials), timeout=30.0) as http:
+    with httpx.Client(
+        base_url=base_url,
+        auth=httpx.BasicAuth(*credentials),
+        timeout=30.0,
+        event_hooks=same_origin_only(base_url),
+    ) as http:
         linked = _linked_employees(http, sync_integration) if prefer_linked and sync_integration else set()
         downloadable: dict[str, Any] | None = None
         blocked: dict[str, Any] | None = None

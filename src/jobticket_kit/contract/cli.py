@@ -6,12 +6,15 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jobticket_kit.contract.runner import run_suite
+from jobticket_kit.checkout import project_root
+from jobticket_kit.contract.baseline import Baseline, BaselineError
+from jobticket_kit.contract.runner import DEFAULT_BASELINE, run_suite
+from jobticket_kit.target import Target, TargetError
 
 if TYPE_CHECKING:
     from jobticket_kit.contract.results import SuiteResult
 
-__all__ = ["add_run_arguments", "run_from_arguments"]
+__all__ = ["add_run_arguments", "input_problem", "run_from_arguments"]
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, *, default_report_dir: Path | None = None) -> None:
@@ -29,6 +32,22 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, default_report_dir: Pa
         "--operation", action="append", default=[], help="limit schemathesis to this operationId (repeatable)"
     )
     parser.add_argument("pytest_args", nargs="*", help="pytest selection, e.g. a node id from the summary")
+
+
+def input_problem(args: argparse.Namespace) -> str | None:
+    """Check the target and the baseline before anything is sent or written: the one-line problem, or None.
+
+    A CLI that gets a problem prints it and exits 2, leaving every file (reports included) as it was.
+    """
+    try:
+        Target.from_env()
+    except TargetError as exc:
+        return f"refused: {exc}"
+    try:
+        Baseline.load(args.baseline or project_root() / DEFAULT_BASELINE)
+    except BaselineError as exc:
+        return f"bad baseline: {exc}"
+    return None
 
 
 def run_from_arguments(args: argparse.Namespace) -> SuiteResult:

@@ -2,25 +2,37 @@
 
 Schemathesis sends with ``requests``, from sessions it creates itself, and some of its checks re-send
 probes; the named checks use ``requests`` too. Wrapping ``HTTPAdapter.send`` for the duration of the
-run is the one place all of them pass, so nothing escapes the count or the pacing.
+run is the one place all of them pass, so nothing escapes the count or the pacing. It is also where
+requests to any other origin are refused before they are sent: ``requests`` follows redirects by
+default, across hosts, so a target answering ``302`` to production would otherwise get us there.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 import requests
 from requests.adapters import HTTPAdapter
 
+from jobticket import Origin, UnsafeURL, origin_of
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.operations import ContractSpec
 
-__all__ = ["CONTROL_PREFIX", "credential_label", "metered"]
+__all__ = [
+    "CONTROL_PREFIX",
+    "OtherOriginRefused",
+    "credential_label",
+    "metered",
+    "metered_transport",
+    "refuse_other_origins",
+]
 
 CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API and not rate limited
 
@@ -39,38 +51,123 @@ def credential_label(authorization: str | None, names: Mapping[str, str]) -> str
     return names.get(username, "unknown-key")
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+class OtherOriginRefused(requests.RequestException):
+    """A request (a redirect, a link, a probe) to an origin other than the run's target; never sent."""
 
 
-@contextmanager
-def metered(
-    budget: RequestBudget, spec: ContractSpec, names: Mapping[str, str], base_url: str
-) -> Iterator[None]:
-    """Pace, count and guard every ``requests`` call to ``base_url`` made inside the block."""
-    original = HTTPAdapter.send
-    origin = _origin(base_url)
+def refuse_other_origins(url: str, target: Origin, refused: dict[str, int]) -> None:
+    """Raise :class:`OtherOriginRefused` and count it in ``refused`` unless ``url`` reaches ``target``.
 
-    def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        url = request.url or ""
+    Origins are compared as the HTTP libraries resolve them (:func:`jobticket.origin_of`); a URL they
+    could read differently counts as ``malformed URL``. Only the origin is kept: a URL's path and query
+    may carry personal data.
+    """
+    try:
+        origin = origin_of(url)
+    except UnsafeURL:
+        label = "malformed URL"
+    else:
+        if origin == target:
+            return
+        label = str(origin)
+    refused[label] = refused.get(label, 0) + 1
+    raise OtherOriginRefused(f"refused a request to {label}: this run talks to {target} only")
+
+
+@dataclass
+class _Meter:
+    """Paces, counts and guards one request, whichever library sends it."""
+
+    budget: RequestBudget
+    spec: ContractSpec
+    names: Mapping[str, str]
+    target: Origin
+    refused: dict[str, int]
+
+    def send(self, method: str, url: str, authorization: str | None, forward: Callable[[], _R]) -> _R:
+        refuse_other_origins(url, self.target, self.refused)
         path = urlsplit(url).path or "/"
-        if _origin(url) != origin or path.startswith(CONTROL_PREFIX):
-            return original(adapter, request, *args, **kwargs)
-        method = (request.method or "GET").upper()
-        operation = spec.operation_for(method, path)
+        if path.startswith(CONTROL_PREFIX):
+            return forward()
+        operation = self.spec.operation_for(method, path)
         label = operation.operation_id if operation else f"{method} (no operation)"
-        header = request.headers.get("Authorization")
-        credential = credential_label(header.decode() if isinstance(header, bytes) else header, names)
-        budget.acquire(credential, label)
-        response = original(adapter, request, *args, **kwargs)
-        budget.observe(
+        credential = credential_label(authorization, self.names)
+        self.budget.acquire(credential, label)
+        response = forward()
+        self.budget.observe(
             credential, f"{method} {path}", response.status_code, response.headers.get("Retry-After")
         )
         return response
 
+
+class _Response(Protocol):
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> Any: ...
+
+
+_R = TypeVar("_R", bound=_Response)
+_ACTIVE: list[_Meter] = []
+
+
+class _MeteredTransport(httpx.BaseTransport):
+    """The run's meter for httpx (the client's guarded sync): same budget, same origin guard."""
+
+    def __init__(self, meter: _Meter, inner: httpx.BaseTransport) -> None:
+        self._meter = meter
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        authorization = request.headers.get("Authorization")
+        return self._meter.send(
+            request.method.upper(),
+            str(request.url),
+            authorization,
+            lambda: self._inner.handle_request(request),
+        )
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def metered_transport() -> httpx.BaseTransport:
+    """An httpx transport that sends through the meter of the run in progress (see :func:`metered`)."""
+    if not _ACTIVE:
+        raise RuntimeError("no metered run in progress")
+    return _MeteredTransport(_ACTIVE[-1], httpx.HTTPTransport())
+
+
+@contextmanager
+def metered(
+    budget: RequestBudget,
+    spec: ContractSpec,
+    names: Mapping[str, str],
+    base_url: str,
+    refused: dict[str, int] | None = None,
+) -> Iterator[None]:
+    """Pace and count every request to ``base_url`` made inside the block; refuse all others.
+
+    Every ``requests`` call passes (patched ``HTTPAdapter.send``), and httpx clients built with
+    :func:`metered_transport`. A refused request (another origin, e.g. a redirect's ``Location``) is
+    counted by origin in ``refused`` and raises :class:`OtherOriginRefused` instead of being sent.
+    """
+    original = HTTPAdapter.send
+    meter = _Meter(budget, spec, names, origin_of(base_url), {} if refused is None else refused)
+
+    def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization")
+        return meter.send(
+            (request.method or "GET").upper(),
+            request.url or "",
+            header.decode() if isinstance(header, bytes) else header,
+            lambda: original(adapter, request, *args, **kwargs),
+        )
+
     HTTPAdapter.send = send  # type: ignore[method-assign,assignment]
+    _ACTIVE.append(meter)
     try:
         yield
     finally:
+        _ACTIVE.remove(meter)
         HTTPAdapter.send = original  # type: ignore[method-assign]

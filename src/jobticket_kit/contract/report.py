@@ -47,6 +47,12 @@ def render_summary(result: SuiteResult) -> str:
         f"- Requests spent: {result.requests_spent} ("
         + ", ".join(f"{name}: {count}" for name, count in sorted(result.requests_by_credential.items()))
         + f"); pacing waited {result.pacing_wait_seconds:.0f} s",
+        "- Requests refused (another origin, never sent): "
+        + (
+            ", ".join(f"{origin}: {count}" for origin, count in sorted(result.requests_refused.items()))
+            if result.requests_refused
+            else "0"
+        ),
         "",
     ]
     lines += _failures("Failures", result.failures)

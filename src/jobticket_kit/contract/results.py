@@ -69,6 +69,7 @@ class SuiteResult:
     requests_by_operation: dict[str, int] = field(default_factory=dict)
     operations: dict[str, str] = field(default_factory=dict)
     pacing_wait_seconds: float = 0.0
+    requests_refused: dict[str, int] = field(default_factory=dict)  # by origin: never sent (metering)
     ledger: list[LedgerRow] = field(default_factory=list)
     tests_passed: int = 0
     tests_failed: int = 0
@@ -96,6 +97,7 @@ class SuiteResult:
                 "by_credential": self.requests_by_credential,
                 "by_operation": self.requests_by_operation,
                 "pacing_wait_seconds": round(self.pacing_wait_seconds, 1),
+                "refused_other_origin": self.requests_refused,
             },
             "operations": self.operations,
             "ledger": [

@@ -9,13 +9,16 @@ from typing import Any
 
 import requests
 
+from jobticket import JobTicket, Pacer
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.ledger import AssumptionLedger
+from jobticket_kit.contract.metering import metered_transport
 from jobticket_kit.contract.operations import ContractSpec
 
 __all__ = ["REQUEST_TIMEOUT", "Api", "ContractRun", "Credential", "current_run", "set_current_run"]
 
 REQUEST_TIMEOUT = 30.0
+_PACED_BY_THE_BUDGET = 1_000_000  # the run's budget paces every request; the client's pacer stays out of it
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class ContractRun:
     None when destructive operations are not allowed on this target. ``is_twin`` means the run
     started the twin itself and may reset it. ``tolerant`` runs keep failures that only refute a
     working assumption (an open point) out of the verdict; they still show in the ledger.
+    ``refused_origins`` counts the requests the metering refused, by origin (other hosts, redirects).
     """
 
     spec: ContractSpec
@@ -58,6 +62,7 @@ class ContractRun:
     stateful_steps: int = 15
     stateful_examples: int = 5
     tolerant: bool = False
+    refused_origins: dict[str, int] = field(default_factory=dict)
 
     def api(self, credential: Credential | str | None = "main") -> Api:
         """A client for the named checks: main credential by default, ``None`` for no credentials."""
@@ -66,6 +71,16 @@ class ContractRun:
         if isinstance(credential, str):
             return Api(self.base_url, self.keys[credential])
         return Api(self.base_url, credential)
+
+    def client(self) -> JobTicket:
+        """The client library with the main key (its guarded ``sync_roster``), sending through the meter."""
+        return JobTicket(
+            self.base_url,
+            username=self.main.username,
+            password=self.main.password,
+            transport=metered_transport(),
+            pacer=Pacer(_PACED_BY_THE_BUDGET, 60.0),
+        )
 
     def credential_names(self) -> dict[str, str]:
         """Key id -> display name, so that budgets and reports never show a key id."""

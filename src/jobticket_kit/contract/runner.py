@@ -19,12 +19,13 @@ import requests
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.budget import TargetBlocked
-from jobticket_kit.contract.metering import metered
+from jobticket_kit.contract.metering import OtherOriginRefused, metered
 from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.redaction import Redactor, observing
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
+from jobticket_kit.contract.sandbox import SandboxRefused, check_sandbox
 from jobticket_kit.contract.session import open_run
 from jobticket_kit.target import BASE_URL_VAR, Target, TargetError
 
@@ -82,7 +83,7 @@ def run_suite(
     try:
         with (
             open_run(target, env) as run,
-            metered(run.budget, run.spec, run.credential_names(), run.base_url),
+            metered(run.budget, run.spec, run.credential_names(), run.base_url, run.refused_origins),
         ):
             plugin = ContractPlugin(run, operations=operations, redactor=Redactor(secrets_of(run)))
             with observing(plugin.redactor):
@@ -166,10 +167,16 @@ def _reason(exc: Exception) -> str:
 
 
 def preflight(run: ContractRun) -> None:
-    """Reach the target and prove the main credential works, or say why there is no verdict."""
+    """Reach the target and prove the main credential works, or say why there is no verdict.
+
+    Before destructive checks off the twin, also prove the sandbox integration holds synthetic
+    employees only (:mod:`sandbox`).
+    """
     api = run.api()
     try:
         response = api.get("/employees", perPage=1)
+    except OtherOriginRefused as exc:
+        raise NoVerdict(f"preflight: {exc} (the target redirected elsewhere)") from None
     except requests.RequestException as exc:
         raise NoVerdict(f"target unreachable: {type(exc).__name__} on GET {run.base_url}/employees") from None
     if response.status_code == 401:
@@ -180,6 +187,12 @@ def preflight(run: ContractRun) -> None:
         run.ledger.confirm("O-1", "preflight", "the target answers over https")
     else:
         run.ledger.note("O-1", "the target is a loopback twin on plain http; O-1 needs the staging host")
+    if run.destructive_allowed and not run.is_twin and run.sandbox_integration is not None:
+        try:
+            with run.client() as client:
+                check_sandbox(client, run.sandbox_integration)
+        except (SandboxRefused, OtherOriginRefused) as exc:
+            raise NoVerdict(f"refused: {exc}") from None
 
 
 def account(result: SuiteResult, run: ContractRun) -> SuiteResult:
@@ -189,6 +202,7 @@ def account(result: SuiteResult, run: ContractRun) -> SuiteResult:
     result.requests_by_credential = budget.by_credential
     result.requests_by_operation = budget.by_operation
     result.pacing_wait_seconds = budget.waited_seconds
+    result.requests_refused = dict(run.refused_origins)
     result.operations = {
         op.operation_id: f"{op.label}: {budget.by_operation.get(op.operation_id, 0)} request(s)"
         for op in run.spec.operations

@@ -12,8 +12,8 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
+from jobticket import origin_of
 from jobticket_kit import variables
 from jobticket_kit.contract.budget import DEFAULT_PER_MINUTE, RequestBudget
 from jobticket_kit.contract.ledger import AssumptionLedger
@@ -119,9 +119,7 @@ def _installed(run: ContractRun) -> Iterator[None]:
 
 def _per_minute(base_url: str, env: Mapping[str, str]) -> int:
     value = _int(env, PER_MINUTE_VAR, DEFAULT_PER_MINUTE)
-    host = urlsplit(base_url).hostname or ""
-    loopback = host in ("localhost", "::1") or host.startswith("127.")
-    if value > _SAFE_REMOTE_PER_MINUTE and not loopback:
+    if value > _SAFE_REMOTE_PER_MINUTE and not origin_of(base_url).is_loopback:
         raise TargetError(
             f"{PER_MINUTE_VAR}={value} is above {_SAFE_REMOTE_PER_MINUTE}; the API blocks a key for "
             "5 minutes at 100 per minute, so only a loopback target may go faster"

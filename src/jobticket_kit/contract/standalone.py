@@ -55,7 +55,9 @@ class StandaloneRun:
             target = Target.from_env()
             self._baseline = Baseline.load(project_root() / DEFAULT_BASELINE)
             run = self._stack.enter_context(open_run(target))
-            self._stack.enter_context(metered(run.budget, run.spec, run.credential_names(), run.base_url))
+            self._stack.enter_context(
+                metered(run.budget, run.spec, run.credential_names(), run.base_url, run.refused_origins)
+            )
             preflight(run)
         except (TargetError, NoVerdict, TargetBlocked) as exc:
             self._stack.close()

@@ -33,6 +33,7 @@ from jobticket_kit.cassettes.scrub import Scrubber
 from jobticket_kit.contract.session import KEYS_VAR
 from jobticket_kit.target import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR, Target
 from jobticket_twin import FakeClock, TwinConfig
+from jobticket_twin.seed import PENDING_INTEGRATION_ID
 from jobticket_twin.testing import RunningTwin, running_twin, serve_in_thread
 
 REQUIRED_STATUSES = {200, 204, 400, 401, 403, 404, 409, 422, 429}
@@ -168,7 +169,8 @@ def test_a_remote_recording_with_the_opt_in_is_complete_and_offboards_nobody(tmp
             PASSWORD_VAR: password,
             KEYS_VAR: json.dumps(limited),
             "JOBTICKET_ALLOW_DESTRUCTIVE": "1",
-            "JOBTICKET_SANDBOX_INTEGRATION_ID": "7",
+            # The pending integration: nobody linked yet, so the sandbox guard lets the recording sync it.
+            "JOBTICKET_SANDBOX_INTEGRATION_ID": str(PENDING_INTEGRATION_ID),
         }
         before = {
             employee.id: employee.subscription.status for employee in twin.state.data.employees.values()

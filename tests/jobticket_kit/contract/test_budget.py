@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jobticket_kit.contract.budget import RequestBudget, TargetBlocked
-from jobticket_kit.contract.metering import metered
+from jobticket_kit.contract.metering import OtherOriginRefused, metered
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import Api, Credential
 from jobticket_twin import FakeClock, TwinConfig
@@ -44,17 +44,20 @@ def test_without_pacing_the_request_over_the_limit_blocks_the_run() -> None:
     assert budget.block.retry_after == "300"
 
 
-def test_only_the_target_is_metered() -> None:
+def test_only_the_target_is_metered_and_other_origins_are_refused() -> None:
     clock = FakeClock()
     budget = RequestBudget(per_minute=8, clock=clock)
+    refused: dict[str, int] = {}
     with (
         running_twin(TwinConfig(clock=clock)) as twin,
         running_twin(TwinConfig(clock=clock)) as other,
-        metered(budget, load_spec(), {}, twin.base_url),
+        metered(budget, load_spec(), {}, twin.base_url, refused),
     ):
-        assert Api(other.base_url, None).get("/health").status_code == 200
+        with pytest.raises(OtherOriginRefused, match="refused a request to"):
+            Api(other.base_url, None).get("/health")
         assert Api(twin.base_url, None).get("/health").status_code == 200
     assert budget.spent == 1
+    assert refused == {other.base_url: 1}
 
 
 def test_a_blocked_budget_sends_nothing_more() -> None:

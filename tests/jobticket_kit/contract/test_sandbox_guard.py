@@ -1,0 +1,166 @@
+"""The sandbox guard: no destructive request unless the sandbox integration holds synthetic employees only.
+
+The twin runs as a separate process and the tools reach it by URL, as they would reach staging.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jobticket_kit.cassettes.scenarios import SYNTHETIC_EMPLOYEE
+from jobticket_kit.contract.synthetic import is_synthetic, synthetic_employee
+from jobticket_twin.seed import EXAMPLE_INTEGRATION_ID, PENDING_INTEGRATION_ID, SEED_KEYS
+
+from .conftest import ROOT, contract_env
+
+_ADMIN = (SEED_KEYS["admin"].key_id, SEED_KEYS["admin"].secret)
+
+
+@pytest.mark.parametrize(
+    ("email", "hr_id", "synthetic"),
+    [
+        ("contract.twin.1@example.com", "kit-contract-twin-1", True),
+        ("Kit.Recorder@EXAMPLE.COM", "kit-cassette-recorder", True),
+        ("anna.mueller@example.com", "emp_HR_001", False),  # reserved domain, but a real roster's hrId
+        ("anna.mueller@company.de", "kit-anna", False),  # our prefix, a real address
+        ("a@sub.example.com", "kit-a", False),
+        ("a@example.com.evil.de", "kit-a", False),
+        ("a@b@example.com", "kit-a", False),
+        ("@example.com", "kit-a", False),
+        ("a@example.com", "kit-", False),
+        ("a@example.com", "KIT-a", False),
+        (None, "kit-a", False),
+    ],
+)
+def test_one_strict_rule_marks_synthetic_employees(email: str | None, hr_id: str, synthetic: bool) -> None:
+    assert is_synthetic(email, hr_id) is synthetic
+
+
+def test_the_kits_own_employees_follow_the_rule() -> None:
+    assert is_synthetic(SYNTHETIC_EMPLOYEE["email"], SYNTHETIC_EMPLOYEE["hrId"])
+    item = synthetic_employee("sandbox", 3)
+    assert is_synthetic(item["email"], item["hrId"])
+
+
+@pytest.fixture
+def twin_process() -> Iterator[str]:
+    """``python -m jobticket_twin`` on a free loopback port, stopped afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobticket_twin", "--port", str(port), "--rate-limit", "0"],
+        cwd=ROOT,
+        env=contract_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the twin exited"
+            assert time.monotonic() < deadline, "the twin did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _state(url: str) -> list[Any]:
+    """Everything a sync could change: every employee (status, links, sync stamps) and integration."""
+    pages: list[Any] = []
+    with httpx.Client(base_url=url, auth=_ADMIN, timeout=10) as http:
+        for path in ("/employees", "/hr-integrations"):
+            page = 1
+            while True:
+                body = http.get(path, params={"page": page, "perPage": 100}).raise_for_status().json()
+                pages.append(body["data"]["data"])
+                if page >= body["data"]["totalPages"]:
+                    break
+                page += 1
+    return pages
+
+
+def _run(module: str, url: str, integration: int, *args: str) -> subprocess.CompletedProcess[str]:
+    env = contract_env(
+        url, JOBTICKET_ALLOW_DESTRUCTIVE="1", JOBTICKET_SANDBOX_INTEGRATION_ID=str(integration)
+    )
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(
+    twin_process: str, tmp_path: Path
+) -> None:
+    before = _state(twin_process)
+    reports = tmp_path / "reports"
+    completed = _run(
+        "jobticket_kit.contract",
+        twin_process,
+        EXAMPLE_INTEGRATION_ID,
+        "--report-dir",
+        str(reports),
+        "contract_tests/test_hr_sync.py",
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 2, output
+    assert "not the kit's synthetic employees" in output
+    assert "nothing was sent" in output
+    assert "Traceback" not in output
+    assert _state(twin_process) == before
+    results = json.loads((reports / "results.json").read_text(encoding="utf-8"))
+    assert results["requests"]["by_operation"].get("triggerHrSync", 0) == 0
+
+
+def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(
+    twin_process: str, tmp_path: Path
+) -> None:
+    # The pending integration gets one employee on the reserved domain whose hrId is a real roster's.
+    planted = dict(synthetic_employee("planted", 1), hrId="emp-4711")
+    with httpx.Client(base_url=twin_process, auth=_ADMIN, timeout=10) as http:
+        response = http.post(
+            f"/hr-integrations/{PENDING_INTEGRATION_ID}/sync",
+            json={"syncId": "setup", "employees": [planted]},
+        )
+        assert response.status_code == 204
+    before = _state(twin_process)
+    output_dir = tmp_path / "cassettes"
+    completed = _run(
+        "jobticket_kit.cassettes.record",
+        twin_process,
+        PENDING_INTEGRATION_ID,
+        "--output",
+        str(output_dir),
+        "--skip-unavailable",
+    )
+    lines = (completed.stdout + completed.stderr).strip().splitlines()
+    assert completed.returncode == 2, lines
+    assert len(lines) == 1, lines
+    assert "1 of the 1 employee(s) linked to it are not the kit's synthetic employees" in lines[0]
+    assert planted["email"] not in lines[0]
+    assert _state(twin_process) == before
+    assert not output_dir.exists()

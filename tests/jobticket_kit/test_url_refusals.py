@@ -1,0 +1,67 @@
+"""Every tool refuses a production or malformed target URL with one line and exit 2, before any request."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jobticket_kit import variables
+from jobticket_kit.checkout import project_root
+
+TOOLS = {
+    "scripts/contract": ["jobticket_kit.contract", "--report-dir"],
+    "scripts/nightly": ["jobticket_kit.nightly", "--report-dir"],
+    "scripts/record-cassettes": ["jobticket_kit.cassettes.record", "--output"],
+}
+URLS = {
+    "percent-encoded dot": ("https://v1-api.ticket-plus%2Eapp", "production"),
+    "backslash before @": ("https://v1-api.ticket-plus.app\\@127.0.0.1", "production"),
+    "ideographic full stops": ("https://v1-api\u3002ticket-plus\u3002app", "production"),
+    "unclosed bracket": ("https://[::1", "IPv6"),
+    "bracketed name": ("https://[v1-api-staging.ticket-plus.app]", "IPv6"),
+    "port out of range": ("https://v1-api-staging.ticket-plus.app:70000", "port"),
+}
+
+
+# Every URL through the contract CLI, and a production and a malformed one through each other tool.
+PAIRS = [
+    *(("scripts/contract", case) for case in URLS),
+    *(
+        (tool, case)
+        for tool in TOOLS
+        if tool != "scripts/contract"
+        for case in ("backslash before @", "unclosed bracket")
+    ),
+]
+
+
+@pytest.mark.parametrize(("tool", "case"), PAIRS)
+def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: Path) -> None:
+    url, named = URLS[case]
+    module, output_option = TOOLS[tool]
+    env = {name: value for name, value in os.environ.items() if name not in variables.ALL_VARIABLES}
+    env.update(JOBTICKET_BASE_URL=url, JOBTICKET_USERNAME="key", JOBTICKET_PASSWORD="top-secret")
+    env["PYTHONPATH"] = os.pathsep.join(str(project_root() / part) for part in ("src", "client"))
+    # An unroutable proxy: any request that escaped the refusal would fail loudly, not reach anything.
+    env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
+    out = tmp_path / "out"
+    completed = subprocess.run(
+        [sys.executable, "-m", module, output_option, str(out)],
+        cwd=project_root(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    lines = (completed.stdout + completed.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "refused" in lines[0]
+    assert named in lines[0]
+    assert "top-secret" not in lines[0]
+    assert not out.exists()  # nothing written
