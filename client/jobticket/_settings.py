@@ -46,7 +46,7 @@ def resolve_base_url(value: str | Environment) -> str:
     try:
         origin = origin_of(text)
     except UnsafeURL as error:
-        raise UnsafeURL(f"base_url refused: {error}") from None
+        raise UnsafeURL(error.url, error.reason, subject="base_url") from None
     if origin.scheme == "http" and not origin.is_loopback:
         raise ConfigurationError(
             f"base_url {text!r} uses plain http: credentials are only sent over https (http is allowed "

@@ -120,7 +120,7 @@ def _base_url(raw: str) -> str | None:
     try:
         url = resolve_base_url(raw)
     except UnsafeURL as error:
-        raise TargetError(f"{BASE_URL_VAR} is refused: {error}") from None
+        raise TargetError(f"{BASE_URL_VAR}={error.url!r} refused: {error.reason}") from None
     except ConfigurationError as error:
         raise TargetError(
             f"{BASE_URL_VAR} must be an https:// URL (plain http is allowed on loopback only): {error}"
