@@ -1,7 +1,12 @@
-"""Fixtures every test may use: the pinned spec, loaded once, and its documented examples."""
+"""Fixtures every test may use: the pinned spec, loaded once, and its documented examples.
+
+Every test (and every process a test starts) keeps the client's shared pacing files in a temporary
+cache directory, never in the user's own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,3 +26,11 @@ def spec() -> dict[str, Any]:
 def examples(spec: dict[str, Any]) -> dict[str, Any]:
     """The docs' example values, by component example name."""
     return {name: example["value"] for name, example in spec["components"]["examples"].items()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as patch:
+        cache = tmp_path_factory.mktemp("xdg-cache")
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        yield cache

@@ -30,6 +30,7 @@ from ._errors import (
     JobTicketError,
     NotDownloadableError,
     NotFoundError,
+    PacerStoreError,
     PaginationError,
     PermissionDeniedError,
     RateLimited,
@@ -40,6 +41,7 @@ from ._hosts import Origin, UnsafeURL, hosts_reached, origin_of
 from ._hr_sync import PlannedChange, SyncPlan, SyncRefused, SyncResult
 from ._operations import Page
 from ._pacer import Pacer, shared_pacer
+from ._pacer_store import PacerStore
 from ._pagination import AsyncPager, Pager
 from ._retry import RetryPolicy
 from ._roster import RosterError, RosterProblem, validate_roster
@@ -67,6 +69,8 @@ __all__ = [
     "NotFoundError",
     "Origin",
     "Pacer",
+    "PacerStore",
+    "PacerStoreError",
     "Page",
     "Pager",
     "PaginationError",

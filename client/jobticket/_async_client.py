@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._pacer import Pacer
+    from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
 
@@ -60,6 +61,7 @@ class AsyncJobTicket:
         rate_limit: int = DEFAULTS["rate_limit"],
         rate_window_seconds: float = DEFAULTS["rate_window_seconds"],
         pacer: Pacer | None = None,
+        pacer_store: PacerStore | str | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
@@ -76,6 +78,7 @@ class AsyncJobTicket:
             rate_limit=rate_limit,
             rate_window_seconds=rate_window_seconds,
             pacer=pacer,
+            pacer_store=pacer_store,
             retry_policy=retry_policy,
             clock=clock,
             env=env,

@@ -18,7 +18,7 @@ from ._errors import (
     error_from_response,
 )
 from ._logging import logger, redact_httpx_records
-from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, shared_pacer
+from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, choose_store, shared_pacer
 from ._retry import RetryPolicy
 from ._settings import DEFAULT_TIMEOUT, Settings
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from ._environments import Environment
+    from ._pacer_store import PacerStore
 
 __all__ = ["USER_AGENT", "ClientCore", "raise_for_status", "translate_transport_errors"]
 
@@ -49,6 +50,7 @@ class ClientCore:
         rate_limit: int,
         rate_window_seconds: float,
         pacer: Pacer | None,
+        pacer_store: PacerStore | str | None,
         retry_policy: RetryPolicy | None,
         clock: Clock | None,
         env: Mapping[str, str] | None,
@@ -67,6 +69,7 @@ class ClientCore:
             limit=rate_limit,
             window_seconds=rate_window_seconds,
             clock=self.clock,
+            store=choose_store(pacer_store, self.clock, env),
         )
 
     def client_options(self) -> dict[str, Any]:

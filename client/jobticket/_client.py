@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._pacer import Pacer
+    from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
 
@@ -51,9 +52,12 @@ class JobTicket:
     ``timeout`` is httpx's (per connect, read, write); ``deadline`` bounds a whole call, retries and body
     included (default three times the read timeout), so a server dripping bytes cannot hold it open.
     ``rate_limit`` per ``rate_window_seconds`` applies when this is the first client of the credential in
-    the process (later ones share its pacer; pass ``pacer=`` to choose). ``retry_policy`` replaces
-    ``max_retries`` and ``retry_after_cap``. ``clock`` is the one source of time and waiting for pacing,
-    retries and back-off (``FakeClock()`` in tests: nothing waits in real time); ``transport`` is for tests.
+    the process (later ones share its pacer; pass ``pacer=`` to choose). ``pacer_store`` (else
+    ``JOBTICKET_PACER_STORE``, default ``"file"``) is where the slots live: ``"memory"`` for this process,
+    ``"file"`` for every process of the user on the host, ``"redis://…"`` for several hosts.
+    ``retry_policy`` replaces ``max_retries`` and ``retry_after_cap``. ``clock`` is the one source of
+    time and waiting for pacing, retries and back-off (``FakeClock()`` in tests: nothing waits in real
+    time); ``transport`` is for tests.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class JobTicket:
         rate_limit: int = DEFAULTS["rate_limit"],
         rate_window_seconds: float = DEFAULTS["rate_window_seconds"],
         pacer: Pacer | None = None,
+        pacer_store: PacerStore | str | None = None,
         retry_policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
@@ -85,6 +90,7 @@ class JobTicket:
             rate_limit=rate_limit,
             rate_window_seconds=rate_window_seconds,
             pacer=pacer,
+            pacer_store=pacer_store,
             retry_policy=retry_policy,
             clock=clock,
             env=env,

@@ -28,6 +28,7 @@ __all__ = [
     "JobTicketError",
     "NotDownloadableError",
     "NotFoundError",
+    "PacerStoreError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimited",
@@ -47,6 +48,10 @@ class JobTicketError(Exception):
 
 class ConfigurationError(JobTicketError, ValueError):
     """The client was built with missing or unsafe settings."""
+
+
+class PacerStoreError(JobTicketError):
+    """The shared pacing store (Redis) could not be asked, so the request was not sent."""
 
 
 class APIConnectionError(JobTicketError):

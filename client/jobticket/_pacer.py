@@ -1,20 +1,27 @@
 """Client-side pacing that keeps one credential under the API's rate limit.
 
 The API blocks a credential for 5 minutes after 100 requests in a rolling minute, so this sliding-window
-limiter (default 90 per 60 s) makes every request wait for a free slot instead. All clients of one
-credential in a process share one pacer (see :func:`shared_pacer`), sync and async alike. A 429's
-``Retry-After`` is recorded as a block so that no client of the credential keeps knocking during it.
+limiter (default 90 per 60 s) makes every request wait for a free slot instead. The slots live in a
+:class:`PacerStore`: by default a file that every process of the user on the host shares, so cron jobs,
+workers and CI steps with one credential pace together; ``redis://…`` extends that to several hosts. All
+clients of one credential share one pacer (see :func:`shared_pacer`), sync and async alike. A 429's
+``Retry-After`` is recorded as a block in the store, so that no client of the credential keeps knocking.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections import deque
+from typing import TYPE_CHECKING
 
 from ._clock import Clock, SystemClock
 from ._logging import logger
+from ._pacer_store import MemoryStore, PacerStore, credential_key, open_store, process_memory_store
 
-__all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_WINDOW_SECONDS", "Pacer", "shared_pacer"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_WINDOW_SECONDS", "Pacer", "choose_store", "shared_pacer"]
 
 DEFAULT_RATE_LIMIT = 90  # below the documented 100, because one mistake costs a 5-minute block
 DEFAULT_WINDOW_SECONDS = 60.0
@@ -22,7 +29,11 @@ LONG_WAIT_SECONDS = 5.0  # a longer wait is logged at WARNING, once per request
 
 
 class Pacer:
-    """A thread-safe sliding-window limiter; it reads the time from and waits on its :class:`Clock`."""
+    """A thread- and process-safe sliding-window limiter on a :class:`Clock` and a :class:`PacerStore`.
+
+    ``store`` is a store or its name (``"memory"``, ``"file"``, ``"redis://…"``); without one, this pacer
+    keeps its slots to itself in memory. ``key`` names the credential in a shared store.
+    """
 
     def __init__(
         self,
@@ -30,42 +41,38 @@ class Pacer:
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
         *,
         clock: Clock | None = None,
+        store: PacerStore | str | None = None,
+        key: str = "default",
     ) -> None:
         if limit < 1 or window_seconds <= 0:
             raise ValueError("the pacer needs limit >= 1 and window_seconds > 0")
         self.limit = limit
         self.window_seconds = window_seconds
         self.clock = clock or SystemClock()
-        self._sent: deque[float] = deque()
-        self._blocked_until = float("-inf")
-        self._lock = threading.Lock()
+        if store is None:
+            store = MemoryStore()
+        self.store = open_store(store, os.environ) if isinstance(store, str) else store
+        self.key = key
 
     def __repr__(self) -> str:
-        return f"Pacer(limit={self.limit}, window_seconds={self.window_seconds})"
+        return f"Pacer(limit={self.limit}, window_seconds={self.window_seconds}, store={self.store!r})"
 
     def try_acquire(self) -> float:
         """Take a slot now and return 0, or return how many seconds to wait before trying again."""
-        with self._lock:
-            now = self.clock.monotonic()
-            if now < self._blocked_until:
-                return self._blocked_until - now
-            horizon = now - self.window_seconds
-            while self._sent and self._sent[0] <= horizon:
-                self._sent.popleft()
-            if len(self._sent) < self.limit:
-                self._sent.append(now)
-                return 0.0
-            return self._sent[0] - horizon
+        return self.store.acquire(self.key, self.limit, self.window_seconds, self._now())
 
     def blocked_for(self) -> float:
-        """Seconds left of a block recorded from a 429, 0 when there is none."""
-        with self._lock:
-            return max(0.0, self._blocked_until - self.clock.monotonic())
+        """Seconds left of a block recorded from a 429 (by any client sharing the store), 0 when none."""
+        return self.store.blocked_for(self.key, self._now())
 
     def block(self, seconds: float) -> None:
         """Record that the server blocks this credential for ``seconds`` from now."""
-        with self._lock:
-            self._blocked_until = max(self._blocked_until, self.clock.monotonic() + seconds)
+        self.store.block(self.key, seconds, self._now())
+
+    def _now(self) -> float | None:
+        # On the real clock the store reads the time itself (a shared store then agrees across processes
+        # and hosts); on a test clock, the test's time is the only time there is.
+        return None if isinstance(self.clock, SystemClock) else self.clock.time()
 
     def acquire(self, *, max_block: float = float("inf")) -> None:
         """Wait until a slot is free; raise :class:`BlockedError` rather than wait out a long block."""
@@ -110,8 +117,23 @@ class BlockedError(Exception):
         self.remaining = remaining
 
 
-_registry: dict[tuple[str, str, Clock], Pacer] = {}
+_registry: dict[tuple[str, str, Clock, PacerStore], Pacer] = {}
 _registry_lock = threading.Lock()
+
+
+def choose_store(
+    store: PacerStore | str | None, clock: Clock, env: Mapping[str, str] | None = None
+) -> PacerStore:
+    """The store a client uses: the one given, else ``JOBTICKET_PACER_STORE`` (default ``file``).
+
+    A client on a test clock defaults to this process's memory: fake times in a shared store would
+    make real clients of the credential wait.
+    """
+    if store is not None and not isinstance(store, str):
+        return store
+    if store is None and not isinstance(clock, SystemClock):
+        return process_memory_store()
+    return open_store(store, os.environ if env is None else env)
 
 
 def shared_pacer(
@@ -121,17 +143,22 @@ def shared_pacer(
     limit: int = DEFAULT_RATE_LIMIT,
     window_seconds: float = DEFAULT_WINDOW_SECONDS,
     clock: Clock | None = None,
+    store: PacerStore | str | None = None,
 ) -> Pacer:
-    """Return the process-wide pacer of one credential on one clock, creating it on first use.
+    """Return the process-wide pacer of one credential on one clock and store, creating it on first use.
 
     The first client of a credential fixes its limit; later clients with other settings share it anyway,
-    because two pacers for one credential would together exceed the limit. Clients on a test clock get
-    a pacer of that clock, so fake time never mixes with real time.
+    because two pacers for one credential would together exceed the limit (other processes pace by
+    their own limit against the same sent times). Clients on a test clock get a pacer of that clock,
+    so fake time never mixes with real time.
     """
     clock = clock or SystemClock()
-    key = (base_url.rstrip("/").lower(), username, clock)
+    chosen = choose_store(store, clock)
+    key = (base_url.rstrip("/").lower(), username, clock, chosen)
     with _registry_lock:
         pacer = _registry.get(key)
         if pacer is None:
-            pacer = _registry[key] = Pacer(limit, window_seconds, clock=clock)
+            pacer = _registry[key] = Pacer(
+                limit, window_seconds, clock=clock, store=chosen, key=credential_key(base_url, username)
+            )
         return pacer

@@ -52,6 +52,7 @@ class RetryPolicy:
 
     ``max_retries`` bounds retries of 502/503/504 and connection errors; 429 gets at most
     ``max_rate_limit_retries`` more tries, and only when ``Retry-After`` is at most ``retry_after_cap``.
+    A ``Retry-After`` above ``max_block_seconds`` (the documented 5-minute block) is taken as that block.
     """
 
     max_retries: int = 2
@@ -59,6 +60,7 @@ class RetryPolicy:
     max_backoff: float = 8.0
     retry_after_cap: float = 60.0
     max_rate_limit_retries: int = 1
+    max_block_seconds: float = 300.0
     jitter: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +70,8 @@ class RetryPolicy:
             raise ValueError("need 0 <= initial_backoff <= max_backoff")
         if self.retry_after_cap < 0:
             raise ValueError("retry_after_cap must be >= 0")
+        if self.max_block_seconds <= 0:
+            raise ValueError("max_block_seconds must be > 0")
 
     def backoff(self, retry_number: int) -> float:
         """Exponential back-off with jitter for the ``retry_number``-th retry (1-based)."""
@@ -92,6 +96,10 @@ class RetryPolicy:
         return method.upper() in IDEMPOTENT_METHODS and isinstance(
             error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
         )
+
+    def clamp_block(self, retry_after: float | None) -> float | None:
+        """``Retry-After`` bounded by the documented block: a server cannot lock the key out for years."""
+        return None if retry_after is None else min(retry_after, self.max_block_seconds)
 
     def may_wait_rate_limit(self, retry_after: float | None, rate_limit_retries_done: int) -> bool:
         """Wait out a 429 once, and only when the server says how long and it is within the cap."""

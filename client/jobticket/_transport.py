@@ -126,7 +126,16 @@ class _Attempts:
         return _Verdict(retry=True, delay=delay)
 
     def _rate_limited(self, response: httpx.Response) -> _Verdict:
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now=self.wall_clock())
+        announced = parse_retry_after(response.headers.get("retry-after"), now=self.wall_clock())
+        retry_after = self.policy.clamp_block(announced)
+        if announced != retry_after:
+            logger.warning(
+                "%s -> 429 with Retry-After %.0f s, above the documented %.0f s block; taking %.0f s",
+                describe_request(self.request),
+                announced,
+                self.policy.max_block_seconds,
+                retry_after,
+            )
         if retry_after is not None:
             # Every client of this credential waits (or refuses) from now on, not only this one.
             self.pacer.block(retry_after)

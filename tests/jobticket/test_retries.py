@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 from collections.abc import Callable
 
 import httpx
@@ -204,6 +205,33 @@ def test_the_retry_after_cap_is_configurable() -> None:
     ) as client:
         assert client.get_employee(42).id == 42
     assert clock.sleeps == [300.0]
+
+
+def test_an_absurd_retry_after_is_clamped_to_the_documented_block_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "99999999"}), OK)
+    clock = FakeClock()
+    with make_client(handler, clock) as client:
+        with caplog.at_level(logging.WARNING, logger="jobticket"), pytest.raises(RateLimited) as raised:
+            client.get_employee(42)
+        assert raised.value.retry_after == 300.0
+        assert client.pacer.blocked_for() == 300.0  # not three years
+        assert "Retry-After 99999999 s, above the documented 300 s block" in caplog.text
+        clock.advance(300)
+        assert client.get_employee(42).id == 42
+    assert len(seen) == 2
+
+
+def test_the_documented_block_is_configurable() -> None:
+    handler, _seen = scripted(json_response(429, error_body(), {"Retry-After": "3600"}), OK)
+    clock = FakeClock()
+    policy = RetryPolicy(max_block_seconds=30, jitter=lambda: 0.0)
+    with make_client(handler, clock, retry_policy=policy) as client:
+        assert client.get_employee(42).id == 42  # 30 s is within the 60 s cap: waited out once
+    assert clock.sleeps == [30.0]
+    with pytest.raises(ValueError, match="max_block_seconds"):
+        RetryPolicy(max_block_seconds=0)
 
 
 def test_429_without_retry_after_is_raised_with_unknown_wait() -> None:
