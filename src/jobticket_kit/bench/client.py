@@ -1,23 +1,27 @@
-"""Benchmark of the client layer: parse cost against plain ``json.loads``, and the pacer's achieved rate.
+"""Benchmark of the client layer: parse cost against plain ``json.loads``, the pacer's rate and its stores.
 
 Run ``scripts/bench-client``. It prints figures and asserts nothing: the parse time of a 100-employee page
-(taken from the local twin) as a ratio to ``json.loads`` of the same bytes (medians of many runs), and
-the rate the pacer lets through, on a fake clock at the real limit and on the real clock at a scaled one.
+(taken from the local twin) as a ratio to ``json.loads`` of the same bytes (medians of many runs), the
+rate the pacer lets through, on a fake clock at the real limit and on the real clock at a scaled one, and
+the per-request overhead of each pacer store (memory, file, a local redis-server) with a full window.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
 
 import httpx
 
-from jobticket import Pacer
+from jobticket import FakeClock, Pacer
 from jobticket_api.models import EmployeeListResponse
-from jobticket_twin import FakeClock, TwinConfig
+from jobticket_kit.redis_server import redis_server
+from jobticket_twin import TwinConfig
 from jobticket_twin.testing import running_twin
 
 __all__ = ["main"]
@@ -105,22 +109,51 @@ def bench_pacer_real(requests: int, window: float) -> str:
     )
 
 
-def bench_acquire_overhead(runs: int) -> str:
-    """Cost of one uncontended acquire (the pacer sits in every request's path)."""
-    pacer = Pacer(10**9, 60.0)
-    seconds = _median_seconds(pacer.acquire, runs)
-    return f"pacer acquire overhead: median {seconds * 1e6:.2f} us per request"
+def _store_overhead(store: str, runs: int) -> float:
+    """Median seconds of one acquire from ``store`` in the steady state: 90 sends in the window, no wait."""
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, store=store, key=f"bench-{time.time_ns()}")
+    step = pacer.window_seconds / pacer.limit  # exactly the limit's pace: the window stays full
+
+    def one() -> None:
+        clock.advance(step)
+        pacer.acquire()
+
+    for _ in range(pacer.limit):  # fill the window first
+        one()
+    return _median_seconds(one, runs)
+
+
+def bench_store_overhead(runs: int) -> list[str]:
+    """What each pacer store adds to every request (the median of ``runs`` acquires)."""
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="jobticket-bench-") as directory:
+        for name, store in (("memory", "memory"), ("file", f"file:{directory}")):
+            lines.append(
+                f"pacer store {name}: median {_store_overhead(store, runs) * 1e6:.1f} us per request"
+            )
+    if shutil.which("redis-server") is None:
+        lines.append("pacer store redis: not measured (redis-server is not installed)")
+        return lines
+    with redis_server() as url:
+        seconds = _store_overhead(url, runs)
+    lines.append(f"pacer store redis (local redis-server): median {seconds * 1e6:.1f} us per request")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the figures."""
     parser = argparse.ArgumentParser(prog="scripts/bench-client", description=__doc__)
     parser.add_argument("--runs", type=int, default=300, help="runs per parse measurement (median taken)")
+    parser.add_argument(
+        "--store-runs", type=int, default=3000, help="acquires per pacer store (median taken)"
+    )
     args = parser.parse_args(argv)
     print(bench_parse(args.runs))
     print(bench_pacer_fake(300))
     print(bench_pacer_real(450, 0.5))
-    print(bench_acquire_overhead(10_000))
+    for line in bench_store_overhead(args.store_runs):
+        print(line)
     return 0
 
 

@@ -13,3 +13,13 @@ def test_pacer_figures_show_the_limit_held() -> None:
 
 def test_parse_benchmark_reads_a_full_page_from_the_twin() -> None:
     assert bench_client.bench_parse(3).startswith("parse: page of 100 employees")
+
+
+def test_store_benchmark_measures_every_store_through_a_full_window() -> None:
+    lines = bench_client.bench_store_overhead(50)
+    assert [line.split(":")[0] for line in lines] == [
+        "pacer store memory",
+        "pacer store file",
+        "pacer store redis (local redis-server)",
+    ]
+    assert all(line.endswith(" us per request") for line in lines)
