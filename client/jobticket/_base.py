@@ -58,6 +58,10 @@ class ClientCore:
         self.settings = Settings.build(base_url, username, password, env)
         self.clock = _one_clock(clock, pacer)
         redact_httpx_records(self.settings.base_url)
+        if pacer is not None and pacer_store is not None:
+            raise ConfigurationError(
+                "pacer_store= applies to the client's own pacer: give it to Pacer(store=)"
+            )
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.deadline = default_deadline(self.timeout) if deadline is None else deadline
         if not self.deadline > 0:

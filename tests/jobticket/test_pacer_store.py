@@ -161,3 +161,8 @@ def test_redis_uses_its_own_clock_on_the_system_clock(redis_url: str) -> None:
     assert 29.0 < store.acquire(key, 1, 30.0) <= 30.0
     store.block(key, 5.0)
     assert 4.0 < store.blocked_for(key) <= 5.0
+
+
+def test_a_store_beside_an_explicit_pacer_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="Pacer\\(store=\\)"):
+        JobTicket("https://api.test.invalid", username="u", password="p", pacer=Pacer(), pacer_store="memory")
