@@ -85,10 +85,18 @@ class Pacer:
     async def acquire_async(self, *, max_block: float = float("inf")) -> None:
         """Async twin of :meth:`acquire`; the slot bookkeeping is shared with sync callers."""
         announced = False
-        while (wait := self.try_acquire()) > 0:
+        while (wait := await self._try_acquire_async()) > 0:
             self._check_block(max_block)
             announced = announced or self._announce(wait)
             await self.clock.asleep(wait)
+
+    async def _try_acquire_async(self) -> float:
+        if isinstance(self.store, MemoryStore):
+            return self.try_acquire()
+        import asyncio  # noqa: PLC0415 - sync-only programs need not import asyncio
+
+        # A file lock or a Redis round trip must not stall the event loop (Redis may take its timeout).
+        return await asyncio.to_thread(self.try_acquire)
 
     def _announce(self, wait: float) -> bool:
         """Log one WARNING, with the wait and its reason, when a request is held for long."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import uuid
@@ -166,3 +167,18 @@ def test_redis_uses_its_own_clock_on_the_system_clock(redis_url: str) -> None:
 def test_a_store_beside_an_explicit_pacer_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="Pacer\\(store=\\)"):
         JobTicket("https://api.test.invalid", username="u", password="p", pacer=Pacer(), pacer_store="memory")
+
+
+def test_async_and_sync_pacers_share_a_file_store(tmp_path: Path) -> None:
+    clock = FakeClock()
+    sync_pacer, async_pacer = (
+        Pacer(2, 60.0, clock=clock, store=f"file:{tmp_path}", key="k") for _ in range(2)
+    )
+    sync_pacer.acquire()
+
+    async def twice() -> None:
+        await async_pacer.acquire_async()
+        await async_pacer.acquire_async()  # the third send of the window: waits for the first to leave
+
+    asyncio.run(twice())
+    assert clock.sleeps == [60.0]
