@@ -1,22 +1,32 @@
-"""Scrubbing before anything is written: credentials, volatile headers and personal data.
+"""Scrubbing before anything is written: credentials, volatile headers, and every value not known to be safe.
 
 The stateless header filters run as vcrpy's ``before_record_request``/``before_record_response``, so a
 credential never even sits in the in-memory cassette. The :class:`Scrubber` runs as
-``before_save_interaction`` and replaces personal data with fake values from ONE mapping shared by the
-whole cassette set and built in recording order: the same real value always becomes the same fake
-value, so an email filter in a URL still matches the email in the body and an ``hrId`` in a sync body
-still matches the employee's link. Fakes are counters, not hashes, so they cannot be reversed.
+``before_save_interaction`` and works by ALLOWLIST: a string in a JSON body (at any depth, also JSON
+nested in a string, also a gzip or deflate body without ``Content-Encoding``) keeps its value only under
+a field the spec marks ``x-personal: false``, and a query parameter only if the spec so marks it
+(:mod:`jobticket_kit.spec.personal`). Every other string, text bodies whole, and
+``Content-Disposition`` file names become fakes from ONE mapping shared by the whole cassette set and
+built in recording order: the same real value always becomes the same fake value, so an email filter
+in a URL still matches the email in the body and an ``hrId`` in a sync body still matches the
+employee's link. Kept strings, URLs and headers then get every real value seen so far, and anything
+shaped like an email, replaced too. Fakes are counters, not hashes, so they cannot be reversed.
+Binary bodies (the PDF) are kept byte for byte.
 """
 
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from jobticket_kit.spec.personal import pinned_non_personal_fields, pinned_non_personal_parameters
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -28,6 +38,7 @@ __all__ = [
     "FIELD_KINDS",
     "KEPT_REQUEST_HEADERS",
     "KEPT_RESPONSE_HEADERS",
+    "KINDS",
     "REDACTED",
     "FakeKind",
     "Scrubber",
@@ -81,11 +92,27 @@ PROFILE_IMAGE = FakeKind(
 )
 HR_ID = FakeKind("hrId", lambda n: f"hr-{n:04d}", re.compile(r"hr-\d{4,}"))
 
+TEXT = FakeKind("text", lambda n: f"text-{n:04d}", re.compile(r"text-\d{4,}"), in_free_text=False)
+URL = FakeKind(
+    "url",
+    lambda n: f"https://fake.{FAKE_EMAIL_DOMAIN}/{n:04d}",
+    re.compile(rf"https://fake\.{re.escape(FAKE_EMAIL_DOMAIN)}/\d{{4,}}"),
+    in_free_text=False,
+)
+FILE_NAME = FakeKind("fileName", lambda n: f"file-{n:04d}", re.compile(r"file-\d{4,}"), in_free_text=False)
+
 FIELD_KINDS: dict[str, FakeKind] = {
     kind.name: kind for kind in (FIRST_NAME, LAST_NAME, EMAIL, BIRTH_DATE, PROFILE_IMAGE, HR_ID)
 }
-"""JSON field name (at any depth, in request and response bodies) -> the kind of personal data it holds."""
-QUERY_KINDS: dict[str, FakeKind] = {"email": EMAIL}
+"""JSON field or query parameter name -> the kind of fake its value gets (others go by shape)."""
+KINDS: tuple[FakeKind, ...] = (*FIELD_KINDS.values(), TEXT, URL, FILE_NAME)
+"""Every kind of fake: a value that already is one of them is left alone (scrubbing is idempotent)."""
+_EMAIL_SHAPE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_DATE_SHAPE = re.compile(r"\d{4}-\d\d-\d\d")
+_URL_SHAPE = re.compile(r"(?i)[a-z][a-z0-9+.-]*://\S+")
+_FILE_NAME = re.compile(r"""(?i)(filename\*?=)(?:(UTF-8''|[\w-]*'[\w-]*')|)("?)([^";]*)("?)""")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_MAX_BODY = 32 * 1024 * 1024  # decompressed; a bigger body is not kept at all
 _MIN_FREE_TEXT_LENGTH = 4  # shorter names (Ida, Ben) would also hit ordinary words
 
 
@@ -116,14 +143,25 @@ def scrub_response_headers(response: dict[str, Any]) -> dict[str, Any]:
 
 
 class Scrubber:
-    """Replace personal data consistently across a cassette set and move recordings to a stable origin.
+    """Replace everything not known to be safe, consistently across a cassette set; move recordings' origin.
 
     Use one instance for the whole recording run, as vcrpy's ``before_save_interaction`` hook.
     ``origins`` maps a recorded origin (the twin's free port) to the origin written instead.
+    ``non_personal_fields`` and ``non_personal_parameters`` default to what the pinned spec marks.
     """
 
-    def __init__(self, origins: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        origins: Mapping[str, str] | None = None,
+        *,
+        non_personal_fields: frozenset[str] | None = None,
+        non_personal_parameters: frozenset[str] | None = None,
+    ) -> None:
         self._origins = dict(origins or {})
+        self._fields = pinned_non_personal_fields() if non_personal_fields is None else non_personal_fields
+        self._parameters = (
+            pinned_non_personal_parameters() if non_personal_parameters is None else non_personal_parameters
+        )
         self._fakes: dict[tuple[str, str], str] = {}
         self._counts: Counter[str] = Counter()
         self._known: dict[str, str] = {}  # real value -> fake, for free text (names match case-sensitively)
@@ -132,7 +170,7 @@ class Scrubber:
 
     def fake(self, kind: FakeKind, value: str) -> str:
         """The fake standing for ``value``: the same one every time ``value`` comes back."""
-        if not value or kind.is_fake(value):
+        if not value or any(known.is_fake(value) for known in KINDS):
             return value
         key = (kind.name, value.casefold() if kind is EMAIL else value)
         if key not in self._fakes:
@@ -145,57 +183,88 @@ class Scrubber:
                 self._known_pattern = None
         return self._fakes[key]
 
+    def fake_for(self, name: str | None, value: str) -> str:
+        """The fake of a value found under a field or parameter ``name``: by name, else by its shape."""
+        if name in FIELD_KINDS:
+            return self.fake(FIELD_KINDS[name], value)
+        if value in self._known:
+            return self._known[value]  # a known name under another field (preferredName) keeps its fake
+        if _EMAIL_SHAPE.fullmatch(value):
+            return self.fake(EMAIL, value)
+        if _DATE_SHAPE.fullmatch(value):
+            return self.fake(BIRTH_DATE, value)
+        if _URL_SHAPE.fullmatch(value):
+            return self.fake(URL, value)
+        return self.fake(TEXT, value)
+
     def __call__(self, request: Request, response: dict[str, Any]) -> tuple[Request, dict[str, Any]]:
         """Scrub one interaction (vcrpy passes copies, so nothing in memory changes).
 
-        First every personal-data field and the ``email`` query parameter become fakes, then every
-        value seen so far is also replaced wherever it shows up in free text (file names, messages).
+        First every string not on the allowlist becomes a fake, then every real value seen so far is
+        also replaced wherever it shows up in what was kept (links, headers, the URL).
         """
         headers: dict[str, list[str]] = response["headers"]
         request_type = request.headers.get("content-type", "")
         response_type = (headers.get("content-type") or [""])[0]
-        request_kind, request_document = _parse(request.body, request_type)
-        response_kind, response_document = _parse(response["body"]["string"], response_type)
+        request_body = _Body.parse(request.body, request_type)
+        response_body = _Body.parse(response["body"]["string"], response_type)
         request.uri = self._structural_uri(self._move_origin(request.uri))
-        request_document = self._structural(request_document)
-        response_document = self._structural(response_document)
+        for body in (request_body, response_body):
+            body.document = self._structural(body.document) if body.kind == "json" else body.document
+            if body.kind == "text":
+                body.document = self.fake(TEXT, body.document)
+        headers = {name: [self._header(name, value) for value in values] for name, values in headers.items()}
         request.uri = self._text(request.uri)
-        request.body = _render(request_kind, self._free_text(request_document))
-        body = _render(response_kind, self._free_text(response_document))
+        request.body = request_body.render(self._free_text)
+        body = response_body.render(self._free_text)
         response["body"]["string"] = body
-        response["headers"] = {
-            name: [self._text(value) for value in values] for name, values in headers.items()
-        }
+        response["headers"] = headers
         if "content-length" in response["headers"]:
             response["headers"]["content-length"] = [str(len(body or b""))]
         return request, response
 
+    def _header(self, name: str, value: str) -> str:
+        if name == "content-disposition":
+            value = _FILE_NAME.sub(self._file_name, value)
+        elif name == "location":
+            value = self._structural_uri(self._move_origin(value))
+        return self._text(value)
+
+    def _file_name(self, match: re.Match[str]) -> str:
+        prefix, charset, opening, name, closing = match.groups()
+        real = unquote(name) if charset else name
+        extension = _EXTENSION.search(real)
+        stem = real[: extension.start()] if extension else real
+        fake = self.fake(FILE_NAME, stem) + (extension.group(0) if extension else "")
+        return f"{prefix}{charset or ''}{opening}{fake}{closing}"
+
     def _structural_uri(self, uri: str) -> str:
         parts = urlsplit(uri)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
-        scrubbed = [(name, self._query_value(name, value)) for name, value in pairs]
+        scrubbed = [
+            (name, value if name in self._parameters or not value else self.fake_for(name, value))
+            for name, value in pairs
+        ]
         if scrubbed == pairs:
             return uri
         return urlunsplit(parts._replace(query=urlencode(scrubbed)))
-
-    def _query_value(self, name: str, value: str) -> str:
-        return self.fake(QUERY_KINDS[name], value) if name in QUERY_KINDS else value
 
     def _move_origin(self, text: str) -> str:
         for recorded, written in self._origins.items():
             text = text.replace(recorded, written)
         return text
 
-    def _structural(self, value: Any) -> Any:
+    def _structural(self, value: Any, name: str | None = None) -> Any:
+        """Pass 1: every string not under an allowlisted field becomes a fake (nested JSON: inside it)."""
         if isinstance(value, dict):
-            return {
-                key: self.fake(FIELD_KINDS[key], item)
-                if key in FIELD_KINDS and isinstance(item, str)
-                else self._structural(item)
-                for key, item in value.items()
-            }
+            return {key: self._structural(item, key) for key, item in value.items()}
         if isinstance(value, list):
-            return [self._structural(item) for item in value]
+            return [self._structural(item, name) for item in value]
+        if isinstance(value, str):
+            nested = _nested_json(value)
+            if nested is not None:
+                return json.dumps(self._structural(nested), ensure_ascii=False, separators=(",", ":"))
+            return value if name in self._fields else self.fake_for(name, value)
         return value
 
     def _free_text(self, value: Any) -> Any:
@@ -208,8 +277,9 @@ class Scrubber:
         return value  # numbers, booleans, null and binary bodies (kept byte for byte)
 
     def _text(self, text: str) -> str:
-        """Move the origin and replace every personal value already seen that shows up in ``text``."""
+        """Move the origin; replace every real value already seen, and anything shaped like an email."""
         text = self._move_origin(text)
+        text = _EMAIL_SHAPE.sub(lambda match: self.fake(EMAIL, match.group(0)), text)
         if not self._known:
             return text
         if self._known_pattern is None:
@@ -225,25 +295,75 @@ class Scrubber:
         return self._known.get(found) or self._known_folded[found.casefold()]
 
 
-def _parse(raw: bytes | str | None, content_type: str) -> tuple[str, Any]:
-    """A body as data to scrub, with its kind: ``json``, ``text``, ``binary`` or ``empty``."""
-    if raw is None or raw in (b"", ""):
-        return "empty", raw
-    data = raw.encode() if isinstance(raw, str) else raw
-    if "json" in content_type:
+@dataclass
+class _Body:
+    """A body as data to scrub: its kind (``json``, ``text``, ``binary``, ``empty``) and compression."""
+
+    kind: str
+    document: Any
+    compression: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes | str | None, content_type: str) -> _Body:
+        if raw is None or raw in (b"", ""):
+            return cls("empty", raw)
+        data = raw.encode() if isinstance(raw, str) else raw
+        compression, data = _decompressed(data)
+        if compression == "too large":
+            return cls("text", "", None)  # not kept at all: replaced by a fake text
         try:
-            return "json", json.loads(data)
-        except ValueError:
-            pass
-    if "json" in content_type or content_type.startswith("text/"):
-        return "text", data.decode("utf-8", "replace")
-    return "binary", data  # the PDF is kept byte for byte; the scan checks it and a reviewer reads it
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return cls("binary", raw, None)  # the PDF is kept byte for byte; the scan checks it
+        if "json" in content_type or text.lstrip().startswith(("{", "[")):
+            try:
+                return cls("json", json.loads(text), compression)
+            except ValueError:
+                pass
+        if compression is None and not content_type.startswith("text/") and "json" not in content_type:
+            return cls("binary", raw, None)
+        return cls("text", text, compression)
+
+    def render(self, finish: Callable[[Any], Any]) -> Any:
+        """What vcrpy stores: compact JSON as the API sends it, recompressed if it came compressed."""
+        if self.kind in ("empty", "binary"):
+            return self.document
+        text = (
+            json.dumps(finish(self.document), ensure_ascii=False, separators=(",", ":"))
+            if self.kind == "json"
+            else str(finish(self.document))
+        )
+        data = text.encode()
+        if self.compression == "gzip":
+            return gzip.compress(data, mtime=0)
+        if self.compression == "deflate":
+            return zlib.compress(data)
+        return data
 
 
-def _render(kind: str, document: Any) -> Any:
-    """Turn a scrubbed body back into what vcrpy stores (compact JSON, as the API sends it)."""
-    if kind == "json":
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    if kind == "text":
-        return str(document).encode()
-    return document
+def _decompressed(data: bytes) -> tuple[str | None, bytes]:
+    """Undo gzip or zlib-deflate, whatever the headers say (a body may be compressed without saying so)."""
+    if data[:2] == b"\x1f\x8b":
+        compression, decoder = "gzip", zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0:
+        compression, decoder = "deflate", zlib.decompressobj()
+    else:
+        return None, data
+    try:
+        inflated = decoder.decompress(data, _MAX_BODY)
+    except zlib.error:
+        return None, data
+    if decoder.unconsumed_tail:
+        return "too large", b""
+    return compression, inflated
+
+
+def _nested_json(value: str) -> Any:
+    """The JSON object or array a string holds, else None."""
+    if not value.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        nested = json.loads(value)
+    except ValueError:
+        return None
+    return nested if isinstance(nested, dict | list) else None

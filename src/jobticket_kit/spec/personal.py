@@ -4,50 +4,81 @@ A schema property marked ``x-personal: false`` holds no personal data (ids, stat
 ticket and record dates, links). A field name counts as non-personal only if EVERY property of that
 name in the spec is marked, so one unmarked use (a ``name`` that could be a person's) makes it personal.
 Every other string, including fields the spec does not define (a new ``preferredName``), is personal.
+Query parameters are marked the same way on the parameter object (``email`` is not marked).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from jobticket_kit.checkout import Layout
 
-__all__ = ["NON_PERSONAL_MARK", "non_personal_fields", "pinned_non_personal_fields"]
+__all__ = [
+    "NON_PERSONAL_MARK",
+    "non_personal_fields",
+    "non_personal_parameters",
+    "pinned_non_personal_fields",
+    "pinned_non_personal_parameters",
+]
 
 NON_PERSONAL_MARK = "x-personal"
 
 
 def non_personal_fields(document: Mapping[str, Any]) -> frozenset[str]:
     """Field names whose string values the spec marks as non-personal everywhere it defines them."""
-    marked: set[str] = set()
-    unmarked: set[str] = set()
-    for name, schema in _properties(document):
-        (marked if schema.get(NON_PERSONAL_MARK) is False else unmarked).add(name)
-    return frozenset(marked - unmarked)
+    return _marked_everywhere(
+        (str(name), schema)
+        for node in _mappings(document)
+        if isinstance(node.get("properties"), Mapping)
+        for name, schema in node["properties"].items()
+        if isinstance(schema, Mapping)
+    )
+
+
+def non_personal_parameters(document: Mapping[str, Any]) -> frozenset[str]:
+    """Query parameter names the spec marks as non-personal everywhere it defines them."""
+    return _marked_everywhere(
+        (str(node["name"]), node)
+        for node in _mappings(document)
+        if node.get("in") == "query" and "name" in node
+    )
+
+
+def pinned_non_personal_fields() -> frozenset[str]:
+    """:func:`non_personal_fields` of the pinned spec."""
+    return non_personal_fields(_pinned())
+
+
+def pinned_non_personal_parameters() -> frozenset[str]:
+    """:func:`non_personal_parameters` of the pinned spec."""
+    return non_personal_parameters(_pinned())
 
 
 @cache
-def pinned_non_personal_fields(spec: Path | None = None) -> frozenset[str]:
-    """:func:`non_personal_fields` of the pinned spec (read once per process)."""
-    with (spec or Layout.current().spec).open(encoding="utf-8") as handle:
-        return non_personal_fields(yaml.safe_load(handle))
+def _pinned() -> Mapping[str, Any]:
+    with Layout.current().spec.open(encoding="utf-8") as handle:
+        document: Mapping[str, Any] = yaml.safe_load(handle)
+    return document
 
 
-def _properties(node: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every (name, schema) of a ``properties`` mapping anywhere in the document."""
+def _marked_everywhere(declarations: Iterable[tuple[str, Mapping[str, Any]]]) -> frozenset[str]:
+    marked: set[str] = set()
+    unmarked: set[str] = set()
+    for name, declaration in declarations:
+        (marked if declaration.get(NON_PERSONAL_MARK) is False else unmarked).add(name)
+    return frozenset(marked - unmarked)
+
+
+def _mappings(node: Any) -> Iterator[Mapping[str, Any]]:
+    """Every mapping anywhere in the document, the document included."""
     if isinstance(node, Mapping):
-        properties = node.get("properties")
-        if isinstance(properties, Mapping):
-            for name, schema in properties.items():
-                if isinstance(schema, Mapping):
-                    yield str(name), schema
+        yield node
         for value in node.values():
-            yield from _properties(value)
+            yield from _mappings(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _properties(item)
+            yield from _mappings(item)

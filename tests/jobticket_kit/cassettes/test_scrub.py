@@ -100,17 +100,20 @@ def test_scrubbing_twice_changes_nothing() -> None:
     assert twice_request.uri == once_request.uri
 
 
-def test_known_values_are_also_replaced_in_free_text() -> None:
+def test_file_names_become_fakes_that_keep_their_extension() -> None:
     scrubber = Scrubber()
     scrub(scrubber, "https://staging.test/employees/42", {"data": ANNA})
     _, download = scrubber(
         request("https://staging.test/employee-documents/1/download"),
         response(
-            b"%PDF", "application/pdf", content_disposition='attachment; filename="Invoice Anna Müller.pdf"'
+            b"%PDF",
+            "application/pdf",
+            content_disposition="attachment; filename=\"Invoice Anna Müller.pdf\"; "
+            "filename*=UTF-8''Invoice%20Anna%20M%C3%BCller.pdf",
         ),
     )
     assert download["headers"]["content-disposition"] == [
-        'attachment; filename="Invoice Given0001 Family0001.pdf"'
+        "attachment; filename=\"file-0001.pdf\"; filename*=UTF-8''file-0001.pdf"
     ]
 
 
