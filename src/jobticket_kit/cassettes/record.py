@@ -123,7 +123,7 @@ def _write_index(path: Path, scenarios: Sequence[Scenario], recorded_from: str, 
         "recorded_from": recorded_from,
         "spec_version": spec.version,
         "spec_sha256": spec.sha256,
-        "scrubbed": "no credentials; personal data replaced by consistent fakes (cassettes.scrub)",
+        "scrubbed": "no credentials; strings the spec does not mark x-personal: false are fakes",
         "cassettes": {
             scenario.name: {
                 "operation": scenario.operation,

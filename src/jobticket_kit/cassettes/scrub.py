@@ -210,8 +210,11 @@ class Scrubber:
         response_body = _Body.parse(response["body"]["string"], response_type)
         request.uri = self._structural_uri(self._move_origin(request.uri))
         for body in (request_body, response_body):
-            body.document = self._structural(body.document) if body.kind == "json" else body.document
-            if body.kind == "text":
+            if body.kind == "json":
+                body.document = self._structural(body.document)
+            elif body.kind == "form":
+                body.document = self._pairs(body.document)
+            elif body.kind == "text":
                 body.document = self.fake(TEXT, body.document)
         headers = {name: [self._header(name, value) for value in values] for name, values in headers.items()}
         request.uri = self._text(request.uri)
@@ -241,13 +244,17 @@ class Scrubber:
     def _structural_uri(self, uri: str) -> str:
         parts = urlsplit(uri)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
-        scrubbed = [
-            (name, value if name in self._parameters or not value else self.fake_for(name, value))
-            for name, value in pairs
-        ]
+        scrubbed = self._pairs(pairs)
         if scrubbed == pairs:
             return uri
         return urlunsplit(parts._replace(query=urlencode(scrubbed)))
+
+    def _pairs(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Query or form pairs: only parameters the spec marks non-personal keep their values."""
+        return [
+            (name, value if name in self._parameters or not value else self.fake_for(name, value))
+            for name, value in pairs
+        ]
 
     def _move_origin(self, text: str) -> str:
         for recorded, written in self._origins.items():
@@ -264,7 +271,9 @@ class Scrubber:
             nested = _nested_json(value)
             if nested is not None:
                 return json.dumps(self._structural(nested), ensure_ascii=False, separators=(",", ":"))
-            return value if name in self._fields else self.fake_for(name, value)
+            if name not in self._fields:
+                return self.fake_for(name, value)
+            return self._structural_uri(value) if _URL_SHAPE.fullmatch(value) else value  # a link's ?sig=
         return value
 
     def _free_text(self, value: Any) -> Any:
@@ -297,7 +306,7 @@ class Scrubber:
 
 @dataclass
 class _Body:
-    """A body as data to scrub: its kind (``json``, ``text``, ``binary``, ``empty``) and compression."""
+    """A body to scrub: its kind (``json``, ``form``, ``text``, ``binary``, ``empty``) and compression."""
 
     kind: str
     document: Any
@@ -320,6 +329,8 @@ class _Body:
                 return cls("json", json.loads(text), compression)
             except ValueError:
                 pass
+        if "x-www-form-urlencoded" in content_type:
+            return cls("form", parse_qsl(text, keep_blank_values=True), compression)
         if compression is None and not content_type.startswith("text/") and "json" not in content_type:
             return cls("binary", raw, None)
         return cls("text", text, compression)
@@ -328,11 +339,12 @@ class _Body:
         """What vcrpy stores: compact JSON as the API sends it, recompressed if it came compressed."""
         if self.kind in ("empty", "binary"):
             return self.document
-        text = (
-            json.dumps(finish(self.document), ensure_ascii=False, separators=(",", ":"))
-            if self.kind == "json"
-            else str(finish(self.document))
-        )
+        if self.kind == "json":
+            text = json.dumps(finish(self.document), ensure_ascii=False, separators=(",", ":"))
+        elif self.kind == "form":
+            text = urlencode([(name, finish(value)) for name, value in self.document])
+        else:
+            text = str(finish(self.document))
         data = text.encode()
         if self.compression == "gzip":
             return gzip.compress(data, mtime=0)

@@ -108,7 +108,7 @@ def test_file_names_become_fakes_that_keep_their_extension() -> None:
         response(
             b"%PDF",
             "application/pdf",
-            content_disposition="attachment; filename=\"Invoice Anna Müller.pdf\"; "
+            content_disposition='attachment; filename="Invoice Anna Müller.pdf"; '
             "filename*=UTF-8''Invoice%20Anna%20M%C3%BCller.pdf",
         ),
     )
