@@ -11,12 +11,12 @@ from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_e
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
 from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
-from ._hr_sync_flow import SyncRun
+from ._hr_sync_flow import SyncRun, report_progress
 from ._pagination import AsyncPager
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
+    from ._offboarding_history import OffboardingHistory
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
+    from ._roster_plan import RosterPlan
 
 __all__ = ["AsyncJobTicket"]
 
@@ -253,14 +255,16 @@ class AsyncJobTicket:
         dry_run: bool = False,
         max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
         allow_large_offboarding: bool = False,
+        history: OffboardingHistory | None = None,
     ) -> SyncResult:
         """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
         An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
         ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefused` (unless
-        ``allow_large_offboarding``), and ``dry_run`` returns the plan without sending anything. The
-        sync itself (a POST) is never retried after it may have reached the server.
+        ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
+        rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
+        itself (a POST) is never retried after it may have reached the server.
         """
         run = SyncRun.start(
             self._core,
@@ -269,9 +273,62 @@ class AsyncJobTicket:
             sync_id=sync_id,
             max_offboard_ratio=max_offboard_ratio,
             allow_large_offboarding=allow_large_offboarding,
+            history=history,
         )
         run.plan(await self.list_employees().to_list())
         if dry_run:
             return run.dry_result()
+        await self._run(run.operation())
+        return run.sent_result()
+
+    async def _listing(self, on_page: Callable[[int, int], None] | None) -> list[Employee]:
+        employees: list[Employee] = []
+        async for page in self.list_employees().pages():
+            employees.extend(report_progress([page], on_page))
+        return employees
+
+    async def plan_roster(
+        self,
+        integration_id: int,
+        roster: Iterable[RosterEntry],
+        *,
+        sync_id: str | None = None,
+        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        history: OffboardingHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        source: str | None = None,
+        lines: Sequence[int] = (),
+    ) -> RosterPlan:
+        """Plan a sync for HR to approve (see :meth:`JobTicket.plan_roster`); sends nothing."""
+        run = SyncRun.start(
+            self._core,
+            integration_id,
+            roster,
+            sync_id=sync_id,
+            max_offboard_ratio=max_offboard_ratio,
+            allow_large_offboarding=False,
+            history=history,
+        )
+        run.plan(await self._listing(on_page))
+        return run.roster_plan(source=source, lines=lines)
+
+    async def apply_plan(
+        self,
+        plan: RosterPlan,
+        *,
+        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        allow_large_offboarding: bool = False,
+        history: OffboardingHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> SyncResult:
+        """Send exactly an approved plan, after re-reading the integration (:meth:`JobTicket.apply_plan`)."""
+        run = SyncRun.from_saved(
+            self._core,
+            plan,
+            max_offboard_ratio=max_offboard_ratio,
+            allow_large_offboarding=allow_large_offboarding,
+            history=history,
+        )
+        run.plan(await self._listing(on_page))
         await self._run(run.operation())
         return run.sent_result()

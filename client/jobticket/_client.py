@@ -11,12 +11,12 @@ from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_e
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
 from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
-from ._hr_sync_flow import SyncRun
+from ._hr_sync_flow import SyncRun, report_progress
 from ._pagination import Pager
 from ._transport import ResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
+    from ._offboarding_history import OffboardingHistory
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
+    from ._roster_plan import RosterPlan
 
 __all__ = ["JobTicket"]
 
@@ -262,14 +264,16 @@ class JobTicket:
         dry_run: bool = False,
         max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
         allow_large_offboarding: bool = False,
+        history: OffboardingHistory | None = None,
     ) -> SyncResult:
         """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
         An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
         ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefused` (unless
-        ``allow_large_offboarding``), and ``dry_run`` returns the plan without sending anything. The
-        sync itself (a POST) is never retried after it may have reached the server.
+        ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
+        rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
+        itself (a POST) is never retried after it may have reached the server.
         """
         run = SyncRun.start(
             self._core,
@@ -278,9 +282,66 @@ class JobTicket:
             sync_id=sync_id,
             max_offboard_ratio=max_offboard_ratio,
             allow_large_offboarding=allow_large_offboarding,
+            history=history,
         )
         run.plan(self.list_employees())
         if dry_run:
             return run.dry_result()
+        self._run(run.operation())
+        return run.sent_result()
+
+    def plan_roster(
+        self,
+        integration_id: int,
+        roster: Iterable[RosterEntry],
+        *,
+        sync_id: str | None = None,
+        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        history: OffboardingHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        source: str | None = None,
+        lines: Sequence[int] = (),
+    ) -> RosterPlan:
+        """Plan a sync for HR to approve, from one listing of the company's employees; sends nothing.
+
+        The :class:`RosterPlan` holds the exact body :meth:`apply_plan` will send, every employee's
+        change, the billing effect, the guards' verdicts and the fingerprints of the roster and of the
+        integration state. ``on_page(page, total_pages)`` reports the listing's progress.
+        """
+        run = SyncRun.start(
+            self._core,
+            integration_id,
+            roster,
+            sync_id=sync_id,
+            max_offboard_ratio=max_offboard_ratio,
+            allow_large_offboarding=False,
+            history=history,
+        )
+        run.plan(report_progress(self.list_employees().pages(), on_page))
+        return run.roster_plan(source=source, lines=lines)
+
+    def apply_plan(
+        self,
+        plan: RosterPlan,
+        *,
+        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        allow_large_offboarding: bool = False,
+        history: OffboardingHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+    ) -> SyncResult:
+        """Send exactly an approved plan, after re-reading the integration (one listing).
+
+        Raises :class:`StalePlan` (a :class:`SyncRefused`), sending nothing, when the integration state
+        or the plan's outcome changed since the plan was made, and :class:`SyncRefused` when a guard
+        refuses it now.
+        """
+        run = SyncRun.from_saved(
+            self._core,
+            plan,
+            max_offboard_ratio=max_offboard_ratio,
+            allow_large_offboarding=allow_large_offboarding,
+            history=history,
+        )
+        run.plan(report_progress(self.list_employees().pages(), on_page))
         self._run(run.operation())
         return run.sent_result()

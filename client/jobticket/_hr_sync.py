@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EmployeeChange",
     "FieldChange",
+    "GuardCheck",
     "PlannedChange",
     "SyncPlan",
     "SyncRefused",
@@ -175,6 +176,21 @@ class SyncPlan:
             f"{max_offboard_ratio:.1%} threshold; check that the roster is complete, or pass "
             "allow_large_offboarding=True if this is intended"
         )
+
+
+@dataclass(frozen=True)
+class GuardCheck:
+    """One guard's verdict on a plan: the share it measures, its limit and why it refuses (or None)."""
+
+    name: str
+    share: float
+    limit: float
+    refusal: str | None
+
+    def line(self) -> str:
+        """``per sync: 2.7 % offboarded (limit 10.0 %): passes``."""
+        verdict = "passes" if self.refusal is None else "REFUSES (override: --allow-large-offboarding)"
+        return f"{self.name}: {self.share:.1%} offboarded (limit {self.limit:.1%}): {verdict}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,192 @@
+"""``python -m jobticket roster plan|apply`` end to end, against a twin in its own process, by URL.
+
+A spreadsheet export (BOM, semicolons, German headers and dates) is planned, the integration changes
+behind HR's back and the approved plan is refused with nothing changed; a fresh plan is applied and the
+integration then links exactly the roster. A row without an email is refused by line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jobticket.variables import BASE_URL, PASSWORD, USERNAME
+from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
+from jobticket_twin.testing import TwinProcess, twin_process
+
+INTEGRATION = SECOND_ACTIVE_INTEGRATION_ID
+ADMIN = SEED_KEYS["admin"]
+HEADER = "Personalnummer;Vorname;Nachname;E-Mail;Geburtsdatum;Austritt;Kostenstelle"
+MAPPING = (
+    "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail,"
+    "dateOfBirth=Geburtsdatum,terminationDate=Austritt"
+)
+
+
+@dataclass
+class Cli:
+    twin: TwinProcess
+    workdir: Path
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            **os.environ,
+            BASE_URL: self.twin.base_url,
+            USERNAME: ADMIN.key_id,
+            PASSWORD: ADMIN.secret,
+            "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "jobticket", *args],
+            capture_output=True, text=True, env=env, cwd=self.workdir, timeout=120, check=False,
+        )  # fmt: skip
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.twin.base_url, auth=(ADMIN.key_id, ADMIN.secret), trust_env=False)
+
+    def employees(self) -> list[dict[str, Any]]:
+        with self.api() as client:
+            first = client.get("/employees", params={"perPage": 100}).json()["data"]
+            items = list(first["data"])
+            for page in range(2, first["totalPages"] + 1):
+                items += client.get("/employees", params={"perPage": 100, "page": page}).json()["data"][
+                    "data"
+                ]
+        return items
+
+
+@pytest.fixture(scope="module")
+def twin() -> Iterator[TwinProcess]:
+    with twin_process("--rate-limit", "0") as running:
+        yield running
+
+
+@pytest.fixture
+def cli(twin: TwinProcess, tmp_path: Path) -> Cli:
+    httpx.post(f"{twin.base_url}/_twin/reset", trust_env=False).raise_for_status()
+    return Cli(twin, tmp_path)
+
+
+def link(employee: dict[str, Any]) -> dict[str, Any] | None:
+    return next((k for k in employee["hrIntergartionLinks"] if k["hrIntegrationId"] == INTEGRATION), None)
+
+
+def spreadsheet(rows: list[list[str]]) -> bytes:
+    """What a spreadsheet's "CSV UTF-8" export writes: a BOM, semicolons, CRLF."""
+    lines = [HEADER, *(";".join(row) for row in rows)]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def german(date: str | None) -> str:
+    return "" if date is None else ".".join(reversed(date.split("-")))
+
+
+def current_rows(cli: Cli) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """The active employees of the integration as CSV rows, and the employees."""
+    active = [e for e in cli.employees() if link(e) and e["subscription"]["status"] != "cancelled"]
+    rows = [
+        [link(e)["hrId"], e["firstName"], e["lastName"], e["email"], german(e["dateOfBirth"]), "", "4711"]  # type: ignore[index]
+        for e in active
+    ]
+    return rows, active
+
+
+NEW_HIRES = [
+    ["NEU-1", "Jana", "Neumann", "jana.neu@example.org", "03.07.1995", "", "4711"],
+    ["NEU-2", "Tom", "Später", "tom.spaeter@example.org", "", "", "4712"],
+]
+
+
+@pytest.mark.slow
+def test_plan_approve_refuse_when_changed_then_apply_a_fresh_plan(cli: Cli) -> None:
+    rows, active = current_rows(cli)
+    assert len(active) > 40
+    leavers, staying = rows[:2], rows[2:]
+    (cli.workdir / "roster.csv").write_bytes(spreadsheet(staying + NEW_HIRES))
+
+    planned = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    assert planned.returncode == 0, planned.stderr
+    out = planned.stdout
+    assert "create          2" in out
+    assert "offboard        2" in out
+    for hire in NEW_HIRES:
+        assert f"CREATE    line {staying.__len__() + 2 + NEW_HIRES.index(hire)}" in out
+        assert hire[2] in out
+    for leaver in leavers:
+        assert f"{leaver[0]}" in out
+        assert "not in the roster" in out
+    assert "newly linked employees: 2 x 1 EUR = +2 EUR per billing period" in out
+    assert "open point O-37" in out
+    assert "columns not sent (not sync fields): Kostenstelle" in planned.stderr
+    assert "listing employees: page 1 of 3" in planned.stderr
+    plan_file = cli.workdir / "roster.plan.json"
+    assert json.loads(plan_file.read_text("utf-8"))["plan"]["counts"]["create"] == 2
+
+    # Behind HR's back, one employee of the roster is cancelled in the portal.
+    changed = active[5]
+    httpx.post(
+        f"{cli.twin.base_url}/_twin/employees/{changed['id']}/subscription", json={"status": "cancelled"},
+        trust_env=False,
+    ).raise_for_status()  # fmt: skip
+    before = cli.employees()
+    refused = cli.run("roster", "apply", "roster.plan.json")
+    assert refused.returncode == 1, refused.stderr
+    status = changed["subscription"]["status"]
+    assert f"employee {changed['id']}: subscription {status} -> cancelled" in refused.stderr
+    assert "nothing was sent" in refused.stderr
+    assert cli.employees() == before
+
+    again = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    assert again.returncode == 0, again.stderr
+    assert "stays offboarded" in again.stdout
+    applied = cli.run("roster", "apply", "roster.plan.json")
+    assert applied.returncode == 0, applied.stderr
+    sync_id = json.loads(plan_file.read_text("utf-8"))["syncId"]
+    assert f"sent: syncId {sync_id}" in applied.stderr
+
+    after = cli.employees()
+    stamped = {link(e)["hrId"] for e in after if link(e) and link(e)["lastSyncId"] == sync_id}  # type: ignore[index]
+    assert stamped == {row[0] for row in staying + NEW_HIRES}
+    still_active = {link(e)["hrId"] for e in after if link(e) and e["subscription"]["status"] != "cancelled"}  # type: ignore[index]
+    assert still_active == {row[0] for row in staying + NEW_HIRES} - {link(changed)["hrId"]}  # type: ignore[index]
+
+
+def test_a_row_without_email_is_refused_by_line_and_column_and_nothing_is_sent(cli: Cli) -> None:
+    rows, _ = current_rows(cli)
+    broken = [*rows[:3], ["NEU-3", "Ohne", "Mail", "", "", "", ""], *rows[3:]]
+    (cli.workdir / "roster.csv").write_bytes(spreadsheet(broken))
+    before = cli.employees()
+    result = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "roster.csv line 5, column 4 (E-Mail): is required",
+        "nothing was sent",
+    ]
+    assert result.stdout == ""
+    assert not (cli.workdir / "roster.plan.json").exists()
+    assert cli.employees() == before
+
+
+def test_bad_arguments_and_plan_files_exit_2_with_one_line(cli: Cli) -> None:
+    (cli.workdir / "roster.csv").write_bytes(spreadsheet([NEW_HIRES[0]]))
+    unknown = cli.run("roster", "plan", "roster.csv", "--integration", "4040", "--map", MAPPING)
+    assert (unknown.returncode, unknown.stderr.splitlines()[-2:]) == (
+        2, ["--integration 4040: no HR integration with this ID", "nothing was sent"]
+    )  # fmt: skip
+    (cli.workdir / "junk.json").write_text("{}", "utf-8")
+    junk = cli.run("roster", "apply", "junk.json")
+    assert junk.returncode == 2
+    assert "junk.json: is not a roster plan" in junk.stderr
+    bad_map = cli.run("roster", "plan", "roster.csv", "--integration", "9", "--map", "Email=x")
+    assert bad_map.returncode == 2
+    assert "'Email' is not a field of the sync" in bad_map.stderr
+    assert "Traceback" not in unknown.stderr + junk.stderr + bad_map.stderr
