@@ -1,0 +1,205 @@
+"""Approve then send through the client API, against the twin on loopback with a fake clock.
+
+A saved plan is sent exactly (rows and syncId) after one re-read; a plan outdated by the date is refused;
+the guard over time refuses a run of small offboardings; plans render as text, Markdown and JSON while
+the logs carry no personal data; and the request counts of plan and apply are one listing each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer, SyncRefused
+from jobticket._offboarding_history import OffboardingHistory
+from jobticket._plan_report import render
+from jobticket._roster_plan import PlanFileError, RosterPlan, StalePlan
+from jobticket_twin import TwinConfig
+from jobticket_twin.testing import RunningTwin, running_twin
+from tests.jobticket.test_against_twin import current_roster
+
+INTEGRATION = 7
+DAY = 86_400.0
+
+
+@dataclass
+class Counter(httpx.BaseTransport):
+    inner: httpx.BaseTransport = field(default_factory=httpx.HTTPTransport)
+    seen: list[str] = field(default_factory=list)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request.method)
+        return self.inner.handle_request(request)
+
+
+@pytest.fixture(scope="module")
+def twin() -> Iterator[RunningTwin]:
+    with running_twin(TwinConfig(clock=FakeClock(), rate_limit=0)) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh(twin: RunningTwin) -> RunningTwin:
+    twin.state.reset()
+    return twin
+
+
+def client(twin: RunningTwin, counter: Counter | None = None) -> JobTicket:
+    username, password = twin.credentials("admin")
+    return JobTicket(
+        twin.base_url,
+        username=username,
+        password=password,
+        transport=counter,
+        pacer=Pacer(1_000_000, 60.0, clock=twin.fake_clock),
+    )
+
+
+def test_a_saved_plan_is_sent_exactly_after_one_re_read(fresh: RunningTwin, tmp_path: Path) -> None:
+    counter = Counter()
+    with client(fresh, counter) as jobticket:
+        roster = current_roster(jobticket.list_employees().to_list())
+        counter.seen.clear()
+        new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
+        plan = jobticket.plan_roster(INTEGRATION, [*roster, new], sync_id="sync-approved")
+        pages = math.ceil(len(fresh.state.data.employees) / 100)
+        assert counter.seen == ["GET"] * pages
+        plan.save(tmp_path / "plan.json")
+        loaded = RosterPlan.load(tmp_path / "plan.json")
+        assert loaded.to_json() == plan.to_json()
+        counter.seen.clear()
+        result = jobticket.apply_plan(loaded)
+        assert counter.seen == ["GET"] * pages + ["POST"]
+    assert result.sent
+    assert result.sync_id == "sync-approved"
+    created = [e for e in fresh.state.data.employees.values() if e.email == "jana.neu@example.org"]
+    assert [link.last_sync_id for link in created[0].links] == ["sync-approved"]
+
+
+def test_an_edited_or_foreign_plan_is_refused_before_any_request(fresh: RunningTwin, tmp_path: Path) -> None:
+    with client(fresh) as jobticket:
+        plan = jobticket.plan_roster(INTEGRATION, current_roster(jobticket.list_employees().to_list()))
+    path = tmp_path / "plan.json"
+    plan.save(path)
+    body = json.loads(path.read_text("utf-8"))
+    body["employees"] = body["employees"][:-10]
+    path.write_text(json.dumps(body), "utf-8")
+    with pytest.raises(PlanFileError, match="changed after planning"):
+        RosterPlan.load(path)
+    body = plan.to_json()
+    body["plan"]["employees"][0]["action"] = (
+        "unchanged" if plan.plan.employees[0].action != "unchanged" else "update"
+    )
+    with pytest.raises(PlanFileError, match="changed after planning"):
+        RosterPlan.from_json(body)
+    counter = Counter()
+    username, password = fresh.credentials("admin")
+    other = JobTicket("http://127.0.0.2:1", username=username, password=password, transport=counter)
+    with other, pytest.raises(PlanFileError, match="make a plan on the API you send to"):
+        other.apply_plan(plan)
+    assert counter.seen == []
+
+
+def test_a_plan_outdated_by_the_date_is_refused(fresh: RunningTwin) -> None:
+    counter = Counter()
+    with client(fresh, counter) as jobticket:
+        roster = current_roster(jobticket.list_employees().to_list())
+        tomorrow = (datetime.date(2026, 5, 13) + datetime.timedelta(days=1)).isoformat()
+        roster[0]["terminationDate"] = tomorrow
+        plan = jobticket.plan_roster(INTEGRATION, roster)
+        assert plan.plan.offboarded == ()
+        fresh.fake_clock.advance(2 * DAY)
+        with pytest.raises(StalePlan, match="a terminationDate has passed since"):
+            jobticket.apply_plan(plan)
+    assert "POST" not in counter.seen
+
+
+def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningTwin, tmp_path: Path) -> None:
+    history = OffboardingHistory(tmp_path / "history.json")
+    with client(fresh) as jobticket:
+        roster = current_roster(jobticket.list_employees().to_list())
+        step = math.ceil(len(roster) * 0.06)  # 6 % each: under the per-sync limit
+        first = jobticket.sync_roster(INTEGRATION, roster[step:], history=history)
+        assert first.sent
+        assert 0.05 < first.plan.offboard_ratio < 0.1
+        plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
+        assert [guard.refusal is None for guard in plan.guards] == [True, False]
+        with pytest.raises(SyncRefused, match=r"within 7 days \(1[0-9]\.[0-9]%") as refused:
+            jobticket.apply_plan(plan, history=history)
+        assert f"{2 * step} of {len(roster)} active employees" in str(refused.value)
+        fresh.fake_clock.advance(8 * DAY)  # the first sync leaves the period
+        plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
+        assert jobticket.apply_plan(plan, history=history).sent
+        third = jobticket.plan_roster(INTEGRATION, roster[3 * step :], history=history)
+        with pytest.raises(SyncRefused):
+            jobticket.apply_plan(third, history=history)
+        assert jobticket.apply_plan(third, history=history, allow_large_offboarding=True).sent
+    recorded = json.loads((tmp_path / "history.json").read_text("utf-8"))
+    assert [r["offboarded"] for r in next(iter(recorded["integrations"].values()))] == [step] * 3
+    (tmp_path / "history.json").write_text("not json", "utf-8")
+    with client(fresh) as jobticket, pytest.raises(ValueError, match="is not an offboarding history"):
+        jobticket.sync_roster(INTEGRATION, roster[3 * step :], history=history, dry_run=True)
+
+
+def test_renderings_show_people_and_cost_while_logs_stay_free_of_personal_data(
+    fresh: RunningTwin, caplog: pytest.LogCaptureFixture
+) -> None:
+    with client(fresh) as jobticket, caplog.at_level(logging.DEBUG, logger="jobticket"):
+        roster = current_roster(jobticket.list_employees().to_list())
+        roster[0]["lastName"] = "Neuname"
+        new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
+        plan = jobticket.plan_roster(INTEGRATION, [*roster[:-1], new])
+        jobticket.apply_plan(plan)
+    left_out = roster[-1]
+    text, markdown = render(plan, "text"), render(plan, "markdown")
+    assert f"lastName: {fresh_name(plan, 0)} → Neuname" in text
+    assert "CREATE" in text
+    assert "Jana Neu <jana.neu@example.org>" in text
+    assert f"{left_out['firstName']} {left_out['lastName']}" in text
+    assert "| offboard | - |" in markdown
+    assert "open point O-37" in markdown
+    body = json.loads(render(plan, "json"))
+    assert body["plan"]["billing"]["addedEur"] == 1
+    assert body["plan"]["counts"] == {"create": 1, "update": 1, "unchanged": len(roster) - 2, "offboard": 1}
+    logged = caplog.text
+    assert plan.sync_id in logged
+    for person in (*roster, new):
+        assert person["email"] not in logged
+        assert person["lastName"] not in logged
+    assert "Neuname" not in repr(plan)
+    assert "jana.neu" not in repr(plan)
+
+
+def fresh_name(plan: RosterPlan, row: int) -> str:
+    change = next(c for c in plan.plan.employees if c.row == row)
+    return str(change.changes[0].old)
+
+
+def test_the_async_client_plans_and_applies_the_same_way(fresh: RunningTwin) -> None:
+    username, password = fresh.credentials("admin")
+    pages: list[tuple[int, int]] = []
+
+    async def main() -> tuple[RosterPlan, bool]:
+        async with AsyncJobTicket(
+            fresh.base_url,
+            username=username,
+            password=password,
+            pacer=Pacer(1_000_000, 60.0, clock=fresh.fake_clock),
+        ) as jobticket:
+            roster = current_roster(await jobticket.list_employees().to_list())
+            plan = await jobticket.plan_roster(INTEGRATION, roster, on_page=lambda *page: pages.append(page))
+            return plan, (await jobticket.apply_plan(plan)).sent
+
+    plan, sent = asyncio.run(main())
+    assert sent
+    assert plan.plan.offboarded == ()
+    assert pages == [(1, 3), (2, 3), (3, 3)]
