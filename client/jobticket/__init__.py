@@ -38,13 +38,23 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._hosts import Origin, UnsafeURL, hosts_reached, origin_of
-from ._hr_sync import PlannedChange, SyncPlan, SyncRefused, SyncResult
+from ._hr_sync import (
+    EmployeeChange,
+    FieldChange,
+    GuardCheck,
+    PlannedChange,
+    SyncPlan,
+    SyncRefused,
+    SyncResult,
+)
+from ._offboarding_history import HistoryError, OffboardingHistory
 from ._operations import Page
 from ._pacer import Pacer, shared_pacer
 from ._pacer_store import PacerStore
 from ._pagination import AsyncPager, Pager
 from ._retry import RetryPolicy
 from ._roster import RosterError, RosterProblem, validate_roster
+from ._roster_plan import PlanFileError, RosterPlan, StalePlan
 from ._settings import DEFAULT_TIMEOUT, resolve_base_url
 
 __all__ = [
@@ -60,13 +70,18 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DownloadResult",
+    "EmployeeChange",
     "Environment",
     "FakeClock",
+    "FieldChange",
+    "GuardCheck",
+    "HistoryError",
     "InternalServerError",
     "JobTicket",
     "JobTicketError",
     "NotDownloadableError",
     "NotFoundError",
+    "OffboardingHistory",
     "Origin",
     "Pacer",
     "PacerStore",
@@ -75,11 +90,14 @@ __all__ = [
     "Pager",
     "PaginationError",
     "PermissionDeniedError",
+    "PlanFileError",
     "PlannedChange",
     "RateLimited",
     "RetryPolicy",
     "RosterError",
+    "RosterPlan",
     "RosterProblem",
+    "StalePlan",
     "SyncPlan",
     "SyncRefused",
     "SyncResult",

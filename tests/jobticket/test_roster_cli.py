@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,3 +191,20 @@ def test_bad_arguments_and_plan_files_exit_2_with_one_line(cli: Cli) -> None:
     assert bad_map.returncode == 2
     assert "'Email' is not a field of the sync" in bad_map.stderr
     assert "Traceback" not in unknown.stderr + junk.stderr + bad_map.stderr
+
+
+def test_the_command_line_stays_out_of_import_jobticket_and_is_the_console_script() -> None:
+    code = (
+        "import sys; import jobticket; "
+        "print(sorted(m for m in ('argparse', 'csv', 'jobticket._cli', 'jobticket._roster_csv', "
+        "'jobticket._plan_report') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+    project = tomllib.loads((Path(__file__).parents[2] / "client" / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["scripts"] == {"jobticket": "jobticket._cli:main"}
+    usage = subprocess.run(
+        [sys.executable, "-m", "jobticket", "--help"], capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 0
+    assert "roster" in usage.stdout

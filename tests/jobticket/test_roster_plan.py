@@ -19,10 +19,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer, SyncRefused
-from jobticket._offboarding_history import OffboardingHistory
+from jobticket import (
+    AsyncJobTicket,
+    FakeClock,
+    JobTicket,
+    OffboardingHistory,
+    Pacer,
+    PlanFileError,
+    RosterPlan,
+    StalePlan,
+    SyncRefused,
+)
 from jobticket._plan_report import render
-from jobticket._roster_plan import PlanFileError, RosterPlan, StalePlan
 from jobticket_twin import TwinConfig
 from jobticket_twin.testing import RunningTwin, running_twin
 from tests.jobticket.test_against_twin import current_roster
