@@ -23,6 +23,7 @@ from ._client import JobTicket
 from ._errors import (
     APIConnectionError,
     APIStatusError,
+    AuthenticationError,
     ConfigurationError,
     JobTicketError,
     NotFoundError,
@@ -240,6 +241,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
         return BAD_INPUT
     except (RosterError, PlanFileError, HistoryError, ConfigurationError, BadArgument) as error:
         err.write(f"{error}\nnothing was sent\n")
+        return BAD_INPUT
+    except (AuthenticationError, PermissionDeniedError) as error:
+        err.write(f"the API key was refused: {error} (check {USERNAME}, {PASSWORD} and its permissions)\n")
         return BAD_INPUT
     except (APIStatusError, APIConnectionError) as error:
         sending = (

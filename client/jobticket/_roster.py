@@ -15,6 +15,7 @@ from typing import Any
 from jobticket_api.models import HrSyncEmployee
 
 from ._errors import JobTicketError
+from .matching import email_key
 
 __all__ = ["RosterEntry", "RosterError", "RosterProblem", "validate_roster"]
 
@@ -127,7 +128,7 @@ def _check_duplicates(rows: Sequence[Mapping[str, Any]]) -> Iterable[RosterProbl
             value = row.get(name)
             if not isinstance(value, str) or not value.strip():
                 continue
-            key = value.strip().casefold() if fold else value
+            key = email_key(value) if fold else value
             if key in first_seen:
                 note = " (case-insensitive)" if fold else ""
                 yield RosterProblem(

@@ -208,3 +208,26 @@ def test_the_command_line_stays_out_of_import_jobticket_and_is_the_console_scrip
     )
     assert usage.returncode == 0
     assert "roster" in usage.stdout
+
+
+def test_a_guard_refusal_exits_1_and_the_explicit_override_sends(cli: Cli) -> None:
+    rows, _ = current_rows(cli)
+    (cli.workdir / "half.csv").write_bytes(spreadsheet(rows[: len(rows) // 2]))
+    planned = cli.run("roster", "plan", "half.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    assert planned.returncode == 1
+    assert "REFUSES (override: --allow-large-offboarding)" in planned.stdout
+    assert "a guard would refuse this plan" in planned.stderr
+    before = cli.employees()
+    refused = cli.run("roster", "apply", "half.plan.json")
+    assert refused.returncode == 1
+    assert "pass --allow-large-offboarding if this is intended" in refused.stderr
+    assert cli.employees() == before
+    sent = cli.run("roster", "apply", "half.plan.json", "--allow-large-offboarding", "--format", "markdown")
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.startswith("# HR roster plan: integration 9")
+    history = (cli.workdir / ".jobticket-offboarding-history.json").read_text("utf-8")
+    assert '"offboarded": ' in history
+    assert "@" not in history
+    again = cli.run("roster", "apply", "half.plan.json", "--allow-large-offboarding")
+    assert again.returncode == 1  # the integration changed (by this very sync): the plan is stale
+    assert "Make a new plan" in again.stderr
