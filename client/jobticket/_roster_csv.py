@@ -166,6 +166,8 @@ def _columns(
     problems: list[CsvProblem] = []
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
+        if not name:
+            continue  # spreadsheets leave trailing columns without a header
         if name in seen:
             problems.append(CsvProblem(source, 1, "the same header appears twice", index + 1, name))
         else:
