@@ -167,7 +167,7 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     plan_path = args.out or args.roster.with_name(args.roster.stem + ".plan.json")
     with _client(env) as client:
         _check_integration(client, args.integration)
-        plan = _make_plan(args, client, rows, roster, plan_path, err)
+        plan = _make_plan(args, client, rows, roster, plan_path=plan_path, err=err)
     plan.save(plan_path)
     out.write(render(plan, args.format, plan.guards))
     refused = [guard for guard in plan.guards if guard.refusal is not None]
@@ -180,11 +180,12 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     return REFUSED if refused else SENT
 
 
-def _make_plan(  # noqa: PLR0917 - a private step of _plan
+def _make_plan(
     args: argparse.Namespace,
     client: JobTicket,
     rows: list[dict[str, Any]],
     roster: CsvRoster,
+    *,
     plan_path: Path,
     err: TextIO,
 ) -> RosterPlan:

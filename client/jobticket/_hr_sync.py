@@ -282,7 +282,17 @@ def plan_sync(
     )
     changes: list[EmployeeChange] = []
     for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
-        changes.append(_row_change(index, row, match.employee_id, match.matched_by, company, linked, today))
+        changes.append(
+            _row_change(
+                index,
+                row,
+                employee_id=match.employee_id,
+                matched_by=match.matched_by,
+                company=company,
+                linked=linked,
+                today=today,
+            )
+        )
     matched = {match.employee_id for match in matches if match.employee_id is not None}
     changes.extend(
         EmployeeChange(
@@ -309,9 +319,10 @@ def plan_sync(
     )
 
 
-def _row_change(  # noqa: PLR0917 - one private helper of plan_sync
+def _row_change(
     index: int,
     row: Mapping[str, Any],
+    *,
     employee_id: int | None,
     matched_by: MatchedBy | None,
     company: Mapping[int, Employee],

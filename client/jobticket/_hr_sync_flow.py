@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from . import _operations as ops
 from ._hr_sync import GuardCheck, SyncPlan, SyncRefused, SyncResult, new_sync_id, plan_sync
 from ._logging import logger
+from ._offboarding_history import history_key
 from ._roster import RosterEntry, RosterError, RosterProblem, validate_roster
+from ._roster_plan import PlanFileError, RosterPlan
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
     from ._base import ClientCore
     from ._offboarding_history import OffboardingHistory
     from ._operations import Page
-    from ._roster_plan import RosterPlan
 
 __all__ = ["SyncRun", "report_progress"]
 
@@ -88,8 +89,6 @@ class SyncRun:
         history: OffboardingHistory | None,
     ) -> SyncRun:
         """Send an approved plan: its exact rows and syncId, to the API it was made on."""
-        from ._roster_plan import PlanFileError  # noqa: PLC0415 - plans are an opt-in feature
-
         _check_ratio(max_offboard_ratio)
         if saved.base_url.rstrip("/") != core.settings.base_url.rstrip("/"):
             raise PlanFileError(
@@ -111,8 +110,6 @@ class SyncRun:
     @property
     def history_key(self) -> str:
         """This integration's key in the offboarding history."""
-        from ._offboarding_history import history_key  # noqa: PLC0415
-
         return history_key(self.core.settings.base_url, self.integration_id)
 
     def plan(self, employees: Iterable[Employee]) -> SyncPlan:
@@ -181,8 +178,6 @@ class SyncRun:
 
     def roster_plan(self, *, source: str | None = None, lines: Iterable[int] = ()) -> RosterPlan:
         """The plan to save and approve, with the guards' verdicts of now."""
-        from ._roster_plan import RosterPlan  # noqa: PLC0415
-
         return RosterPlan(
             base_url=self.core.settings.base_url,
             integration_id=self.integration_id,

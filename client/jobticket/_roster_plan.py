@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import JobTicketError
@@ -98,8 +99,6 @@ class RosterPlan:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the plan as JSON (UTF-8)."""
-        from pathlib import Path  # noqa: PLC0415 - only the CLI and callers that save need it
-
         try:
             Path(path).write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", "utf-8")
         except OSError as error:
@@ -108,8 +107,6 @@ class RosterPlan:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> RosterPlan:
         """Read a saved plan; a file that is not one, or was edited, raises :class:`PlanFileError`."""
-        from pathlib import Path  # noqa: PLC0415
-
         try:
             body = json.loads(Path(path).read_text("utf-8"))
         except OSError as error:
