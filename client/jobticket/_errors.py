@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from jobticket_api.models.error import Error
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import httpx
+
+    from jobticket_api.models.error import Error
 
 __all__ = [
     "APIConnectionError",
@@ -208,6 +208,8 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 def parse_error_body(response: httpx.Response) -> Error | None:
     """Parse the standard error body (O-13), or None when the body is missing or has another shape."""
+    from jobticket_api.models.error import Error  # noqa: PLC0415 - on first error: import jobticket stays light
+
     try:
         data: Any = json.loads(response.content)
         if isinstance(data, dict) and isinstance(data.get("message"), str):

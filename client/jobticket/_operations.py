@@ -1,7 +1,8 @@
 """Each API operation as data: the request the generated code builds plus how to read the answer.
 
 The sync and async clients only do the I/O; what to send and how to parse it lives here once, built on
-the generated endpoint modules' request builders and models.
+the generated endpoint modules' request builders and models. Those are imported when an operation is
+first built, not with this module, so ``import jobticket`` loads none of the ~70 model modules.
 """
 
 from __future__ import annotations
@@ -11,38 +12,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from jobticket_api.api.documents import (
-    download_document,
-    get_document,
-    list_all_documents,
-    list_employee_documents,
-)
-from jobticket_api.api.employees import get_employee, list_employees
-from jobticket_api.api.health import health_check
-from jobticket_api.api.hr_integrations import get_hr_integration, list_hr_integrations, trigger_hr_sync
-from jobticket_api.models import (
-    DocumentSortField,
-    Employee,
-    EmployeeDocument,
-    EmployeeDocumentListResponse,
-    EmployeeDocumentResponse,
-    EmployeeListResponse,
-    EmployeeResponse,
-    HealthStatus,
-    HrIntegration,
-    HrIntegrationListResponse,
-    HrIntegrationResponse,
-    HrSyncRequest,
-    ListEmployeesSortField,
-    ListHrIntegrationsSortField,
-    SortOrder,
-)
-from jobticket_api.types import UNSET, Unset
-
 from ._errors import UnexpectedResponseError
 
 if TYPE_CHECKING:
     import httpx
+
+    from jobticket_api.models import (
+        DocumentSortField,
+        Employee,
+        EmployeeDocument,
+        HealthStatus,
+        HrIntegration,
+        ListEmployeesSortField,
+        ListHrIntegrationsSortField,
+        SortOrder,
+    )
+    from jobticket_api.types import Unset
 
 __all__ = ["MAX_PER_PAGE", "Operation", "Page", "PageQuery"]
 
@@ -85,16 +70,24 @@ PageQuery = Callable[[int], Operation[Page[T]]]
 
 
 def _unset(value: T | None) -> T | Unset:
+    from jobticket_api.types import UNSET
+
     return UNSET if value is None else value
 
 
 def health() -> Operation[HealthStatus]:
     """Operation of Health Check, sent without credentials: it needs none and counts against no key (O-5)."""
+    from jobticket_api.api.health import health_check
+    from jobticket_api.models import HealthStatus
+
     return Operation({**health_check._get_kwargs(), "auth": None}, HealthStatus.from_dict)
 
 
 def employee(employee_id: int) -> Operation[Employee]:
     """Operation of Get Employee."""
+    from jobticket_api.api.employees import get_employee
+    from jobticket_api.models import EmployeeResponse
+
     return Operation(
         get_employee._get_kwargs(employee_id), lambda body: EmployeeResponse.from_dict(body).data
     )
@@ -102,6 +95,9 @@ def employee(employee_id: int) -> Operation[Employee]:
 
 def document(document_id: int) -> Operation[EmployeeDocument]:
     """Operation of Get Document."""
+    from jobticket_api.api.documents import get_document
+    from jobticket_api.models import EmployeeDocumentResponse
+
     return Operation(
         get_document._get_kwargs(document_id), lambda body: EmployeeDocumentResponse.from_dict(body).data
     )
@@ -109,6 +105,9 @@ def document(document_id: int) -> Operation[EmployeeDocument]:
 
 def hr_integration(integration_id: int) -> Operation[HrIntegration]:
     """Operation of Get HR Integration."""
+    from jobticket_api.api.hr_integrations import get_hr_integration
+    from jobticket_api.models import HrIntegrationResponse
+
     return Operation(
         get_hr_integration._get_kwargs(integration_id),
         lambda body: HrIntegrationResponse.from_dict(body).data,
@@ -117,6 +116,8 @@ def hr_integration(integration_id: int) -> Operation[HrIntegration]:
 
 def download(document_id: int) -> dict[str, Any]:
     """Request of Download Document; JSON is accepted too so that errors arrive parsed (facts 6.6)."""
+    from jobticket_api.api.documents import download_document
+
     kwargs = download_document._get_kwargs(document_id)
     kwargs["headers"] = {**kwargs.get("headers", {}), "Accept": DOWNLOAD_ACCEPT}
     return kwargs
@@ -124,6 +125,9 @@ def download(document_id: int) -> dict[str, Any]:
 
 def trigger_sync(integration_id: int, body: dict[str, Any]) -> Operation[None]:
     """Operation of Trigger HR Sync with an already validated JSON body (answered by 204)."""
+    from jobticket_api.api.hr_integrations import trigger_hr_sync
+    from jobticket_api.models import HrSyncRequest
+
     kwargs = trigger_hr_sync._get_kwargs(integration_id, body=HrSyncRequest(sync_id="", employees=[]))
     kwargs["json"] = body  # the validated wire form, sent exactly as checked
     return Operation(kwargs, lambda _body: None)
@@ -148,6 +152,8 @@ def employees_query(
     ids: Sequence[int] | None = None,
 ) -> PageQuery[Employee]:
     """Page-by-page operations of List Employees with fixed filters."""
+    from jobticket_api.api.employees import list_employees
+    from jobticket_api.models import EmployeeListResponse
 
     def query(page: int) -> Operation[Page[Employee]]:
         kwargs = list_employees._get_kwargs(
@@ -175,6 +181,8 @@ def documents_query(
     sort_order: SortOrder | None = None,
 ) -> PageQuery[EmployeeDocument]:
     """Page-by-page operations of List All Documents, or of one employee's documents."""
+    from jobticket_api.api.documents import list_all_documents, list_employee_documents
+    from jobticket_api.models import EmployeeDocumentListResponse
 
     def query(page: int) -> Operation[Page[EmployeeDocument]]:
         options: dict[str, Any] = {
@@ -200,6 +208,8 @@ def hr_integrations_query(
     sort_order: SortOrder | None = None,
 ) -> PageQuery[HrIntegration]:
     """Page-by-page operations of List HR Integrations."""
+    from jobticket_api.api.hr_integrations import list_hr_integrations
+    from jobticket_api.models import HrIntegrationListResponse
 
     def query(page: int) -> Operation[Page[HrIntegration]]:
         kwargs = list_hr_integrations._get_kwargs(

@@ -10,16 +10,17 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from jobticket_api.models import HrSyncEmployee
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._errors import JobTicketError
 from .matching import email_key
 
+if TYPE_CHECKING:
+    from jobticket_api.models import HrSyncEmployee
+
 __all__ = ["RosterEntry", "RosterError", "RosterProblem", "validate_roster"]
 
-RosterEntry = HrSyncEmployee | Mapping[str, Any]
+RosterEntry: TypeAlias = "HrSyncEmployee | Mapping[str, Any]"
 
 _REQUIRED = ("firstName", "lastName", "email", "hrId")
 _DATES = ("dateOfBirth", "startDate", "terminationDate")
@@ -50,10 +51,12 @@ class RosterError(JobTicketError, ValueError):
 
 
 def _wire(entry: RosterEntry, index: int) -> dict[str, Any]:
-    if isinstance(entry, HrSyncEmployee):
-        return entry.to_dict()
     if isinstance(entry, Mapping):
         return dict(entry)
+    from jobticket_api.models import HrSyncEmployee  # noqa: PLC0415 - import jobticket loads no model
+
+    if isinstance(entry, HrSyncEmployee):
+        return entry.to_dict()
     raise RosterError([RosterProblem(f"employees[{index}]", "must be an HrSyncEmployee or a mapping")])
 
 

@@ -2,8 +2,9 @@
 
 Run ``scripts/bench-client``. It prints figures and asserts nothing: the parse time of a 100-employee page
 (taken from the local twin) as a ratio to ``json.loads`` of the same bytes (medians of many runs), the
-rate the pacer lets through, on a fake clock at the real limit and on the real clock at a scaled one, and
-the per-request overhead of each pacer store (memory, file, a local redis-server) with a full window.
+rate the pacer lets through, on a fake clock at the real limit and on the real clock at a scaled one,
+the per-request overhead of each pacer store (memory, file, a local redis-server) with a full window, and
+the cold import time of ``jobticket`` against httpx alone (fresh interpreters, medians).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import deque
@@ -141,6 +144,29 @@ def bench_store_overhead(runs: int) -> list[str]:
     return lines
 
 
+_IMPORT_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def _import_seconds(module: str) -> float:
+    """Seconds ``import module`` takes in a fresh interpreter (``-I``: no PYTHONPATH, no user site)."""
+    probe = _IMPORT_PROBE.format(module=module)
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
+        [sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=True
+    )
+    return float(result.stdout)
+
+
+def bench_import_time(runs: int) -> str:
+    """Median cold import of ``jobticket`` (httpx included) against ``httpx`` alone; the goal is +30 %."""
+    httpx_alone = statistics.median(_import_seconds("httpx") for _ in range(runs))
+    client = statistics.median(_import_seconds("jobticket") for _ in range(runs))
+    return (
+        f"import time ({runs} fresh interpreters each): httpx alone median {httpx_alone * 1000:.0f} ms, "
+        f"jobticket (httpx included) median {client * 1000:.0f} ms, "
+        f"{(client / httpx_alone - 1) * 100:+.0f} % (goal: at most +30 %)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures."""
     parser = argparse.ArgumentParser(prog="scripts/bench-client", description=__doc__)
@@ -148,12 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store-runs", type=int, default=3000, help="acquires per pacer store (median taken)"
     )
+    parser.add_argument("--import-runs", type=int, default=15, help="fresh interpreters per import timing")
     args = parser.parse_args(argv)
     print(bench_parse(args.runs))
     print(bench_pacer_fake(300))
     print(bench_pacer_real(450, 0.5))
     for line in bench_store_overhead(args.store_runs):
         print(line)
+    print(bench_import_time(args.import_runs))
     return 0
 
 

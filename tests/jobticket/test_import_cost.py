@@ -1,0 +1,31 @@
+"""``import jobticket`` loads no generated model module and no asyncio; both come when first used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api")
+
+
+def loaded_after(code: str) -> list[str]:
+    """The HEAVY modules present in a fresh interpreter (``-I``) after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_import_jobticket_loads_neither_models_nor_asyncio() -> None:
+    assert loaded_after("import jobticket") == []
+    assert loaded_after("from jobticket import JobTicket, AsyncJobTicket, RosterError, validate_roster") == []
+
+
+def test_the_models_load_on_first_use_and_sync_code_never_loads_asyncio() -> None:
+    sync_call = """
+import httpx, jobticket
+handler = lambda request: httpx.Response(200, json={"status": "ok"})
+with jobticket.JobTicket("http://127.0.0.1:9", username="u", password="p",
+                         transport=httpx.MockTransport(handler)) as client:
+    client.health()
+"""
+    assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api"]
