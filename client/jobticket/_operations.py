@@ -17,16 +17,7 @@ from ._errors import UnexpectedResponseError
 if TYPE_CHECKING:
     import httpx
 
-    from jobticket_api.models import (
-        DocumentSortField,
-        Employee,
-        EmployeeDocument,
-        HealthStatus,
-        HrIntegration,
-        ListEmployeesSortField,
-        ListHrIntegrationsSortField,
-        SortOrder,
-    )
+    from jobticket_api import models
     from jobticket_api.types import Unset
 
 __all__ = ["MAX_PER_PAGE", "Operation", "Page", "PageQuery"]
@@ -75,7 +66,7 @@ def _unset(value: T | None) -> T | Unset:
     return UNSET if value is None else value
 
 
-def health() -> Operation[HealthStatus]:
+def health() -> Operation[models.HealthStatus]:
     """Operation of Health Check, sent without credentials: it needs none and counts against no key (O-5)."""
     from jobticket_api.api.health import health_check
     from jobticket_api.models import HealthStatus
@@ -83,7 +74,7 @@ def health() -> Operation[HealthStatus]:
     return Operation({**health_check._get_kwargs(), "auth": None}, HealthStatus.from_dict)
 
 
-def employee(employee_id: int) -> Operation[Employee]:
+def employee(employee_id: int) -> Operation[models.Employee]:
     """Operation of Get Employee."""
     from jobticket_api.api.employees import get_employee
     from jobticket_api.models import EmployeeResponse
@@ -93,7 +84,7 @@ def employee(employee_id: int) -> Operation[Employee]:
     )
 
 
-def document(document_id: int) -> Operation[EmployeeDocument]:
+def document(document_id: int) -> Operation[models.EmployeeDocument]:
     """Operation of Get Document."""
     from jobticket_api.api.documents import get_document
     from jobticket_api.models import EmployeeDocumentResponse
@@ -103,7 +94,7 @@ def document(document_id: int) -> Operation[EmployeeDocument]:
     )
 
 
-def hr_integration(integration_id: int) -> Operation[HrIntegration]:
+def hr_integration(integration_id: int) -> Operation[models.HrIntegration]:
     """Operation of Get HR Integration."""
     from jobticket_api.api.hr_integrations import get_hr_integration
     from jobticket_api.models import HrIntegrationResponse
@@ -144,18 +135,18 @@ def _page_reader(list_response: Any) -> Callable[[Any], Page[Any]]:
 def employees_query(
     *,
     per_page: int = MAX_PER_PAGE,
-    sort_field: ListEmployeesSortField | None = None,
-    sort_order: SortOrder | None = None,
+    sort_field: models.ListEmployeesSortField | None = None,
+    sort_order: models.SortOrder | None = None,
     status: str | None = None,
     plan_type: str | None = None,
     email: str | None = None,
     ids: Sequence[int] | None = None,
-) -> PageQuery[Employee]:
+) -> PageQuery[models.Employee]:
     """Page-by-page operations of List Employees with fixed filters."""
     from jobticket_api.api.employees import list_employees
     from jobticket_api.models import EmployeeListResponse
 
-    def query(page: int) -> Operation[Page[Employee]]:
+    def query(page: int) -> Operation[Page[models.Employee]]:
         kwargs = list_employees._get_kwargs(
             page=page,
             per_page=per_page,
@@ -177,14 +168,14 @@ def documents_query(
     *,
     employee_id: int | None = None,
     per_page: int = MAX_PER_PAGE,
-    sort_field: DocumentSortField | None = None,
-    sort_order: SortOrder | None = None,
-) -> PageQuery[EmployeeDocument]:
+    sort_field: models.DocumentSortField | None = None,
+    sort_order: models.SortOrder | None = None,
+) -> PageQuery[models.EmployeeDocument]:
     """Page-by-page operations of List All Documents, or of one employee's documents."""
     from jobticket_api.api.documents import list_all_documents, list_employee_documents
     from jobticket_api.models import EmployeeDocumentListResponse
 
-    def query(page: int) -> Operation[Page[EmployeeDocument]]:
+    def query(page: int) -> Operation[Page[models.EmployeeDocument]]:
         options: dict[str, Any] = {
             "page": page,
             "per_page": per_page,
@@ -204,14 +195,14 @@ def documents_query(
 def hr_integrations_query(
     *,
     per_page: int = MAX_PER_PAGE,
-    sort_field: ListHrIntegrationsSortField | None = None,
-    sort_order: SortOrder | None = None,
-) -> PageQuery[HrIntegration]:
+    sort_field: models.ListHrIntegrationsSortField | None = None,
+    sort_order: models.SortOrder | None = None,
+) -> PageQuery[models.HrIntegration]:
     """Page-by-page operations of List HR Integrations."""
     from jobticket_api.api.hr_integrations import list_hr_integrations
     from jobticket_api.models import HrIntegrationListResponse
 
-    def query(page: int) -> Operation[Page[HrIntegration]]:
+    def query(page: int) -> Operation[Page[models.HrIntegration]]:
         kwargs = list_hr_integrations._get_kwargs(
             page=page, per_page=per_page, sort_field=_unset(sort_field), sort_order=_unset(sort_order)
         )

@@ -45,3 +45,8 @@ def client(app: Starlette) -> Iterator[httpx.Client]:
 def state(app: Starlette) -> TwinState:
     twin: TwinState = app.state.twin
     return twin
+
+
+# The testing kit's fixtures, also when this checkout's client was installed before its pytest11 entry
+# point existed (an entry-point registration of the same plugin is simply overridden by these).
+from jobticket_twin.pytest_plugin import jobticket_twin, jobticket_twin_config  # noqa: E402, F401

@@ -144,7 +144,13 @@ def bench_store_overhead(runs: int) -> list[str]:
     return lines
 
 
-_IMPORT_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+# httpx imports its optional command line (click, rich) when they are installed, as they are in this
+# kit's environment but not with a plain `pip install httpx`: the probe hides them, so the baseline is
+# the httpx a downstream project has.
+_IMPORT_PROBE = (
+    "import sys; sys.modules.update(click=None, rich=None, pygments=None); "
+    "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+)
 
 
 def _import_seconds(module: str) -> float:
@@ -157,13 +163,20 @@ def _import_seconds(module: str) -> float:
 
 
 def bench_import_time(runs: int) -> str:
-    """Median cold import of ``jobticket`` (httpx included) against ``httpx`` alone; the goal is +30 %."""
-    httpx_alone = statistics.median(_import_seconds("httpx") for _ in range(runs))
-    client = statistics.median(_import_seconds("jobticket") for _ in range(runs))
+    """Cold import of ``jobticket`` (httpx included) against ``httpx`` alone; the goal is at most +30 %.
+
+    The two probes alternate, so a change of machine load hits both alike; medians and minimums of each.
+    """
+    httpx_alone: list[float] = []
+    client: list[float] = []
+    for _ in range(runs):
+        httpx_alone.append(_import_seconds("httpx"))
+        client.append(_import_seconds("jobticket"))
+    base, ours = statistics.median(httpx_alone), statistics.median(client)
     return (
-        f"import time ({runs} fresh interpreters each): httpx alone median {httpx_alone * 1000:.0f} ms, "
-        f"jobticket (httpx included) median {client * 1000:.0f} ms, "
-        f"{(client / httpx_alone - 1) * 100:+.0f} % (goal: at most +30 %)"
+        f"import time ({runs} fresh interpreters each, alternating): httpx alone median {base * 1000:.0f} ms "
+        f"(min {min(httpx_alone) * 1000:.0f}), jobticket (httpx included) median {ours * 1000:.0f} ms "
+        f"(min {min(client) * 1000:.0f}): {(ours / base - 1) * 100:+.0f} % (goal: at most +30 %)"
     )
 
 
