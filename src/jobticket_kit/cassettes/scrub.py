@@ -317,9 +317,10 @@ class _Body:
         if raw is None or raw in (b"", ""):
             return cls("empty", raw)
         data = raw.encode() if isinstance(raw, str) else raw
-        compression, data = _decompressed(data)
-        if compression == "too large":
-            return cls("text", "", None)  # not kept at all: replaced by a fake text
+        compression, inflated = _decompressed(data)
+        if inflated is None:
+            return cls("empty", b"")  # inflates beyond the bound: not kept at all
+        data = inflated
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -353,8 +354,12 @@ class _Body:
         return data
 
 
-def _decompressed(data: bytes) -> tuple[str | None, bytes]:
-    """Undo gzip or zlib-deflate, whatever the headers say (a body may be compressed without saying so)."""
+def _decompressed(data: bytes) -> tuple[str | None, bytes | None]:
+    """Undo gzip or zlib-deflate, whatever the headers say (a body may be compressed without saying so).
+
+    Returns the compression (None if the body is not compressed) and the body, or None as the body if
+    it inflates beyond the bound.
+    """
     if data[:2] == b"\x1f\x8b":
         compression, decoder = "gzip", zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0:
@@ -366,7 +371,7 @@ def _decompressed(data: bytes) -> tuple[str | None, bytes]:
     except zlib.error:
         return None, data
     if decoder.unconsumed_tail:
-        return "too large", b""
+        return compression, None
     return compression, inflated
 
 

@@ -1,6 +1,6 @@
 """Redaction by construction: reports are built from data whose secrets and personal values are replaced.
 
-A :class:`Redactor` learns, from every JSON body the run sends or receives, which strings are personal:
+A :class:`Redactor` learns, from every JSON body the target answers, which strings are personal:
 each string the spec does not mark ``x-personal: false`` (:mod:`jobticket_kit.spec.personal`), so a field
 nobody thought of (``preferredName``) is covered. :meth:`Redactor.redacted` then rebuilds a structure
 (a :class:`~jobticket_kit.contract.results.Failure`, the whole result) with every string cleaned, BEFORE
@@ -58,13 +58,14 @@ class Redactor:
         elif isinstance(document, list):
             for item in document:
                 self.learn(item, key)
-        elif isinstance(document, str) and key not in self._non_personal:
-            self._remember(document)
+        elif isinstance(document, str):
             if document.lstrip().startswith(("{", "[")):
-                self.learn_body(document)  # JSON inside a JSON string: its parts are personal too
+                self.learn_body(document)  # JSON inside a JSON string: its own keys decide
+            if key not in self._non_personal:
+                self._remember(document)
 
     def learn_body(self, body: bytes | str | None) -> None:
-        """Learn from a request or response body if it is JSON (anything else teaches nothing)."""
+        """Learn from a body if it is JSON (anything else teaches nothing)."""
         if not body or len(body) > _MAX_BODY:
             return
         try:
@@ -171,12 +172,14 @@ def _json_type(value: Any) -> str:
 
 @contextmanager
 def observing(redactor: Redactor) -> Iterator[None]:
-    """Let ``redactor`` learn from every ``requests`` request and response body inside the block."""
+    """Let ``redactor`` learn from every JSON response body ``requests`` receives inside the block.
+
+    Request bodies are not learned from: the run sends generated or synthetic data only, and learning
+    schemathesis' short random strings would blank out ordinary text (ids, counts) in the reports.
+    """
     original = HTTPAdapter.send
 
     def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(request.body, bytes | str):
-            redactor.learn_body(request.body)
         response: requests.Response = original(adapter, request, *args, **kwargs)
         if "json" in response.headers.get("Content-Type", "") and not kwargs.get("stream"):
             redactor.learn_body(response.content)

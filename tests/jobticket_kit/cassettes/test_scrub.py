@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 from typing import Any
 
@@ -142,3 +143,33 @@ def test_credentials_cookies_and_volatile_headers_are_dropped() -> None:
         )
     )
     assert set(received["headers"]) == {"content-type", "content-length", "retry-after"}
+
+
+def test_strings_under_fields_the_spec_does_not_mark_become_fakes() -> None:
+    scrubber = Scrubber()
+    unknown = {**ANNA, "preferredName": "Anna", "nickname": "Änni", "status": "active", "note": "call at 9"}
+    _, scrubbed = scrub(scrubber, "https://staging.test/employees/42", {"data": unknown})
+    data = json.loads(scrubbed["body"]["string"])["data"]
+    assert data["preferredName"] == data["firstName"] == "Given0001"  # a known name keeps its fake
+    assert data["nickname"] == "text-0001"
+    assert data["note"] == "text-0002"
+    assert data["status"] == "active"  # marked x-personal: false in the spec
+
+
+def test_only_marked_query_parameters_keep_their_values() -> None:
+    filtered, _ = scrub(
+        Scrubber(), "https://staging.test/employees?page=2&status=active&name=Anna&sig=abc", {}
+    )
+    assert filtered.query == [
+        ("name", "text-0001"),
+        ("page", "2"),
+        ("sig", "text-0002"),
+        ("status", "active"),
+    ]
+
+
+def test_a_body_inflating_beyond_the_bound_is_not_kept() -> None:
+    bomb = gzip.compress(b"{" + b" " * (40 * 1024 * 1024) + b"}", mtime=0)
+    _, scrubbed = Scrubber()(request("https://staging.test/employees"), response(bomb))
+    assert scrubbed["body"]["string"] == b""
+    assert scrubbed["headers"]["content-length"] == ["0"]
