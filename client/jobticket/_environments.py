@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 
 from ._hosts import hosts_reached, origin_of
 
@@ -16,7 +17,10 @@ class Environment(enum.StrEnum):
     PRODUCTION = "https://v1-api.ticket-plus.app"
 
 
-_PRODUCTION_HOST = origin_of(Environment.PRODUCTION.value).host
+@functools.cache
+def _production_host() -> str:
+    # On first use, not at import: reading the URL as requests would imports requests (~40 ms).
+    return origin_of(Environment.PRODUCTION.value).host
 
 
 def is_production_url(url: str) -> bool:
@@ -25,4 +29,4 @@ def is_production_url(url: str) -> bool:
     True when any reading of it does: the plain one, httpx's, requests', or a percent-decoded and
     UTS-46-mapped one (:func:`hosts_reached`), whatever the scheme, case, port or trailing dot.
     """
-    return _PRODUCTION_HOST in hosts_reached(url)
+    return _production_host() in hosts_reached(url)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import uuid
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -214,7 +214,7 @@ class SyncRefused(JobTicketError):
 
 def new_sync_id(now: datetime.datetime) -> str:
     """Make a unique, sortable syncId for a run whose caller gave none."""
-    return f"sync-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    return f"sync-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"  # 8 random hex digits, without importing uuid
 
 
 def fingerprint(value: Any) -> str:

@@ -11,6 +11,9 @@ section 8 (``sync``), signed webhooks with retries (``webhooks``, O-29/O-30) and
 - ``python -m jobticket_twin`` (``scripts/twin``): serve it on loopback (``cli``).
 - ``jobticket_twin.testing``: ``running_twin`` (a background thread), ``in_process_client``,
   ``twin_process`` (a child process), ``FakeClock``.
+- ``jobticket_twin.kit`` (``in_process_twin``) and ``jobticket_twin.pytest_plugin`` (the ``jobticket_twin``
+  fixture of the ``[testing]`` extra): an in-process twin with connected clients on a fake clock.
+- ``jobticket_twin.factories``: valid model objects for downstream tests.
 - ``jobticket_twin.seed``: the synthetic data and the documented API keys.
 - ``jobticket_twin.control``: the ``/_twin/`` control interface outside the API surface.
 """

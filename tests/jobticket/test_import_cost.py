@@ -1,11 +1,12 @@
-"""``import jobticket`` loads no generated model module and no asyncio; both come when first used."""
+"""``import jobticket`` loads no generated model module, no asyncio and no requests (the URL check reads
+URLs as requests would); each comes when first used."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api")
+HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api", "requests")
 
 
 def loaded_after(code: str) -> list[str]:
@@ -28,4 +29,4 @@ with jobticket.JobTicket("http://127.0.0.1:9", username="u", password="p",
                          transport=httpx.MockTransport(handler)) as client:
     client.health()
 """
-    assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api"]
+    assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api", "requests"]

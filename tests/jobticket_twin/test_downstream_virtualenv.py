@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Also the README's five-line example ("Testing your code against the twin"), verbatim.
-DOWNSTREAM_TESTS = '''
+DOWNSTREAM_TESTS = """
 import asyncio
 import socket
 import time
@@ -61,7 +61,7 @@ def test_150_calls_a_full_listing_and_an_async_listing(jobticket_twin):
         f"DOWNSTREAM 156 requests in {time.perf_counter() - started:.2f} s of wall time, "
         f"fake pacing waits {jobticket_twin.clock.sleeps}"
     )
-'''
+"""
 
 HEAVY_TOOLS = {"schemathesis", "ruff", "mypy", "hypothesis", "openapi-core", "jobticket-kit", "vcrpy"}
 
