@@ -21,11 +21,21 @@ import yaml
 
 from jobticket_kit.checkout import Layout
 from jobticket_kit.contract.cli import add_run_arguments, input_problem, run_from_arguments
+from jobticket_kit.inputs import InputError, load_json_file
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["OUTCOMES", "classify_failure", "classify_run", "compare", "headline", "main", "nightly_result"]
+__all__ = [
+    "OUTCOMES",
+    "classify_failure",
+    "classify_run",
+    "compare",
+    "headline",
+    "load_previous",
+    "main",
+    "nightly_result",
+]
 
 CONTRACT_DRIFT = "contract drift"
 OUTAGE = "outage"
@@ -42,6 +52,7 @@ _PYTHON_ERRORS = re.compile(
 )
 _CREDENTIAL_STATUS = re.compile(r"\b(401|403)\b")
 _RATE_STATUS = re.compile(r"\b429\b")
+_FORMAT = 1  # of nightly.json
 
 
 def classify_failure(failure: Mapping[str, Any]) -> str:
@@ -91,7 +102,7 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
         for failure in results["failures"]
     ]
     return {
-        "format": 1,
+        "format": _FORMAT,
         "finished_at": now.isoformat(timespec="seconds"),
         "target": results["target"],
         "spec_version": spec_version,
@@ -151,6 +162,25 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")[:300]
 
 
+def load_previous(path: Path | None) -> dict[str, Any] | None:
+    """The previous run's ``nightly.json``, checked; None when no path is given or the file is missing.
+
+    A missing file is the first run. Anything else must be what :func:`main` writes: a JSON object
+    with ``format`` 1 and a ``failures`` list of objects, each with a string ``fingerprint``.
+    """
+    if path is None or not path.exists():
+        return None
+    data = load_json_file(path, what="nightly.json")
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise InputError(f'{path}: not a nightly.json of scripts/nightly (needs "format": {_FORMAT})')
+    failures = data.get("failures")
+    if not isinstance(failures, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("fingerprint"), str) for item in failures
+    ):
+        raise InputError(f"{path}: 'failures' must be a list of objects with a string 'fingerprint'")
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the nightly check and write its reports; exit as the contract suite does."""
     parser = argparse.ArgumentParser(prog="scripts/nightly", description=__doc__)
@@ -161,9 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(f"scripts/nightly: {problem}", file=sys.stderr)
         return 2
-    previous = None
-    if args.previous is not None and args.previous.exists():
-        previous = json.loads(args.previous.read_text(encoding="utf-8"))
+    try:
+        previous = load_previous(args.previous)
+    except InputError as exc:  # before the suite runs: a bad file costs no requests and changes nothing
+        print(f"scripts/nightly: bad --previous: {exc}", file=sys.stderr)
+        return 2
 
     result = run_from_arguments(args)
     results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))

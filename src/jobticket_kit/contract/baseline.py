@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from jobticket_kit.contract.results import Failure
+from jobticket_kit.inputs import InputError, load_yaml_text, read_text_file
 
 __all__ = ["Baseline", "BaselineError", "Deviation"]
 
@@ -63,7 +62,19 @@ class Baseline:
         """Read the file; a missing file is an empty baseline."""
         if not path.exists():
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            data = load_yaml_text(read_text_file(path, what="baseline file"), str(path))
+        except InputError as error:
+            raise BaselineError(str(error)) from None
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise BaselineError(
+                f"{path}: must be a mapping with a 'deviations' list, got a {type(data).__name__}"
+            )
+        unknown = set(data) - {"deviations"}
+        if unknown:
+            raise BaselineError(f"{path}: unknown top-level keys {sorted(map(str, unknown))}")
         entries = data.get("deviations") or []
         if not isinstance(entries, list):
             raise BaselineError(f"{path}: 'deviations' must be a list")

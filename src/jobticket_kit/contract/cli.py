@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
+from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.runner import DEFAULT_BASELINE, run_suite
 from jobticket_kit.target import Target, TargetError
 
@@ -43,10 +44,18 @@ def input_problem(args: argparse.Namespace) -> str | None:
         Target.from_env()
     except TargetError as exc:
         return f"refused: {exc}"
+    if args.baseline is not None and not args.baseline.is_file():
+        return f"bad baseline: {args.baseline}: no such file"
     try:
         Baseline.load(args.baseline or project_root() / DEFAULT_BASELINE)
     except BaselineError as exc:
         return f"bad baseline: {exc}"
+    known = {operation.operation_id for operation in load_spec().operations}
+    unknown = sorted(set(args.operation) - known)
+    if unknown:
+        return (
+            f"--operation {', '.join(unknown)}: not an operationId of the spec ({', '.join(sorted(known))})"
+        )
     return None
 
 

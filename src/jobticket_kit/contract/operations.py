@@ -17,6 +17,7 @@ import yaml
 
 from jobticket_kit.checkout import Layout
 from jobticket_kit.spec.paths import HTTP_METHODS, path_pattern
+from jobticket_kit.spec.refs import resolve_pointer
 
 __all__ = [
     "LIST_OPERATIONS",
@@ -95,15 +96,10 @@ class ContractSpec:
         """The open point of the schema node at a JSON pointer (``/components/schemas/...``), if any."""
         if not pointer:
             return None
-        node: Any = self.raw
-        for part in pointer.removeprefix("/").split("/"):
-            key = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and key in node:
-                node = node[key]
-            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-                node = node[int(key)]
-            else:
-                return None
+        try:
+            node = resolve_pointer(self.raw, pointer if pointer.startswith("/") else f"/{pointer}")
+        except LookupError:
+            return None
         point = node.get("x-open-point") if isinstance(node, dict) else None
         return point if isinstance(point, str) else None
 

@@ -25,9 +25,11 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 from ruamel.yaml import YAML
 
+from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_yaml_text, read_text_file
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
 from jobticket_kit.spec.diff import Change, diff_specs
+from jobticket_kit.spec.refs import RefError, check_local_refs
 
 __all__ = ["bump_version", "changelog_entry", "main"]
 
@@ -68,20 +70,40 @@ def changelog_entry(version: str, today: datetime.date, source: str, changes: li
 
 
 def _read_source(source: str) -> str:
-    if source.startswith(("http://", "https://")):
-        response = httpx.get(source, timeout=30.0, follow_redirects=True)
+    """The new spec's text: a local file, or an https:// URL fetched without following redirects."""
+    try:
+        if source.startswith(("http://", "https://")):
+            return decode_text(_download(source), source)
+        return read_text_file(Path(source), what="spec file")
+    except InputError as error:
+        raise SpecRejected(str(error)) from None
+
+
+def _download(url: str) -> bytes:
+    with httpx.stream("GET", url, timeout=30.0, follow_redirects=False) as response:
+        if response.is_redirect:
+            raise SpecRejected(f"{url} answered {response.status_code}: redirects are not followed")
         response.raise_for_status()
-        return response.text
-    path = Path(source)
-    if not path.is_file():
-        raise SpecRejected(f"no such spec file: {source}")
-    return path.read_text(encoding="utf-8")
+        data = bytearray()
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) > MAX_INPUT_BYTES:
+                raise SpecRejected(f"{url}: larger than {MAX_INPUT_BYTES} bytes")
+        return bytes(data)
 
 
-def _validate(text: str) -> dict[str, Any]:
-    document = yaml.safe_load(text)
+def _validate(text: str, source: str = "the new spec") -> dict[str, Any]:
+    """Parse safely (size and alias limits), then check the refs, then validate as OpenAPI."""
+    try:
+        document = load_yaml_text(text, source)
+    except InputError as error:
+        raise SpecRejected(str(error)) from None
     if not isinstance(document, dict):
-        raise SpecRejected("the new spec is not a YAML or JSON object")
+        raise SpecRejected(f"{source}: not a YAML or JSON object")
+    try:
+        check_local_refs(document)
+    except RefError as error:
+        raise SpecRejected(f"{source}: {error}") from None
     try:
         validate(document)
     except OpenAPIValidationError as error:
@@ -166,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     today = datetime.datetime.now(tz=datetime.UTC).date()
     try:
         text = _read_source(args.source)
-        new = _validate(text)
+        new = _validate(text, args.source)
         with tempfile.TemporaryDirectory() as tmp:
             candidate = Path(tmp) / "candidate.openapi.yaml"
             candidate.write_text(text, encoding="utf-8")

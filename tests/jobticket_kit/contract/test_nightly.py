@@ -134,7 +134,7 @@ def test_nightly_against_the_twin_writes_every_report(tmp_path: Path) -> None:
 def test_nightly_against_a_broken_twin_names_operation_check_and_reproduction(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     earlier = tmp_path / "earlier.json"
-    earlier.write_text(json.dumps({"failures": [{"fingerprint": "0123456789abcdef"}]}))
+    earlier.write_text(json.dumps({"format": 1, "failures": [{"fingerprint": "0123456789abcdef"}]}))
     with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
         selection = ("--previous", str(earlier), *schemathesis_only("getEmployee"))
         outcome = run_contract(contract_env(url), reports, *selection, module=NIGHTLY)
