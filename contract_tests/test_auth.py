@@ -15,6 +15,8 @@ from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import Api, ContractRun, Credential
 from jobticket_kit.contract.synthetic import synthetic_employee
 
+pytestmark = pytest.mark.statuses
+
 _SPEC = load_spec()
 _READS = [op.operation_id for op in _SPEC.operations if op.needs_auth and not op.destructive]
 _SYNC = next(op for op in _SPEC.operations if op.destructive)

@@ -9,6 +9,8 @@ import pytest
 from jobticket_kit.contract.run_state import Api, ContractRun
 from jobticket_kit.contract.synthetic import synthetic_employee
 
+pytestmark = pytest.mark.statuses
+
 _UNKNOWN = 9_000_000_000
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import settings
 from schemathesis import Case
 
 from jobticket_kit.contract.fuzzing import contract_schema, state_machine
 from jobticket_kit.contract.run_state import ContractRun, current_run
+
+pytestmark = pytest.mark.fuzz
 
 schema = contract_schema(current_run())
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,15 @@ import yaml
 
 from jobticket_kit.checkout import Layout
 from jobticket_kit.contract.cli import add_run_arguments, input_problem, run_from_arguments
+from jobticket_kit.contract.outcomes import (
+    AUTH,
+    CONTRACT_DRIFT,
+    OUR_BUG,
+    OUTAGE,
+    OUTCOMES,
+    RATE_LIMITED,
+    classify,
+)
 from jobticket_kit.inputs import InputError, load_json_file
 
 if TYPE_CHECKING:
@@ -37,37 +45,18 @@ __all__ = [
     "nightly_result",
 ]
 
-CONTRACT_DRIFT = "contract drift"
-OUTAGE = "outage"
-AUTH = "auth"
-RATE_LIMITED = "rate-limited"
-OUR_BUG = "our own bug"
-# In the order that explains a run: an outage or a revoked key explains the failures that follow it.
-OUTCOMES = (OUTAGE, AUTH, RATE_LIMITED, OUR_BUG, CONTRACT_DRIFT)
-
-_CONNECTION_ERRORS = re.compile(r"(ConnectionError|ConnectTimeout|ReadTimeout|ChunkedEncodingError)")
-_PYTHON_ERRORS = re.compile(
-    r"^(TypeError|AttributeError|KeyError|NameError|ImportError|ModuleNotFoundError|IndexError|ValueError|"
-    r"RuntimeError|ZeroDivisionError)\b"
-)
-_CREDENTIAL_STATUS = re.compile(r"\b(401|403)\b")
-_RATE_STATUS = re.compile(r"\b429\b")
 _FORMAT = 1  # of nightly.json
 
 
 def classify_failure(failure: Mapping[str, Any]) -> str:
     """Say what most likely went wrong: the vendor's contract, its availability, our keys, or us."""
-    check, title, message = failure["check"], failure["title"], failure["message"]
-    if check == "not_a_server_error" or _CONNECTION_ERRORS.search(message.split("\n")[0]):
-        return OUTAGE
-    if check.endswith(("(setup)", "(teardown)")) or _PYTHON_ERRORS.match(message):
-        return OUR_BUG
-    if _RATE_STATUS.search(title):
-        return RATE_LIMITED
-    # A failing check about authentication is the contract's; elsewhere a 401/403 means our key.
-    if "test_auth" not in failure["test"] and _CREDENTIAL_STATUS.search(title):
-        return AUTH
-    return CONTRACT_DRIFT
+    return classify(
+        check=failure["check"],
+        title=failure["title"],
+        message=failure["message"],
+        test=failure["test"],
+        status=failure.get("status"),
+    )
 
 
 def classify_run(results: Mapping[str, Any], failures: list[dict[str, Any]]) -> str | None:
@@ -80,7 +69,7 @@ def classify_run(results: Mapping[str, Any], failures: list[dict[str, Any]]) -> 
             return RATE_LIMITED
         if "credentials" in reason or "lacks" in reason:
             return AUTH
-        if "unreachable" in reason:
+        if "unreachable" in reason or reason.startswith(OUTAGE):
             return OUTAGE
         return OUR_BUG
     present = {failure["outcome"] for failure in failures}
@@ -95,9 +84,12 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
             "outcome": classify_failure(failure),
             "operation": failure["operation"],
             "check": failure["check"],
+            "status": failure.get("status"),
             "title": failure["title"],
+            "message": failure["message"],
             "test": failure["test"],
             "reproduction": failure["reproduction"],
+            "rerun": failure.get("rerun", ""),
         }
         for failure in results["failures"]
     ]
@@ -113,6 +105,7 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
         "requests_spent": results.get("requests", {}).get("spent", 0),
         "failures": failures,
         "accepted": sorted(failure["fingerprint"] for failure in results.get("accepted", [])),
+        "flaky": sorted(failure["fingerprint"] for failure in results.get("flaky", [])),
     }
 
 
@@ -122,7 +115,8 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[st
     if previous is None:
         return {"new": sorted(now), "fixed": [], "still_failing": []}
     before = {failure["fingerprint"] for failure in previous.get("failures", [])}
-    # A run without a verdict tested nothing: it neither fixes nor confirms what failed before.
+    # A run without a verdict (an outage-only night included) tested nothing: it neither fixes nor
+    # confirms what failed before.
     if current["exit_code"] == 2:
         return {"new": [], "fixed": [], "still_failing": sorted(before)}
     return {"new": sorted(now - before), "fixed": sorted(before - now), "still_failing": sorted(now & before)}
@@ -151,11 +145,18 @@ def headline(nightly: dict[str, Any]) -> str:
         ]
         lines += [
             f"| `{failure['fingerprint']}` {_cell(failure['title'])} | {failure['outcome']} | "
-            f"{failure['operation'] or '-'} | {failure['check']} | `{_cell(failure['reproduction'])}` |"
+            f"{failure['operation'] or '-'} | {failure['check']} | {_reproduce(failure)} |"
             for failure in new
         ]
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _reproduce(failure: Mapping[str, Any]) -> str:
+    """The reproduction, and the command that runs the check again when that is another one."""
+    cell = f"`{_cell(failure['reproduction'])}`"
+    rerun = failure.get("rerun") or ""
+    return cell if not rerun or rerun == failure["reproduction"] else f"{cell}; again: `{_cell(rerun)}`"
 
 
 def _cell(text: str) -> str:

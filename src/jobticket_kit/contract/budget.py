@@ -1,11 +1,14 @@
-"""The run's one request budget: it paces every request under the rate limit, counts it, and stops at a 429.
+"""The run's one request budget: one pace for every request, a cap on their number, a stop at a 429.
 
 The API blocks a credential for 5 minutes after 100 requests in a rolling minute, and schemathesis'
 own limiter cannot ride out such a block (field notes). So every request of a contract run, whether
-schemathesis or a named check sends it, asks this object for a slot first: it waits for a free slot
-of its credential (default 80 per minute), counts the request per credential and per operation, and
-after a 429 refuses every further request with :class:`TargetBlocked`, so the run ends with a clear
-"blocked" verdict instead of a retry storm.
+schemathesis or a named check sends it, asks this object for a slot first. There is one pace for the
+whole run (default 80 per minute, all credentials together: requests without credentials, with a
+wrong one or with a limited key count too), because staging may limit per client address or throttle
+failed logins rather than count strictly per key. The run also has a total (``limit``) it never
+exceeds, and a ``ceiling`` below it that the plan moves as it goes (what fuzzing may use, what the
+rate-limit probe keeps in reserve). After a 429 every further request is refused with
+:class:`TargetBlocked`, so the run ends with a clear "blocked" verdict instead of a retry storm.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from jobticket import Clock, Pacer, SystemClock
 __all__ = [
     "DEFAULT_PER_MINUTE",
     "Block",
+    "BudgetSpent",
     "Clock",
     "RequestBudget",
     "SystemClock",
     "TargetBlocked",
 ]
 
-DEFAULT_PER_MINUTE = 80  # below the documented 100 per minute per credential
+DEFAULT_PER_MINUTE = 80  # below the documented 100 per minute per credential, for the whole run
+DEFAULT_LIMIT = 500  # requests of a full remote run (limited keys and destructive opt-in included)
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,17 @@ class TargetBlocked(RuntimeError):
         self.block = block
 
 
+class BudgetSpent(RuntimeError):
+    """The run (or the current step of its plan) has used every request it may send."""
+
+    def __init__(self, spent: int, allowed: int) -> None:
+        super().__init__(f"request budget spent: {spent} of {allowed} request(s) used")
+        self.spent = spent
+        self.allowed = allowed
+
+
 class RequestBudget:
-    """Paces, counts and guards every request of one contract run (thread-safe)."""
+    """Paces, counts, caps and guards every request of one contract run (thread-safe)."""
 
     def __init__(
         self,
@@ -58,16 +72,23 @@ class RequestBudget:
         per_minute: int | None = DEFAULT_PER_MINUTE,
         window_seconds: float = 60.0,
         clock: Clock | None = None,
+        limit: int | None = None,
     ) -> None:
         if per_minute is not None and per_minute < 1:
             raise ValueError(f"per_minute must be >= 1 or None (no pacing), got {per_minute}")
+        if limit is not None and limit < 1:
+            raise ValueError(f"limit must be >= 1 or None (no cap), got {limit}")
         self.per_minute = per_minute
         self.window_seconds = window_seconds
+        self.limit = limit
         self.clock = clock or SystemClock()
-        self._pacers: dict[str, Pacer] = {}
+        self._pace = Pacer(per_minute, window_seconds, clock=self.clock) if per_minute else None
         self._by_credential: Counter[str] = Counter()
         self._by_operation: Counter[str] = Counter()
+        self._statuses: Counter[tuple[str, int]] = Counter()
+        self._retries = 0
         self._exempt: set[str] = set()
+        self._ceiling: int | None = None
         self._waited = 0.0
         self._block: Block | None = None
         self._lock = threading.Lock()
@@ -91,6 +112,18 @@ class RequestBudget:
             return dict(self._by_operation)
 
     @property
+    def statuses(self) -> dict[tuple[str, int], int]:
+        """Answers per (operation, status code): what the run reached."""
+        with self._lock:
+            return dict(self._statuses)
+
+    @property
+    def retries(self) -> int:
+        """Requests that were re-sends after a transient fault (counted in ``spent`` too)."""
+        with self._lock:
+            return self._retries
+
+    @property
     def waited_seconds(self) -> float:
         """How long pacing made the run wait (fake seconds on a fake clock)."""
         with self._lock:
@@ -102,42 +135,67 @@ class RequestBudget:
         with self._lock:
             return self._block
 
+    @property
+    def allowed(self) -> int | None:
+        """How many requests the run may have sent by now: the lower of limit and ceiling."""
+        with self._lock:
+            return self._allowed()
+
+    def set_ceiling(self, ceiling: int | None) -> None:
+        """Allow at most ``ceiling`` requests in total until further notice (None: only the limit)."""
+        with self._lock:
+            self._ceiling = ceiling
+
     def exempt(self, credential: str) -> None:
-        """Let ``credential``'s 429s through without stopping the run (the rate-limit probe's own key)."""
+        """Let ``credential``'s 429s through and leave it out of the pace (the rate-limit probe's own key).
+
+        The probe must send 101 requests within a minute on its own key to see the limit; it runs
+        last, so nothing else of the run can be blocked by it.
+        """
         with self._lock:
             self._exempt.add(credential)
 
-    def acquire(self, credential: str, operation: str) -> None:
-        """Wait for a slot of ``credential`` and count the request; raise once the run is blocked."""
+    def acquire(self, credential: str, operation: str, *, retry: bool = False) -> None:
+        """Wait for a slot and count the request; raise once the run is blocked or its budget spent."""
         with self._lock:
             if self._block is not None:
                 raise TargetBlocked(self._block)
-            pacer = self._pacer(credential)
-        if pacer is not None:
-            while (wait := pacer.try_acquire()) > 0:
+            allowed = self._allowed()
+            spent = sum(self._by_credential.values())
+            if allowed is not None and spent >= allowed:
+                raise BudgetSpent(spent, allowed)
+            # Reserve the slot now, so that parallel senders never overshoot the cap.
+            self._by_credential[credential] += 1
+            self._by_operation[operation] += 1
+            self._retries += retry
+            paced = self._pace is not None and credential not in self._exempt
+        if paced:
+            assert self._pace is not None
+            while (wait := self._pace.try_acquire()) > 0:
                 with self._lock:
                     self._waited += wait
                 self.clock.sleep(wait)
-        with self._lock:
-            self._by_credential[credential] += 1
-            self._by_operation[operation] += 1
 
-    def observe(self, credential: str, request: str, status: int, retry_after: str | None) -> None:
-        """Look at a response; a 429 stops the run (unless the credential is exempt)."""
-        if status != 429:
-            return
+    def observe(
+        self,
+        credential: str,
+        request: str,
+        status: int,
+        retry_after: str | None,
+        *,
+        operation: str | None = None,
+    ) -> None:
+        """Look at a response: count what it reached; a 429 stops the run (unless the key is exempt)."""
         with self._lock:
-            if credential in self._exempt:
+            if operation is not None:
+                self._statuses[(operation, status)] += 1
+            if status != 429 or credential in self._exempt:
                 return
             if self._block is None:
                 self._block = Block(request=request, retry_after=retry_after)
             block = self._block
         raise TargetBlocked(block)
 
-    def _pacer(self, credential: str) -> Pacer | None:
-        if self.per_minute is None or credential in self._exempt:
-            return None
-        pacer = self._pacers.get(credential)
-        if pacer is None:
-            pacer = self._pacers[credential] = Pacer(self.per_minute, self.window_seconds, clock=self.clock)
-        return pacer
+    def _allowed(self) -> int | None:
+        caps = [cap for cap in (self.limit, self._ceiling) if cap is not None]
+        return min(caps) if caps else None

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
+from jobticket_kit.contract.lifecycle import DEFAULT_BASELINE
 from jobticket_kit.contract.operations import load_spec
-from jobticket_kit.contract.runner import DEFAULT_BASELINE, run_suite
+from jobticket_kit.contract.runner import run_suite
 from jobticket_kit.target import Target, TargetError
 
 if TYPE_CHECKING:

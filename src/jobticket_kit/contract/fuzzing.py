@@ -4,7 +4,11 @@ Settings that matter for safety and budget (field notes):
 - the coverage phase sends no undocumented methods (``unexpected-methods = []``);
 - examples are bounded and derandomized, so a run is reproducible and its request count predictable;
 - positive data may get 422 from Trigger HR Sync, whose uniqueness and date-order rules (O-21) no
-  JSON schema can express.
+  JSON schema can express;
+- fuzzing never re-sends with no, wrong or malformed credentials: the named auth checks prove 401
+  and 403 for every operation, so the Authorization header is not a generated parameter
+  (``with-security-parameters = false``) and the ``ignored_auth`` check, which re-sends each case
+  without and with made-up credentials, is off.
 Destructive operations are fuzzed on the twin only (the plugin deselects them elsewhere), and the
 state machine leaves them out on any other target, so captured ids never reach a destructive call.
 """
@@ -41,7 +45,9 @@ def schemathesis_config(run: ContractRun) -> SchemathesisConfig:
                 "deterministic": True,
                 "database": "none",
                 "no-shrink": not run.is_twin,
+                "with-security-parameters": False,
             },
+            "checks": {"ignored_auth": {"enabled": False}},
             "phases": {
                 "examples": {"enabled": True, "fill-missing": True},
                 "coverage": {"enabled": True, "unexpected-methods": []},

@@ -5,6 +5,12 @@ probes; the named checks use ``requests`` too. Wrapping ``HTTPAdapter.send`` for
 run is the one place all of them pass, so nothing escapes the count or the pacing. It is also where
 requests to any other origin are refused before they are sent: ``requests`` follows redirects by
 default, across hosts, so a target answering ``302`` to production would otherwise get us there.
+
+And it is where transient faults are ridden out, as the client does: an idempotent ``requests`` call
+that gets 502/503/504 or loses its connection is sent again after a bounded back-off (each attempt
+counted in the budget), so a gateway hiccup is not mistaken for contract drift (httpx callers are the
+client, which retries by itself). Each final answer goes to the run's journal, the evidence of the
+check in progress.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import base64
 import binascii
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -23,10 +29,13 @@ from requests.adapters import HTTPAdapter
 
 from jobticket import Origin, UnsafeURL, origin_of
 from jobticket_kit.contract.budget import RequestBudget
+from jobticket_kit.contract.journal import TRANSIENT_STATUSES, Exchange, Journal
 from jobticket_kit.contract.operations import ContractSpec
 
 __all__ = [
     "CONTROL_PREFIX",
+    "IDEMPOTENT_METHODS",
+    "RETRIES",
     "OtherOriginRefused",
     "credential_label",
     "metered",
@@ -35,6 +44,15 @@ __all__ = [
 ]
 
 CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API and not rate limited
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRIES = 3  # re-sends after a transient fault, as the client's default
+_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+_CONNECTION_FAULTS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    httpx.TransportError,
+)
 
 
 def credential_label(authorization: str | None, names: Mapping[str, str]) -> str:
@@ -84,20 +102,56 @@ class _Meter:
     target: Origin
     refused: dict[str, int]
 
-    def send(self, method: str, url: str, authorization: str | None, forward: Callable[[], _R]) -> _R:
+    journal: Journal | None = None
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        authorization: str | None,
+        forward: Callable[[], _R],
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        retry: bool = False,
+    ) -> _R:
         refuse_other_origins(url, self.target, self.refused)
         path = urlsplit(url).path or "/"
         if path.startswith(CONTROL_PREFIX):
             return forward()
         operation = self.spec.operation_for(method, path)
-        label = operation.operation_id if operation else f"{method} (no operation)"
+        operation_id = operation.operation_id if operation else None
+        label = operation_id or f"{method} (no operation)"
         credential = credential_label(authorization, self.names)
-        self.budget.acquire(credential, label)
-        response = forward()
-        self.budget.observe(
-            credential, f"{method} {path}", response.status_code, response.headers.get("Retry-After")
-        )
-        return response
+        sent = Exchange(method, url, credential, operation_id, None, None, content_type, body)
+        attempts = 1 + (RETRIES if retry and method in IDEMPOTENT_METHODS else 0)
+        for attempt in range(attempts):
+            if attempt:
+                self.budget.clock.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS)) - 1])
+            self.budget.acquire(credential, label, retry=attempt > 0)
+            try:
+                response = forward()
+            except _CONNECTION_FAULTS as exc:
+                self._record(replace(sent, error=type(exc).__name__))
+                if attempt + 1 < attempts:
+                    continue
+                raise
+            self._record(replace(sent, status=response.status_code))
+            if response.status_code in TRANSIENT_STATUSES and attempt + 1 < attempts:
+                continue
+            self.budget.observe(
+                credential,
+                f"{method} {path}",
+                response.status_code,
+                response.headers.get("Retry-After"),
+                operation=label,
+            )
+            return response
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+    def _record(self, exchange: Exchange) -> None:
+        if self.journal is not None:
+            self.journal.record(exchange)
 
 
 class _Response(Protocol):
@@ -131,6 +185,15 @@ class _MeteredTransport(httpx.BaseTransport):
         self._inner.close()
 
 
+def _text(value: str | bytes | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _bytes(body: object) -> bytes | None:
+    """A request body as bytes, or None when it is a stream (never read here)."""
+    return body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else None
+
+
 def metered_transport() -> httpx.BaseTransport:
     """An httpx transport that sends through the meter of the run in progress (see :func:`metered`)."""
     if not _ACTIVE:
@@ -145,6 +208,8 @@ def metered(
     names: Mapping[str, str],
     base_url: str,
     refused: dict[str, int] | None = None,
+    *,
+    journal: Journal | None = None,
 ) -> Iterator[None]:
     """Pace and count every request to ``base_url`` made inside the block; refuse all others.
 
@@ -153,15 +218,23 @@ def metered(
     counted by origin in ``refused`` and raises :class:`OtherOriginRefused` instead of being sent.
     """
     original = HTTPAdapter.send
-    meter = _Meter(budget, spec, names, origin_of(base_url), {} if refused is None else refused)
+    meter = _Meter(budget, spec, names, origin_of(base_url), {} if refused is None else refused, journal)
 
     def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        header = request.headers.get("Authorization")
+        def forward() -> requests.Response:
+            response: requests.Response = original(adapter, request, *args, **kwargs)
+            if not kwargs.get("stream"):
+                _ = response.content  # read the body here, so a cut connection is retried too
+            return response
+
         return meter.send(
             (request.method or "GET").upper(),
             request.url or "",
-            header.decode() if isinstance(header, bytes) else header,
-            lambda: original(adapter, request, *args, **kwargs),
+            _text(request.headers.get("Authorization")),
+            forward,
+            body=_bytes(request.body),
+            content_type=_text(request.headers.get("Content-Type")),
+            retry=True,
         )
 
     HTTPAdapter.send = send  # type: ignore[method-assign,assignment]

@@ -1,7 +1,16 @@
-"""The pytest plugin of a contract run: it filters and orders the checks and records their outcome.
+"""The pytest plugin of a contract run: it plans, filters and orders the checks and records their outcome.
 
-Each failed check becomes a :class:`Failure` naming the operation and the check; each check tagged
-with ``open_point`` feeds the ledger; a 429 (see :mod:`budget`) stops the session at once. Failures are
+The plan spends the request budget in order of value: first the checks that cause every documented
+status on demand (``statuses``), then the named semantic checks, then fuzzing (``fuzz``) with
+whatever is left, shared evenly between its items; checks marked ``reserve(n)`` (the rate-limit
+probe, run last) keep their requests back until they run. A check the budget cannot pay for is left
+out and reported as such, never as a failure.
+
+Each failed check becomes a :class:`Failure` naming the operation, the check, the status it got, a
+one-line message and a reproduction. A named check that fails is run once more before it counts:
+if it passes then, it is reported as flaky (fuzzing needs no second run: hypothesis replays every
+failing example itself and reports one that does not fail again as flaky). Each check tagged with
+``open_point`` feeds the ledger; a 429 (see :mod:`budget`) stops the session at once. Failures are
 redacted as they are made (:mod:`redaction`), and pytest's own report of the test is replaced by that
 redacted text, so JUnit and the console never see a raw response value or assertion repr.
 """
@@ -9,15 +18,18 @@ redacted text, so JUnit and the console never see a raw response value or assert
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Collection, Generator, Iterable
 from typing import Any
 
 import pytest
+from hypothesis.errors import Flaky
 
 from jobticket_kit.checkout import project_root
-from jobticket_kit.contract.budget import TargetBlocked
+from jobticket_kit.contract.budget import BudgetSpent, TargetBlocked
+from jobticket_kit.contract.evidence import curl_command, one_line, schemathesis_message, with_evidence
 from jobticket_kit.contract.fuzzing import destructive_labels
-from jobticket_kit.contract.redaction import Redactor, check_failure_message
+from jobticket_kit.contract.redaction import Redactor
 from jobticket_kit.contract.results import Failure
 from jobticket_kit.contract.run_state import ContractRun
 
@@ -30,13 +42,15 @@ _OPERATION_LEVEL_CHECKS = (
     "content_type_conformance",
     "response_headers_conformance",
 )
-_CURL = re.compile(r"Reproduce with:\s*\n\s*(curl [^\n]+)")
 _MARKERS = (
     "open_point(id): the test confirms or refutes a working assumption of the spec (x-open-point)",
     "destructive: the test changes the target's data (HR sync); twin or opted-in sandbox only",
     "operation(operation_id): the API operation a named check is about",
     "run_last: the check must run after all others (it may lock its own key)",
     "needs_key(name): the check needs that extra key (twin seed or JOBTICKET_LIMITED_KEYS)",
+    "statuses: the check causes documented statuses on demand; the plan runs it first",
+    "fuzz: the check fuzzes (schemathesis); the plan gives it what the budget has left",
+    "reserve(requests): requests the plan keeps back for this run_last check until it runs",
 )
 
 
@@ -58,8 +72,12 @@ class ContractPlugin:
         self.passed = 0
         self.failed = 0
         self.deselected: dict[str, str] = {}
+        self.left_out: dict[str, str] = {}
+        self.flaky: list[Failure] = []
         self.other_items = 0
         self.scope = project_root() / "contract_tests"
+        self._reserved = 0
+        self._fuzz_left = 0
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Register the suite's markers: declared here only, for every way the suite runs."""
@@ -89,8 +107,75 @@ class ContractPlugin:
                 self.run.ledger.note(point, f"{_check_name(item)}: {reason}")
         if removed:
             config.hook.pytest_deselected(items=removed)
-        kept.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
+        kept.sort(key=self._step)
+        scoped = [item for item in kept if self._in_scope(item)]
+        self._reserved = sum(_reserve(item) for item in scoped if _runs_last(item))
+        self._fuzz_left = sum(1 for item in scoped if _is_fuzz(item) and not _runs_last(item))
         items[:] = kept
+
+    def _step(self, item: pytest.Item) -> int:
+        """The item's place in the plan: statuses, named checks, fuzzing, then what must run last."""
+        if not self._in_scope(item):
+            return 1
+        if _runs_last(item):
+            return 3
+        if _is_fuzz(item):
+            return 2
+        return 0 if item.get_closest_marker("statuses") is not None else 1
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Open the check's page of evidence and tell the budget how far this check may go."""
+        if not self._in_scope(item):
+            return
+        self.run.journal.start()
+        budget = self.run.budget
+        if budget.limit is None or _runs_last(item):
+            budget.set_ceiling(None)
+            return
+        room = budget.limit - self._reserved
+        if _is_fuzz(item):
+            spent = budget.spent
+            share = max(0, room - spent) // max(1, self._fuzz_left)
+            self._fuzz_left -= 1
+            budget.set_ceiling(spent + share)
+        else:
+            budget.set_ceiling(room)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """Leave a check out when the budget has nothing left for it."""
+        if not self._in_scope(pyfuncitem):
+            return None
+        budget = self.run.budget
+        allowed = budget.allowed
+        if allowed is not None and budget.spent >= allowed:
+            self.left_out[_node_id(pyfuncitem)] = (
+                f"budget: {budget.spent} of {allowed} request(s) spent before it ran"
+            )
+            return True
+        return None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None]:
+        """Run a failing named check once more: drift must reproduce, else it is flaky."""
+        try:
+            return (yield)
+        except Exception as first:
+            if not self._worth_confirming(item, first):
+                raise
+            self.run.journal.start()
+            item.runtest()  # a second failure propagates: confirmed
+            self.flaky.extend(map(self.redactor.redacted, self._failures_from(item, first, "call", "")))
+            return None
+
+    def _worth_confirming(self, item: pytest.Item, error: BaseException) -> bool:
+        if not self._in_scope(item) or _is_fuzz(item) or _runs_last(item):
+            return False
+        if _caused_by(error, (TargetBlocked, BudgetSpent)):
+            return False
+        last = self.run.journal.last
+        return last is None or not last.is_outage
 
     def _in_scope(self, item: pytest.Item) -> bool:
         """Only contract checks count; other tests in the same session (plain ``pytest``) do not."""
@@ -123,7 +208,11 @@ class ContractPlugin:
         if not self._in_scope(item):
             return
         report: pytest.TestReport = outcome.get_result()
-        report.nodeid = _node_id(item)  # one JUnit case per operation, not eleven named "test_api"
+        report.nodeid = node = _node_id(item)  # one JUnit case per operation, not eleven named "test_api"
+        if node in self.left_out and report.when == "call":
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), 0, f"left out: {self.left_out[node]}")
+            return
         if report.when == "call" and report.passed:
             self.passed += 1
             for point in _open_points(item):
@@ -137,24 +226,37 @@ class ContractPlugin:
             )
             _replace_report_text(report, self.redactor.text(str(item.session.shouldstop)))
             return
-        self.failed += 1
-        failures = [self.redactor.redacted(failure) for failure in self._failures(item, call, report)]
+        if _is(call, BudgetSpent):
+            self.left_out[node] = f"cut short: {_found(call, BudgetSpent)}"
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), 0, f"left out: {self.left_out[node]}")
+            return
+        error = call.excinfo.value if call.excinfo is not None else None
+        failures = [
+            self.redactor.redacted(failure)
+            for failure in self._failures_from(item, error, report.when, report.longreprtext)
+        ]
         _replace_report_text(report, "\n\n".join(_report_text(failure) for failure in failures))
+        if _is(call, Flaky):
+            self.flaky.extend(failures)
+            return
+        self.failed += 1
         self.failures.extend(failures)
         for failure in failures:
             for point in failure.open_points:
                 self.run.ledger.refute(point, failure.check, f"{failure.operation or '-'}: {failure.title}")
 
-    def _failures(
-        self, item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+    def _failures_from(
+        self, item: pytest.Item, error: BaseException | None, when: str, longrepr: str
     ) -> Iterable[Failure]:
         rerun = self._rerun(item)
         points = tuple(_open_points(item))
-        error = call.excinfo.value if call.excinfo is not None else None
+        evidence = self.run.journal.last
+        status = evidence.status if evidence is not None else None
+        curl = None if self.run.is_twin else curl_command(evidence)
+        reproduction = curl or rerun
         found = getattr(error, "exceptions", None)
         if found and all(hasattr(failure, "checks") for failure in found):
-            curl = _CURL.search(str(getattr(error, "message", "")) or str(error))
-            reproduction = f"{curl.group(1)}  |  {rerun}" if curl else rerun
             seen: set[tuple[str, str]] = set()
             for failure in found:
                 check = failure.checks[0] if failure.checks else type(failure).__name__
@@ -166,21 +268,25 @@ class ContractPlugin:
                     operation=self._operation_id(failure.operation),
                     check=check,
                     title=failure.title,
-                    message=check_failure_message(failure),
+                    message=with_evidence(schemathesis_message(failure), evidence),
                     reproduction=reproduction,
                     open_points=self._refuted_by(failure, check, points),
+                    status=getattr(failure, "status_code", None) or status,
+                    rerun=rerun,
                 )
             return
-        message = call.excinfo.exconly() if call.excinfo is not None else report.longreprtext
-        title = message.strip().splitlines()[0] if message.strip() else "failed"
+        text = _exception_text(error) if error is not None else longrepr
+        title = one_line(text, limit=200) or "failed"
         yield Failure(
             test=_node_id(item),
             operation=_operation_of(item) or self._operation_id(getattr(item, "operation_label", None)),
-            check=_check_name(item) if report.when == "call" else f"{_check_name(item)} ({report.when})",
-            title=title[:200],
-            message=message[:4000],
-            reproduction=rerun,
+            check=_check_name(item) if when == "call" else f"{_check_name(item)} ({when})",
+            title=title,
+            message=with_evidence(one_line(text), evidence),
+            reproduction=reproduction,
             open_points=points,
+            status=status,
+            rerun=rerun,
         )
 
     def _refuted_by(self, failure: Any, check: str, operation_points: tuple[str, ...]) -> tuple[str, ...]:
@@ -199,8 +305,8 @@ class ContractPlugin:
         """The command that runs this one check again."""
         label = getattr(item, "operation_label", None)
         if label is None:
-            return f"{self.rerun_command} '{item.nodeid}'"
-        return f"{self.rerun_command} --operation {self._operation_id(label)} '{item.nodeid}'"
+            return f"{self.rerun_command} {shlex.quote(item.nodeid)}"
+        return f"{self.rerun_command} --operation {self._operation_id(label)} {shlex.quote(item.nodeid)}"
 
     def _operation_id(self, label: str | None) -> str | None:
         if not label:
@@ -236,17 +342,52 @@ def _node_id(item: pytest.Item) -> str:
 
 
 def _is(call: pytest.CallInfo[None], kind: type[BaseException]) -> bool:
-    if call.excinfo is None:
-        return False
-    error: BaseException | None = call.excinfo.value
-    while error is not None:
-        if isinstance(error, kind):
-            return True
-        nested = getattr(error, "exceptions", ())
-        if any(isinstance(inner, kind) for inner in nested):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+    return call.excinfo is not None and _caused_by(call.excinfo.value, (kind,))
+
+
+def _found(call: pytest.CallInfo[None], kind: type[BaseException]) -> BaseException | None:
+    return _cause(call.excinfo.value, (kind,)) if call.excinfo is not None else None
+
+
+def _caused_by(error: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    return _cause(error, kinds) is not None
+
+
+def _cause(error: BaseException | None, kinds: tuple[type[BaseException], ...]) -> BaseException | None:
+    """``error`` or the first exception of a kind in its chain or (nested) groups."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kinds):
+            return current
+        pending.extend(getattr(current, "exceptions", ()) or ())
+        pending.extend((current.__cause__, current.__context__))
+    return None
+
+
+def _exception_text(error: BaseException) -> str:
+    """``Type: message``; for an assertion, its own message (the part pytest's rewrite puts first)."""
+    text = str(error).strip()
+    if isinstance(error, AssertionError):
+        return text or "assertion failed"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _runs_last(item: pytest.Item) -> bool:
+    return item.get_closest_marker("run_last") is not None
+
+
+def _is_fuzz(item: pytest.Item) -> bool:
+    return getattr(item, "operation_label", None) is not None or item.get_closest_marker("fuzz") is not None
+
+
+def _reserve(item: pytest.Item) -> int:
+    marker = item.get_closest_marker("reserve")
+    return int(marker.args[0]) if marker is not None and marker.args else 0
 
 
 def _open_points(item: pytest.Item) -> list[str]:

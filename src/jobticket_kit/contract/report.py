@@ -44,9 +44,12 @@ def render_summary(result: SuiteResult) -> str:
         f"- Target: {result.target}",
         f"- Checks: {result.tests_passed} passed, {result.tests_failed} failed; "
         f"duration {result.duration_seconds:.0f} s",
-        f"- Requests spent: {result.requests_spent} ("
+        f"- Requests spent: {result.requests_spent}"
+        + (f" of a budget of {result.requests_limit}" if result.requests_limit else "")
+        + " ("
         + ", ".join(f"{name}: {count}" for name, count in sorted(result.requests_by_credential.items()))
-        + f"); pacing waited {result.pacing_wait_seconds:.0f} s",
+        + f"); {result.requests_retried} retried after a transient fault; "
+        f"pacing waited {result.pacing_wait_seconds:.0f} s",
         "- Requests refused (another origin, never sent): "
         + (
             ", ".join(f"{origin}: {count}" for origin, count in sorted(result.requests_refused.items()))
@@ -56,7 +59,9 @@ def render_summary(result: SuiteResult) -> str:
         "",
     ]
     lines += _failures("Failures", result.failures)
+    lines += _failures("Flaky (failed once, passed when run again: not counted)", result.flaky)
     lines += _failures("Accepted deviations (baseline)", result.accepted)
+    lines += _coverage(result)
     if result.stale_baseline:
         lines += ["## Stale baseline entries (nothing matched them)", ""]
         lines += [f"- {entry}" for entry in result.stale_baseline] + [""]
@@ -98,12 +103,47 @@ def _failures(heading: str, failures: list[Failure]) -> list[str]:
             lines.append(f"Accepted because: {failure.accepted_because}")
             lines.append("")
         message = "\n".join(failure.message.strip().splitlines()[:_MESSAGE_LINES])
+        status = failure.status if failure.status is not None else "no answer"
+        lines += [f"Status received: {status}; outcome: {failure.outcome}", ""]
         lines += ["```", message, "```", "", f"Reproduce: `{failure.reproduction}`", ""]
+        if failure.rerun and failure.rerun != failure.reproduction:
+            lines += [f"Run the check again: `{failure.rerun}`", ""]
         lines.append(f"Fingerprint: `{failure.fingerprint}`; test: `{failure.test}`")
         if failure.open_points:
             lines.append(f"Open points: {', '.join(failure.open_points)}")
         lines.append("")
     return lines
+
+
+def _coverage(result: SuiteResult) -> list[str]:
+    """What the budget bought (operation x on-demand status) and what it left out."""
+    lines: list[str] = []
+    if result.coverage:
+        statuses = sorted({status for row in result.coverage.values() for status in row}, key=int)
+        reached = sum(
+            value.startswith("reached") for row in result.coverage.values() for value in row.values()
+        )
+        total = sum(len(row) for row in result.coverage.values())
+        lines += [
+            f"## Coverage: {reached} of {total} on-demand statuses reached",
+            "",
+            "| Operation | " + " | ".join(statuses) + " |",
+            "|---|" + "---|" * len(statuses),
+        ]
+        for operation, row in result.coverage.items():
+            cells = [_mark(row.get(status)) for status in statuses]
+            lines.append(f"| {operation} | " + " | ".join(cells) + " |")
+        lines += ["", "✔ reached, ✘ not reached, blank: not documented or not causable on demand.", ""]
+    if result.left_out:
+        lines += ["## Left out by the request budget", ""]
+        lines += [f"- `{test}`: {reason}" for test, reason in result.left_out.items()] + [""]
+    return lines
+
+
+def _mark(value: str | None) -> str:
+    if value is None:
+        return ""
+    return "✔" if value.startswith("reached") else "✘"
 
 
 def _short(text: str, limit: int = 160) -> str:

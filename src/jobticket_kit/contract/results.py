@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from jobticket_kit.contract.ledger import LedgerRow
+from jobticket_kit.contract.outcomes import classify
 
 __all__ = ["Failure", "SuiteResult", "Verdict"]
 
@@ -30,7 +31,11 @@ class Failure:
     """One way the target broke the contract.
 
     ``operation`` is an operationId (or None for checks spanning operations), ``check`` the
-    schemathesis check or named check that failed, ``test`` the pytest node id.
+    schemathesis check or named check that failed, ``test`` the pytest node id, ``status`` the code
+    of the last answer the check got (None: no answer, the connection failed). ``message`` is one
+    line, what was expected and what came instead; ``reproduction`` a command that runs as printed
+    (the request that showed it, or ``rerun`` when the request cannot be replayed by hand), ``rerun``
+    the command that runs the check again.
     """
 
     test: str
@@ -41,6 +46,15 @@ class Failure:
     reproduction: str
     open_points: tuple[str, ...] = ()
     accepted_because: str | None = None
+    status: int | None = None
+    rerun: str = ""
+
+    @property
+    def outcome(self) -> str:
+        """The outcome class (``jobticket_kit.contract.outcomes``)."""
+        return classify(
+            check=self.check, title=self.title, message=self.message, test=self.test, status=self.status
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -50,7 +64,12 @@ class Failure:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, fingerprint included."""
-        return {**asdict(self), "open_points": list(self.open_points), "fingerprint": self.fingerprint}
+        return {
+            **asdict(self),
+            "open_points": list(self.open_points),
+            "outcome": self.outcome,
+            "fingerprint": self.fingerprint,
+        }
 
 
 @dataclass
@@ -62,11 +81,16 @@ class SuiteResult:
     target: str
     failures: list[Failure] = field(default_factory=list)
     accepted: list[Failure] = field(default_factory=list)
+    flaky: list[Failure] = field(default_factory=list)
     stale_baseline: list[str] = field(default_factory=list)
     not_exercised: dict[str, str] = field(default_factory=dict)
     requests_spent: int = 0
     requests_by_credential: dict[str, int] = field(default_factory=dict)
     requests_by_operation: dict[str, int] = field(default_factory=dict)
+    requests_limit: int | None = None
+    requests_retried: int = 0
+    coverage: dict[str, dict[str, str]] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
     operations: dict[str, str] = field(default_factory=dict)
     pacing_wait_seconds: float = 0.0
     requests_refused: dict[str, int] = field(default_factory=dict)  # by origin: never sent (metering)
@@ -90,15 +114,20 @@ class SuiteResult:
             "target": self.target,
             "failures": [failure.as_dict() for failure in self.failures],
             "accepted": [failure.as_dict() for failure in self.accepted],
+            "flaky": [failure.as_dict() for failure in self.flaky],
             "stale_baseline": self.stale_baseline,
             "not_exercised": self.not_exercised,
             "requests": {
                 "spent": self.requests_spent,
                 "by_credential": self.requests_by_credential,
                 "by_operation": self.requests_by_operation,
+                "limit": self.requests_limit,
+                "retried": self.requests_retried,
                 "pacing_wait_seconds": round(self.pacing_wait_seconds, 1),
                 "refused_other_origin": self.requests_refused,
             },
+            "coverage": self.coverage,
+            "left_out": self.left_out,
             "operations": self.operations,
             "ledger": [
                 {

@@ -11,6 +11,7 @@ import requests
 
 from jobticket import JobTicket, Pacer
 from jobticket_kit.contract.budget import RequestBudget
+from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.metering import metered_transport
 from jobticket_kit.contract.operations import ContractSpec
@@ -63,6 +64,7 @@ class ContractRun:
     stateful_examples: int = 5
     tolerant: bool = False
     refused_origins: dict[str, int] = field(default_factory=dict)
+    journal: Journal = field(default_factory=Journal)
 
     def api(self, credential: Credential | str | None = "main") -> Api:
         """A client for the named checks: main credential by default, ``None`` for no credentials."""

@@ -2,8 +2,10 @@
 
 Against the twin the budget paces on the twin's fake clock: the twin keeps its documented limit
 (100 per minute) and the run keeps under it at 80 per minute without waiting a real second. Against a
-remote target the budget paces on the wall clock at ``JOBTICKET_CONTRACT_PER_MINUTE`` (default 80;
-more than 90 only on loopback, where a test twin may run without a limit).
+remote target the budget paces on the wall clock at ``JOBTICKET_CONTRACT_PER_MINUTE`` per
+``JOBTICKET_CONTRACT_WINDOW`` seconds for the whole run (default 80 per 60 s; more than 90, or another
+window, only on loopback, where a test twin may run with a scaled window), and spends at most
+``JOBTICKET_CONTRACT_BUDGET`` requests (default 500; the twin run has no cap unless it is set).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from contextlib import contextmanager
 
 from jobticket import origin_of
 from jobticket_kit import variables
-from jobticket_kit.contract.budget import DEFAULT_PER_MINUTE, RequestBudget
+from jobticket_kit.contract.budget import DEFAULT_LIMIT, DEFAULT_PER_MINUTE, RequestBudget
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import ContractRun, Credential, set_current_run
@@ -25,20 +27,25 @@ from jobticket_twin.seed import SEED_KEYS
 from jobticket_twin.testing import running_twin
 
 __all__ = [
+    "BUDGET_VAR",
     "KEYS_VAR",
     "MAX_EXAMPLES_VAR",
     "OUT_OF_SCOPE",
     "PER_MINUTE_VAR",
     "TOLERANT_VAR",
+    "WINDOW_VAR",
     "limited_keys",
     "open_run",
 ]
 
 KEYS_VAR = variables.LIMITED_KEYS
 PER_MINUTE_VAR = variables.CONTRACT_PER_MINUTE
+WINDOW_VAR = variables.CONTRACT_WINDOW
+BUDGET_VAR = variables.CONTRACT_BUDGET
 MAX_EXAMPLES_VAR = variables.CONTRACT_MAX_EXAMPLES
 TOLERANT_VAR = variables.CONTRACT_TOLERANT
 _SAFE_REMOTE_PER_MINUTE = 90
+_WINDOW_SECONDS = 60
 _TWIN_MAX_EXAMPLES = 100
 _REMOTE_MAX_EXAMPLES = 5
 _TWIN_STATEFUL_EXAMPLES = 30
@@ -65,7 +72,11 @@ def open_run(target: Target, env: Mapping[str, str] | None = None) -> Iterator[C
     if target.is_twin:
         clock = FakeClock()
         with running_twin(TwinConfig(clock=clock)) as twin:
-            budget = RequestBudget(per_minute=DEFAULT_PER_MINUTE, clock=clock)
+            budget = RequestBudget(
+                per_minute=DEFAULT_PER_MINUTE,
+                clock=clock,
+                limit=_int(env, BUDGET_VAR, 0) or None,
+            )
             keys = {
                 name: Credential(name, *twin.credentials(name))
                 for name in SEED_KEYS
@@ -95,7 +106,11 @@ def open_run(target: Target, env: Mapping[str, str] | None = None) -> Iterator[C
         spec=spec,
         base_url=target.base_url,
         main=Credential("main", target.username, target.password),
-        budget=RequestBudget(per_minute=_per_minute(target.base_url, env)),
+        budget=RequestBudget(
+            per_minute=_per_minute(target.base_url, env),
+            window_seconds=_window(target.base_url, env),
+            limit=_int(env, BUDGET_VAR, DEFAULT_LIMIT),
+        ),
         ledger=ledger,
         target_label=target.base_url,
         destructive_allowed=target.allow_destructive and target.sandbox_integration_id is not None,
@@ -115,6 +130,16 @@ def _installed(run: ContractRun) -> Iterator[None]:
         yield
     finally:
         set_current_run(None)
+
+
+def _window(base_url: str, env: Mapping[str, str]) -> int:
+    value = _int(env, WINDOW_VAR, _WINDOW_SECONDS)
+    if value != _WINDOW_SECONDS and not origin_of(base_url).is_loopback:
+        raise TargetError(
+            f"{WINDOW_VAR}={value}: the API counts requests per 60 s, so only a loopback target "
+            "(a twin with a scaled window) may be paced over another window"
+        )
+    return value
 
 
 def _per_minute(base_url: str, env: Mapping[str, str]) -> int:

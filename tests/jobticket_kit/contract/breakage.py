@@ -85,3 +85,22 @@ class LeakPersonalData(_RewriteJson):
             page["debug"] = json.dumps({"firstOnPage": page["data"][0]["fullName"]})
         if "sortField" in parse_qs(scope["query_string"].decode()):
             page["data"].reverse()
+
+
+_DOCUMENT_PATH = re.compile(r"^/employee-documents/[^/]+$")
+
+
+class ServerErrorOnDocuments:
+    """Answers every Get Document with 500 (a server fault, not a transient one: never retried)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _DOCUMENT_PATH.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        body = b'{"message": "Server Error"}'
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

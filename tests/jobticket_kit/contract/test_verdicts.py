@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jobticket_twin import TwinConfig, parse_fault_spec
+from jobticket_twin import TwinConfig
 
-from .breakage import BreakEmployeeEmail
+from .breakage import BreakEmployeeEmail, ServerErrorOnDocuments
 from .conftest import contract_env, run_contract, schemathesis_only, serving
 
 
@@ -43,7 +43,7 @@ def test_a_broken_field_breaks_the_contract(report_dir: Path) -> None:
     assert "contract broken" in outcome.output
     failure = outcome.results["failures"][0]
     assert failure["reproduction"].startswith("curl ")
-    assert "--operation getEmployee" in failure["reproduction"]
+    assert "--operation getEmployee" in failure["rerun"]
     assert "getEmployee" in outcome.summary
     # The broken field is O-20's (Employee.email): the ledger names the assumption it contradicts.
     assert {row["open_point"]: row["status"] for row in outcome.results["ledger"]}["O-20"] == "refuted"
@@ -62,12 +62,15 @@ def test_tolerant_mode_records_a_refuted_assumption_without_breaking(report_dir:
     assert {row["open_point"]: row["status"] for row in outcome.results["ledger"]}["O-20"] == "refuted"
 
 
-def test_server_errors_break_the_contract(report_dir: Path) -> None:
-    faults = parse_fault_spec("error=1,statuses=500,seed=1")
-    with serving(TwinConfig(rate_limit=0, faults=faults)) as url:
+def test_server_errors_are_an_outage_not_a_broken_contract(report_dir: Path) -> None:
+    # Issue 12: a check whose evidence is a 5xx is an outage, whichever check it is: no verdict.
+    with serving(TwinConfig(rate_limit=0), ServerErrorOnDocuments) as url:
         outcome = run_contract(contract_env(url), report_dir, *schemathesis_only("getDocument"))
-    assert outcome.code == 1, outcome.output[-3000:]
+    assert outcome.code == 2, outcome.output[-3000:]
+    assert outcome.results["reason"].startswith("outage")
     assert ("getDocument", "not_a_server_error") in outcome.failure_pairs()
+    assert {failure["outcome"] for failure in outcome.results["failures"]} == {"outage"}
+    assert {failure["status"] for failure in outcome.results["failures"]} == {500}
 
 
 def test_a_429_stops_the_run_with_blocked(report_dir: Path) -> None:
