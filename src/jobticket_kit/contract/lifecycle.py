@@ -220,6 +220,7 @@ def account(result: SuiteResult, run: ContractRun) -> SuiteResult:
     result.requests_spent = budget.spent
     result.requests_by_credential = budget.by_credential
     result.requests_by_operation = budget.by_operation
+    result.requests_by_status = {f"{op} {status}": n for (op, status), n in sorted(budget.statuses.items())}
     result.requests_limit = budget.limit
     result.requests_retried = budget.retries
     result.pacing_wait_seconds = budget.waited_seconds

@@ -373,7 +373,10 @@ def _exception_text(error: BaseException) -> str:
     """``Type: message``; for an assertion, its own message (the part pytest's rewrite puts first)."""
     text = str(error).strip()
     if isinstance(error, AssertionError):
-        return text or "assertion failed"
+        # pytest's rewrite appends "assert ..." and "+ where ..." lines that quote the values compared
+        # (names, dates of birth): keep the check's own message, or the bare assertion's first line.
+        own = text.split("\nassert ", 1)[0] if "\nassert " in text else text.split("\n", 1)[0]
+        return own.strip() or "assertion failed"
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 

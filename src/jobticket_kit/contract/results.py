@@ -87,6 +87,7 @@ class SuiteResult:
     requests_spent: int = 0
     requests_by_credential: dict[str, int] = field(default_factory=dict)
     requests_by_operation: dict[str, int] = field(default_factory=dict)
+    requests_by_status: dict[str, int] = field(default_factory=dict)
     requests_limit: int | None = None
     requests_retried: int = 0
     coverage: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -121,6 +122,7 @@ class SuiteResult:
                 "spent": self.requests_spent,
                 "by_credential": self.requests_by_credential,
                 "by_operation": self.requests_by_operation,
+                "by_status": self.requests_by_status,
                 "limit": self.requests_limit,
                 "retried": self.requests_retried,
                 "pacing_wait_seconds": round(self.pacing_wait_seconds, 1),

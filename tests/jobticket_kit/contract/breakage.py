@@ -104,3 +104,45 @@ class ServerErrorOnDocuments:
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 500, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+_LIST_EMPLOYEES = "/employees"
+
+
+class _AddNickname(_RewriteJson):
+    def applies(self, scope: Scope) -> bool:
+        return bool(_EMPLOYEE_PATH.match(scope["path"]))
+
+    def rewrite(self, document: Any, scope: Scope) -> None:
+        document["data"]["nickname"] = "undocumented"
+
+
+class BreakSortingAndFields:
+    """Ignores ``sortOrder=desc`` on List Employees and adds an undocumented field to Get Employee."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.with_nickname = _AddNickname(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == _LIST_EMPLOYEES:
+            query = scope["query_string"].replace(b"sortOrder=desc", b"sortOrder=asc")
+            await self.app({**scope, "query_string": query}, receive, send)
+            return
+        await self.with_nickname(scope, receive, send)
+
+
+class BreakSortingOnce:
+    """Ignores ``sortOrder=desc`` on the first List Employees request only: a fault that goes away."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.broken = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == _LIST_EMPLOYEES and not self.broken:
+            query = scope["query_string"]
+            if b"sortOrder=desc" in query:
+                self.broken = True
+                scope = {**scope, "query_string": query.replace(b"sortOrder=desc", b"sortOrder=asc")}
+        await self.app(scope, receive, send)
