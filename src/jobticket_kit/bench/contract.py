@@ -75,7 +75,7 @@ def figures(result: SuiteResult, wall_seconds: float) -> list[str]:
         f"wall time: {wall_seconds:.0f} s",
         f"coverage: {reached} of {len(cells)} operation x on-demand status pairs reached"
         + (f" (missing: {', '.join(missing)})" if missing else ""),
-        f"left out by the budget: {len(result.left_out)} check(s) (fuzzing shares what is left)",
+        f"stopped or left out by the budget: {len(result.left_out)} check(s) (fuzzing shares what is left)",
     ]
 
 

@@ -11,6 +11,7 @@ runs the check again.
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,6 +23,7 @@ from jobticket_kit.contract.redaction import check_failure_message
 __all__ = ["curl_command", "one_line", "schemathesis_message", "with_evidence"]
 
 _MESSAGE_LIMIT = 300
+_UNRESOLVED = re.compile(r"/(null|None|undefined)(/|$)")
 
 
 def one_line(text: str, limit: int = _MESSAGE_LIMIT) -> str:
@@ -65,5 +67,7 @@ def curl_command(exchange: Exchange | None) -> str | None:
         return None  # a limited or made-up key: only the rerun command knows it
     if "@" in unquote(exchange.url):
         return None  # an email address in the query would not survive redaction
+    if _UNRESOLVED.search(urlsplit(exchange.url).path):
+        return None  # an id a link could not resolve ("null"): the check's own command says more
     head = "-I " if exchange.method == "HEAD" else ""
     return f"curl -sS -i {head}{auth}{shlex.quote(exchange.url)}"

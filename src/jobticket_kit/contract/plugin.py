@@ -78,6 +78,7 @@ class ContractPlugin:
         self.scope = project_root() / "contract_tests"
         self._reserved = 0
         self._fuzz_left = 0
+        self._shares: dict[str, int] = {}
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Register the suite's markers: declared here only, for every way the suite runs."""
@@ -138,6 +139,7 @@ class ContractPlugin:
             spent = budget.spent
             share = max(0, room - spent) // max(1, self._fuzz_left)
             self._fuzz_left -= 1
+            self._shares[_node_id(item)] = share
             budget.set_ceiling(spent + share)
         else:
             budget.set_ceiling(room)
@@ -161,7 +163,7 @@ class ContractPlugin:
         """Run a failing named check once more: drift must reproduce, else it is flaky."""
         try:
             return (yield)
-        except Exception as first:
+        except (Exception, pytest.fail.Exception) as first:  # pytest.fail is no Exception subclass
             if not self._worth_confirming(item, first):
                 raise
             self.run.journal.start()
@@ -227,7 +229,12 @@ class ContractPlugin:
             _replace_report_text(report, self.redactor.text(str(item.session.shouldstop)))
             return
         if _is(call, BudgetSpent):
-            self.left_out[node] = f"cut short: {_found(call, BudgetSpent)}"
+            share = self._shares.get(node)
+            self.left_out[node] = (
+                f"fuzzed until its share of the budget ({share} requests) was spent"
+                if share is not None
+                else f"cut short: {_found(call, BudgetSpent)}"
+            )
             report.outcome = "skipped"
             report.longrepr = (str(item.path), 0, f"left out: {self.left_out[node]}")
             return

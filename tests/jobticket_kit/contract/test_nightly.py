@@ -60,6 +60,7 @@ def test_each_failure_gets_an_outcome_class(item: dict[str, Any], outcome: str) 
         ("bad credentials: the target answered 401 to the main key", "auth"),
         ("target unreachable: ConnectionError on GET http://127.0.0.1:9/employees", "outage"),
         ("refused: JOBTICKET_BASE_URL=… is the production host", "our own bug"),
+        ("outage: 3 check(s) got only server errors or lost connections; no evidence", "outage"),
     ],
 )
 def test_a_run_without_verdict_is_classified_by_its_reason(reason: str, outcome: str) -> None:
@@ -99,6 +100,18 @@ def test_a_run_without_verdict_fixes_nothing() -> None:
     previous = nightly_result(results(failure("a", "1")), "1.0.0", NOW)
     blocked = nightly_result({**results(), "exit_code": 2, "verdict": "no verdict"}, "1.0.0", NOW)
     assert compare(blocked, previous) == {"new": [], "fixed": [], "still_failing": ["fp-a-1"]}
+
+
+def test_a_night_of_outages_only_has_no_verdict_and_is_no_evidence() -> None:
+    previous = nightly_result(results(failure("a", "1")), "1.0.0", NOW)
+    down = failure("response_schema_conformance", "Response violates schema") | {"status": 503}
+    outage = {**results(down), "exit_code": 2, "verdict": "no verdict", "reason": "outage: 1 check(s) …"}
+    night = nightly_result(outage, "1.0.0", NOW)
+    assert [item["outcome"] for item in night["failures"]] == ["outage"]
+    assert night["outcome"] == "outage"
+    night["comparison"] = compare(night, previous)
+    assert night["comparison"] == {"new": [], "fixed": [], "still_failing": ["fp-a-1"]}
+    assert headline(night).startswith("# Nightly contract check: NO VERDICT (outage), exit 2")
 
 
 def test_headline_reads_in_ten_seconds() -> None:
