@@ -61,6 +61,29 @@ def test_fast_pacing_is_refused_for_remote_hosts(tmp_path: Path) -> None:
     assert "JOBTICKET_CONTRACT_PER_MINUTE" in result.reason
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("JOBTICKET_CONTRACT_WINDOW", "3"),
+        ("JOBTICKET_CONTRACT_BUDGET", "0"),
+        ("JOBTICKET_CONTRACT_BUDGET", "lots"),
+    ],
+)
+def test_a_scaled_window_or_a_bad_budget_is_refused_before_anything_is_sent(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    env = {
+        "JOBTICKET_BASE_URL": "https://v1-api-staging.ticket-plus.app",
+        "JOBTICKET_USERNAME": "u",
+        "JOBTICKET_PASSWORD": "p",
+        name: value,
+    }
+    result = run_suite(env, report_dir=tmp_path)
+    assert result.exit_code == 2
+    assert name in result.reason
+    assert result.requests_spent == 0
+
+
 def test_redaction_removes_secrets_tokens_and_addresses() -> None:
     text = "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ= for anna.mueller@example.com with s3cr3t-key"
     cleaned = Redactor(["s3cr3t-key"]).text(text)
