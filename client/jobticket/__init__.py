@@ -12,6 +12,9 @@ downloads, a guarded HR sync and webhook verification, for sync and async code a
 
 from __future__ import annotations
 
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from ._async_client import AsyncJobTicket
 from ._base import __version__
 from ._client import JobTicket
@@ -38,24 +41,60 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._hosts import Origin, UnsafeURL, hosts_reached, origin_of
-from ._hr_sync import (
-    EmployeeChange,
-    FieldChange,
-    GuardCheck,
-    PlannedChange,
-    SyncPlan,
-    SyncRefused,
-    SyncResult,
-)
-from ._offboarding_history import HistoryError, OffboardingHistory
 from ._operations import Page
 from ._pacer import Pacer, shared_pacer
 from ._pacer_store import PacerStore
 from ._pagination import AsyncPager, Pager
 from ._retry import RetryPolicy
-from ._roster import RosterError, RosterProblem, validate_roster
-from ._roster_plan import PlanFileError, RosterPlan, StalePlan
 from ._settings import DEFAULT_TIMEOUT, resolve_base_url
+
+# The HR-sync names load on first use (PEP 562), like the sync machinery itself: most programs never
+# sync a roster, and the planner's modules are the largest part of the client's import time.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "EmployeeChange",
+            "FieldChange",
+            "GuardCheck",
+            "PlannedChange",
+            "SyncPlan",
+            "SyncRefused",
+            "SyncResult",
+        ),
+        "._hr_sync",
+    ),
+    **dict.fromkeys(("HistoryError", "OffboardingHistory"), "._offboarding_history"),
+    **dict.fromkeys(("RosterError", "RosterProblem", "validate_roster"), "._roster"),
+    **dict.fromkeys(("PlanFileError", "RosterPlan", "StalePlan"), "._roster_plan"),
+}
+
+if _TYPE_CHECKING:
+    from ._hr_sync import (
+        EmployeeChange,
+        FieldChange,
+        GuardCheck,
+        PlannedChange,
+        SyncPlan,
+        SyncRefused,
+        SyncResult,
+    )
+    from ._offboarding_history import HistoryError, OffboardingHistory
+    from ._roster import RosterError, RosterProblem, validate_roster
+    from ._roster_plan import PlanFileError, RosterPlan, StalePlan
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module, __name__), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "DEFAULT_TIMEOUT",

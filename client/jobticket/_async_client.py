@@ -10,9 +10,8 @@ from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
-from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
-from ._hr_sync_flow import SyncRun, report_progress
 from ._pagination import AsyncPager
+from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
+    from ._hr_sync import SyncResult
     from ._offboarding_history import OffboardingHistory
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
@@ -266,6 +266,8 @@ class AsyncJobTicket:
         rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
         itself (a POST) is never retried after it may have reached the server.
         """
+        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.start(
             self._core,
             integration_id,
@@ -282,6 +284,8 @@ class AsyncJobTicket:
         return run.sent_result()
 
     async def _listing(self, on_page: Callable[[int, int], None] | None) -> list[Employee]:
+        from ._hr_sync_flow import report_progress  # noqa: PLC0415 - import jobticket stays light
+
         employees: list[Employee] = []
         async for page in self.list_employees().pages():
             employees.extend(report_progress([page], on_page))
@@ -300,6 +304,8 @@ class AsyncJobTicket:
         lines: Sequence[int] = (),
     ) -> RosterPlan:
         """Plan a sync for HR to approve (see :meth:`JobTicket.plan_roster`); sends nothing."""
+        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.start(
             self._core,
             integration_id,
@@ -322,6 +328,8 @@ class AsyncJobTicket:
         on_page: Callable[[int, int], None] | None = None,
     ) -> SyncResult:
         """Send exactly an approved plan, after re-reading the integration (:meth:`JobTicket.apply_plan`)."""
+        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.from_saved(
             self._core,
             plan,

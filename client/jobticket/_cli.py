@@ -29,13 +29,14 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncRefused
+from ._hr_sync import SyncRefused
 from ._logging import logger
 from ._offboarding_history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, HistoryError, OffboardingHistory
 from ._plan_report import FORMATS, render
 from ._roster import RosterError
 from ._roster_csv import CsvRoster, RosterFileError, checked_rows, parse_mapping, read_roster_csv
 from ._roster_plan import PlanFileError, RosterPlan
+from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from .variables import BASE_URL, PASSWORD, USERNAME
 
 if TYPE_CHECKING:

@@ -10,9 +10,8 @@ from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
-from ._hr_sync import DEFAULT_MAX_OFFBOARD_RATIO, SyncResult
-from ._hr_sync_flow import SyncRun, report_progress
 from ._pagination import Pager
+from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import ResilientTransport
 
 if TYPE_CHECKING:
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
+    from ._hr_sync import SyncResult
     from ._offboarding_history import OffboardingHistory
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
@@ -275,6 +275,8 @@ class JobTicket:
         rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
         itself (a POST) is never retried after it may have reached the server.
         """
+        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.start(
             self._core,
             integration_id,
@@ -308,6 +310,8 @@ class JobTicket:
         change, the billing effect, the guards' verdicts and the fingerprints of the roster and of the
         integration state. ``on_page(page, total_pages)`` reports the listing's progress.
         """
+        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.start(
             self._core,
             integration_id,
@@ -335,6 +339,8 @@ class JobTicket:
         or the plan's outcome changed since the plan was made, and :class:`SyncRefused` when a guard
         refuses it now.
         """
+        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
+
         run = SyncRun.from_saved(
             self._core,
             plan,

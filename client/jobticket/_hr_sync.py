@@ -36,7 +36,6 @@ __all__ = [
     "plan_sync",
 ]
 
-DEFAULT_MAX_OFFBOARD_RATIO = 0.10
 EUR_PER_LINKED_EMPLOYEE = 1
 _CANCELLED = "cancelled"
 # Fields a sync overwrites and the API shows again (facts 8, step 3): wire name -> Employee attribute.

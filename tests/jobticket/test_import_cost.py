@@ -1,12 +1,12 @@
-"""``import jobticket`` loads no generated model module, no asyncio and no requests (the URL check reads
-URLs as requests would); each comes when first used."""
+"""``import jobticket`` loads no generated model module, no asyncio, no requests (the URL check reads
+URLs as requests would) and not the HR-sync planner; each comes when first used."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api", "requests")
+HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api", "requests", "jobticket._hr_sync")
 
 
 def loaded_after(code: str) -> list[str]:
@@ -30,3 +30,8 @@ with jobticket.JobTicket("http://127.0.0.1:9", username="u", password="p",
     client.health()
 """
     assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api", "requests"]
+
+
+def test_the_hr_sync_names_load_on_first_use() -> None:
+    assert loaded_after("import jobticket; jobticket.SyncPlan") == ["jobticket._hr_sync"]
+    assert loaded_after("from jobticket import RosterError, validate_roster") == []
