@@ -133,7 +133,12 @@ def _coverage(result: SuiteResult) -> list[str]:
         for operation, row in result.coverage.items():
             cells = [_mark(row.get(status)) for status in statuses]
             lines.append(f"| {operation} | " + " | ".join(cells) + " |")
-        lines += ["", "✔ reached, ✘ not reached, blank: not documented or not causable on demand.", ""]
+        lines += [
+            "",
+            "✔ n: reached, with n answers of that status; ✘ not reached; blank: not documented or not"
+            " causable on demand.",
+            "",
+        ]
     if result.left_out:
         lines += ["## Left out by the request budget", ""]
         lines += [f"- `{test}`: {reason}" for test, reason in result.left_out.items()] + [""]
@@ -141,9 +146,10 @@ def _coverage(result: SuiteResult) -> list[str]:
 
 
 def _mark(value: str | None) -> str:
+    """``✔ n`` (reached with n answers), ``✘`` (not reached), blank (not on demand)."""
     if value is None:
         return ""
-    return "✔" if value.startswith("reached") else "✘"
+    return f"✔ {value.removeprefix('reached').strip(' ()')}" if value.startswith("reached") else "✘"
 
 
 def _short(text: str, limit: int = 160) -> str:
