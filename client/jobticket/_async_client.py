@@ -10,6 +10,7 @@ from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
+from ._hosts import AsyncSameOriginTransport
 from ._pagination import AsyncPager
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import AsyncResilientTransport
@@ -92,7 +93,8 @@ class AsyncJobTicket:
             clock=self._core.clock,
             deadline=self._core.deadline,
         )
-        self._http = httpx.AsyncClient(transport=resilient, **self._core.client_options())
+        guarded = AsyncSameOriginTransport(resilient, self._core.settings.base_url)
+        self._http = httpx.AsyncClient(transport=guarded, **self._core.client_options())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:

@@ -10,6 +10,7 @@ from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._errors import NotDownloadableError
+from ._hosts import SameOriginTransport
 from ._pagination import Pager
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import ResilientTransport
@@ -104,7 +105,8 @@ class JobTicket:
             clock=self._core.clock,
             deadline=self._core.deadline,
         )
-        self._http = httpx.Client(transport=resilient, **self._core.client_options())
+        guarded = SameOriginTransport(resilient, self._core.settings.base_url)
+        self._http = httpx.Client(transport=guarded, **self._core.client_options())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:

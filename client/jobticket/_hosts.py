@@ -239,3 +239,43 @@ def _optional(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         return None
+
+
+def _same_origin(request: httpx.Request, origin: Origin) -> None:
+    """Refuse a request the client would send (with its credentials) to any other origin."""
+    try:
+        reached = origin_of(str(request.url))
+    except UnsafeURL:
+        raise UnsafeURL("(request URL)", f"not sent: this client talks to {origin} only") from None
+    if reached != origin:
+        raise UnsafeURL(str(reached), f"not sent: this client talks to {origin} only") from None
+
+
+class SameOriginTransport(httpx.BaseTransport):
+    """Sends only to the client's own origin: a raw call or a link never takes the credentials elsewhere."""
+
+    def __init__(self, inner: httpx.BaseTransport, base_url: str) -> None:
+        self._inner = inner
+        self._origin = origin_of(base_url)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _same_origin(request, self._origin)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncSameOriginTransport(httpx.AsyncBaseTransport):
+    """:class:`SameOriginTransport` for the async client."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, base_url: str) -> None:
+        self._inner = inner
+        self._origin = origin_of(base_url)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _same_origin(request, self._origin)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import requests
 from urllib3.util import parse_url
 
 from jobticket import (
+    AsyncJobTicket,
     ConfigurationError,
     JobTicket,
     Origin,
@@ -183,3 +185,41 @@ def test_the_client_uses_the_host_it_checked() -> None:
         "https://v1-api-staging.ticket-plus.app"
     )
     assert resolve_base_url("http://[::1]:8090/prefix/") == "http://[::1]:8090/prefix"
+
+
+def test_the_client_never_sends_its_credentials_to_another_origin() -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    with JobTicket(LOCAL, username="u", password="p", transport=httpx.MockTransport(answer)) as client:
+        for url in ("http://127.0.0.1:8091/employees", "https://v1-api.ticket-plus.app/employees"):
+            with pytest.raises(UnsafeURL, match=r"not sent: this client talks to http://127\.0\.0\.1:8090"):
+                client.request("GET", url)
+            with pytest.raises(UnsafeURL):
+                client.http.get(url)
+        assert client.request("GET", "/employees").status_code == 200
+    assert [str(request.url) for request in sent] == [f"{LOCAL}/employees"]
+
+
+def test_the_async_client_never_sends_its_credentials_to_another_origin() -> None:
+    sent: list[httpx.Request] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    async def main() -> None:
+        transport = httpx.MockTransport(answer)
+        async with AsyncJobTicket(LOCAL, username="u", password="p", transport=transport) as client:
+            with pytest.raises(UnsafeURL, match="not sent"):
+                await client.request("GET", "http://localhost:8090/employees")  # another host, another origin
+            assert (await client.request("GET", "/employees")).status_code == 200
+
+    asyncio.run(main())
+    assert len(sent) == 1
+
+
+LOCAL = "http://127.0.0.1:8090"
