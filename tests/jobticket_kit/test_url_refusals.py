@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from jobticket_kit import variables
+from jobticket_kit import nightly, variables
+from jobticket_kit.cassettes import record
 from jobticket_kit.checkout import project_root
+from jobticket_kit.contract import __main__ as contract_cli
+from tests.jobticket.test_hosts import MALFORMED, PRODUCTION_SPELLINGS, no_network
+
+__all__ = ["no_network"]  # the fixture, shared with the client's host tests
 
 TOOLS = {
     "scripts/contract": ["jobticket_kit.contract", "--report-dir"],
@@ -65,3 +71,32 @@ def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: 
     assert named in lines[0]
     assert "top-secret" not in lines[0]
     assert not out.exists()  # nothing written
+
+
+MAINS: dict[str, Callable[[list[str]], int]] = {
+    "scripts/contract": contract_cli.main,
+    "scripts/nightly": nightly.main,
+    "scripts/record-cassettes": record.main,
+}
+
+
+@pytest.mark.parametrize("tool", MAINS)
+@pytest.mark.parametrize("url", [*PRODUCTION_SPELLINGS[:8], *MALFORMED[:6]])
+def test_the_refusal_comes_before_any_lookup_or_connection(
+    tool: str,
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_network: list[object],
+) -> None:
+    for name in variables.ALL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JOBTICKET_BASE_URL", url)
+    monkeypatch.setenv("JOBTICKET_USERNAME", "key")
+    monkeypatch.setenv("JOBTICKET_PASSWORD", "top-secret")
+    option = "--output" if tool == "scripts/record-cassettes" else "--report-dir"
+    assert MAINS[tool]([option, str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert "refused" in captured.out + captured.err
+    assert not (tmp_path / "out").exists()
