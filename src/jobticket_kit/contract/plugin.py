@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import weakref
 from collections.abc import Collection, Generator, Iterable
 from typing import Any
 
@@ -79,6 +80,8 @@ class ContractPlugin:
         self._reserved = 0
         self._fuzz_left = 0
         self._shares: dict[str, int] = {}
+        # The redacted text of every failed report, to restore it after other plugins rewrite it.
+        self._report_texts: weakref.WeakKeyDictionary[pytest.TestReport, str] = weakref.WeakKeyDictionary()
 
     def pytest_configure(self, config: pytest.Config) -> None:
         """Register the suite's markers: declared here only, for every way the suite runs."""
@@ -226,7 +229,7 @@ class ContractPlugin:
             item.session.shouldstop = "blocked: " + (
                 self.run.budget.block.describe() if self.run.budget.block else "429"
             )
-            _replace_report_text(report, self.redactor.text(str(item.session.shouldstop)))
+            self._replace_report_text(report, self.redactor.text(str(item.session.shouldstop)))
             return
         if _is(call, BudgetSpent):
             share = self._shares.get(node)
@@ -243,7 +246,7 @@ class ContractPlugin:
             self.redactor.redacted(failure)
             for failure in self._failures_from(item, error, report.when, report.longreprtext)
         ]
-        _replace_report_text(report, "\n\n".join(_report_text(failure) for failure in failures))
+        self._replace_report_text(report, "\n\n".join(_report_text(failure) for failure in failures))
         if _is(call, Flaky):
             self.flaky.extend(failures)
             return
@@ -252,6 +255,22 @@ class ContractPlugin:
         for failure in failures:
             for point in failure.open_points:
                 self.run.ledger.refute(point, failure.check, f"{failure.operation or '-'}: {failure.title}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_exception_interact(self, node: pytest.Item, call: Any, report: pytest.TestReport) -> None:
+        """Keep our redacted text: schemathesis rewrites a failed report here, after it was logged.
+
+        The terminal's closing summary reads the report again, so without this a schemathesis failure
+        would print the raw response (names, emails) there.
+        """
+        text = self._report_texts.get(report)
+        if text is not None:
+            _set_report_text(report, text)
+
+    def _replace_report_text(self, report: pytest.TestReport, text: str) -> None:
+        """Make ``text`` all that JUnit and the terminal get of a failed test, now and later."""
+        self._report_texts[report] = text
+        _set_report_text(report, text)
 
     def _failures_from(
         self, item: pytest.Item, error: BaseException | None, when: str, longrepr: str
@@ -324,8 +343,8 @@ class ContractPlugin:
         return label
 
 
-def _replace_report_text(report: pytest.TestReport, text: str) -> None:
-    """Make ``text`` all that JUnit and the terminal get of a failed test (no traceback, no captures)."""
+def _set_report_text(report: pytest.TestReport, text: str) -> None:
+    """Replace a report's text with ``text`` (no traceback, no captures)."""
     report.longrepr = text
     report.sections = []
 
