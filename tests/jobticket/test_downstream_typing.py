@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOWNSTREAM = """
 from __future__ import annotations
 
@@ -46,12 +48,14 @@ def _mypy(folder: Path, source: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_downstream_module_passes_mypy_strict(tmp_path: Path) -> None:
     result = _mypy(tmp_path, DOWNSTREAM)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "import-untyped" not in result.stdout
 
 
+@pytest.mark.slow
 def test_a_downstream_type_error_is_caught(tmp_path: Path) -> None:
     # Proves the check sees the client's types: a wrong use fails, so a pass above means something.
     wrong = "\n\ndef wrong(client: JobTicket) -> int:\n    return client.get_employee(1)\n"

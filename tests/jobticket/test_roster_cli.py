@@ -210,6 +210,7 @@ def test_the_command_line_stays_out_of_import_jobticket_and_is_the_console_scrip
     assert "roster" in usage.stdout
 
 
+@pytest.mark.slow
 def test_a_guard_refusal_exits_1_and_the_explicit_override_sends(cli: Cli) -> None:
     rows, _ = current_rows(cli)
     (cli.workdir / "half.csv").write_bytes(spreadsheet(rows[: len(rows) // 2]))

@@ -46,6 +46,7 @@ PAIRS = [
 
 
 @pytest.mark.parametrize(("tool", "case"), PAIRS)
+@pytest.mark.slow
 def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: Path) -> None:
     url, named = URLS[case]
     module, output_option = TOOLS[tool]

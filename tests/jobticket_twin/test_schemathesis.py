@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
@@ -32,6 +33,7 @@ def _config(base_url: str, credentials: tuple[str, str]) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(settings)
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_failure_in_the_non_destructive_operations() -> None:
     with running_twin(TwinConfig(rate_limit=0)) as twin:
         config = _config(twin.base_url, twin.credentials())

@@ -29,6 +29,7 @@ def drift_of(drifts: list[Drift], cassette: str) -> list[str]:
     return [problem for drift in drifts if drift.cassette == cassette for problem in drift.problems]
 
 
+@pytest.mark.slow
 def test_every_recorded_response_follows_the_pinned_spec() -> None:
     drifts = [drift for directory in cassette_sets() for drift in find_drift(directory)]
     assert drifts == [], "\n".join(map(str, drifts))

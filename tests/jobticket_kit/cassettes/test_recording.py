@@ -56,6 +56,7 @@ def twin_recording(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]
     return files(first)
 
 
+@pytest.mark.slow
 def test_recording_the_twin_twice_gives_the_same_bytes(twin_recording: dict[str, bytes]) -> None:
     assert set(twin_recording) == {f"{scenario.name}.yaml" for scenario in SCENARIOS} | {INDEX_NAME}
 
@@ -159,6 +160,7 @@ def subscriptions(twin: RunningTwin) -> dict[int, object]:
     return {employee.id: employee.subscription for employee in twin.state.data.employees.values()}
 
 
+@pytest.mark.slow
 def test_a_remote_recording_with_the_opt_in_is_complete_and_offboards_nobody(tmp_path: Path) -> None:
     with running_twin(TwinConfig(clock=FakeClock())) as twin:  # the documented limit: 100 per minute
         username, password = twin.credentials("admin")

@@ -127,6 +127,7 @@ def test_headline_reads_in_ten_seconds() -> None:
     )
 
 
+@pytest.mark.slow
 def test_nightly_against_the_twin_writes_every_report(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     outcome = run_contract(contract_env(), reports, "contract_tests/test_pagination.py", module=NIGHTLY)
@@ -144,6 +145,7 @@ def test_nightly_against_the_twin_writes_every_report(tmp_path: Path) -> None:
     assert "## Assumption ledger" in outcome.summary
 
 
+@pytest.mark.slow
 def test_nightly_against_a_broken_twin_names_operation_check_and_reproduction(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     earlier = tmp_path / "earlier.json"

@@ -56,6 +56,7 @@ def test_a_redirect_to_production_in_the_preflight_is_refused_not_followed(
     assert "Requests refused (another origin, never sent): https://v1-api.ticket-plus.app: 1" in summary
 
 
+@pytest.mark.slow
 def test_a_redirect_to_another_loopback_port_is_refused_by_the_cli(tmp_path: Path) -> None:
     with serving() as elsewhere, redirecting_to(elsewhere.url) as target:
         completed = subprocess.run(
@@ -73,6 +74,7 @@ def test_a_redirect_to_another_loopback_port_is_refused_by_the_cli(tmp_path: Pat
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
+@pytest.mark.slow
 def test_every_request_of_the_run_is_checked_redirect_by_redirect() -> None:
     """What schemathesis and the named checks send passes the same guard (requests' HTTPAdapter)."""
     budget, refused = RequestBudget(per_minute=100_000), dict[str, int]()

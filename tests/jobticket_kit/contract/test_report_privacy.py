@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from jobticket_twin import TwinConfig
 from jobticket_twin.seed import build_seed
 
@@ -28,6 +30,7 @@ def _spellings(value: str) -> set[str]:
     return {value, json.dumps(value)[1:-1], quote(value, safe=""), quote(value)}
 
 
+@pytest.mark.slow
 def test_reports_of_a_leaking_target_hold_no_personal_value(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), LeakPersonalData) as url:
         outcome = run_contract(

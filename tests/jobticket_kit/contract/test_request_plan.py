@@ -77,6 +77,7 @@ def test_transient_server_errors_are_never_contract_drift(report_dir: Path) -> N
     assert requests["spent"] <= 300
 
 
+@pytest.mark.slow
 def test_a_broken_contract_gives_usable_failures_that_reproduce(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), BreakSortingAndFields) as url:
         env = contract_env(url)
@@ -116,6 +117,7 @@ def test_a_broken_contract_gives_usable_failures_that_reproduce(report_dir: Path
         assert "got HTTP 200" in sort["message"]
 
 
+@pytest.mark.slow
 def test_a_failure_that_does_not_reproduce_is_flaky_not_broken(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), BreakSortingOnce) as url:
         check = "contract_tests/test_sorting.py::test_sort_order_is_honoured[listEmployees-id-desc]"
@@ -129,6 +131,7 @@ def test_a_failure_that_does_not_reproduce_is_flaky_not_broken(report_dir: Path)
     assert "## Flaky" in outcome.summary
 
 
+@pytest.mark.slow
 def test_a_second_process_on_the_same_key_still_ends_the_run_blocked(report_dir: Path) -> None:
     admin = SEED_KEYS["admin"]
     with twin_process("--rate-limit", "40") as twin:

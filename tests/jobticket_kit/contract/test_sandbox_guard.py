@@ -136,6 +136,7 @@ def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(
     assert results["requests"]["by_operation"].get("triggerHrSync", 0) == 0
 
 
+@pytest.mark.slow
 def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(
     twin_process: str, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobticket_twin import TwinConfig
@@ -45,6 +46,7 @@ def _ledger(results: dict[str, Any]) -> dict[str, str]:
     return {row["open_point"]: row["status"] for row in results["ledger"]}
 
 
+@pytest.mark.slow
 def test_without_the_opt_in_nothing_destructive_is_sent(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0)) as url:
         outcome = run_contract(contract_env(url), report_dir, *_SAFE_SELECTION)
@@ -57,6 +59,7 @@ def test_without_the_opt_in_nothing_destructive_is_sent(report_dir: Path) -> Non
     assert _ledger(outcome.results)["O-26"] == "not exercised"
 
 
+@pytest.mark.slow
 def test_with_the_opt_in_the_sandbox_integration_is_synced(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0)) as url:
         env = contract_env(url, JOBTICKET_ALLOW_DESTRUCTIVE="1", JOBTICKET_SANDBOX_INTEGRATION_ID="8")
@@ -68,6 +71,7 @@ def test_with_the_opt_in_the_sandbox_integration_is_synced(report_dir: Path) -> 
     assert _ledger(outcome.results)["O-26"] == "confirmed"
 
 
+@pytest.mark.slow
 def test_a_failing_named_check_names_operation_check_and_open_point(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), DropContentDisposition) as url:
         outcome = run_contract(contract_env(url), report_dir, "contract_tests/test_download.py")
@@ -78,6 +82,7 @@ def test_a_failing_named_check_names_operation_check_and_open_point(report_dir: 
     assert "| O-3 | **refuted** |" in outcome.summary
 
 
+@pytest.mark.slow
 def test_plain_pytest_runs_the_same_contract_run(tmp_path: Path) -> None:
     env = contract_env(JOBTICKET_CONTRACT_REPORTS=str(tmp_path))
     completed = subprocess.run(

@@ -35,6 +35,7 @@ def test_the_twin_honours_the_contract(report_dir: Path) -> None:
     assert (report_dir / "junit.xml").exists()
 
 
+@pytest.mark.slow
 def test_a_broken_field_breaks_the_contract(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
         outcome = run_contract(contract_env(url), report_dir, *schemathesis_only("getEmployee"))
@@ -49,6 +50,7 @@ def test_a_broken_field_breaks_the_contract(report_dir: Path) -> None:
     assert {row["open_point"]: row["status"] for row in outcome.results["ledger"]}["O-20"] == "refuted"
 
 
+@pytest.mark.slow
 def test_tolerant_mode_records_a_refuted_assumption_without_breaking(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
         env = contract_env(url, JOBTICKET_CONTRACT_TOLERANT="1")
@@ -62,6 +64,7 @@ def test_tolerant_mode_records_a_refuted_assumption_without_breaking(report_dir:
     assert {row["open_point"]: row["status"] for row in outcome.results["ledger"]}["O-20"] == "refuted"
 
 
+@pytest.mark.slow
 def test_server_errors_are_an_outage_not_a_broken_contract(report_dir: Path) -> None:
     # Issue 12: a check whose evidence is a 5xx is an outage, whichever check it is: no verdict.
     with serving(TwinConfig(rate_limit=0), ServerErrorOnDocuments) as url:
@@ -73,6 +76,7 @@ def test_server_errors_are_an_outage_not_a_broken_contract(report_dir: Path) -> 
     assert {failure["status"] for failure in outcome.results["failures"]} == {500}
 
 
+@pytest.mark.slow
 def test_a_429_stops_the_run_with_blocked(report_dir: Path) -> None:
     with serving(TwinConfig(rate_limit=30)) as url:
         outcome = run_contract(contract_env(url), report_dir, *schemathesis_only("listEmployees"))
@@ -92,6 +96,7 @@ def test_wrong_credentials_give_no_verdict(report_dir: Path) -> None:
     assert "wrong-secret" not in outcome.summary + json.dumps(outcome.results)
 
 
+@pytest.mark.slow
 def test_unreachable_target_gives_no_verdict(report_dir: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -37,6 +37,7 @@ def test_a_hand_edit_is_caught(checkout: Layout, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_spec_change_without_regeneration_is_caught(checkout: Layout, tmp_path: Path) -> None:
     changed = Layout(tmp_path)
     for part in ("openapi", "client"):
