@@ -79,13 +79,14 @@ class RetryPolicy:
         # Subtract up to 25 %: spreads clients apart without ever waiting longer than the cap.
         return base * (1 - 0.25 * self.jitter())
 
+    @staticmethod
+    def is_idempotent(method: str) -> bool:
+        """Whether sending ``method`` twice can do no more harm than sending it once."""
+        return method.upper() in IDEMPOTENT_METHODS
+
     def may_retry_status(self, method: str, status: int, retries_done: int) -> bool:
         """Retry a gateway error only for idempotent calls, within the budget."""
-        return (
-            status in RETRYABLE_STATUSES
-            and method.upper() in IDEMPOTENT_METHODS
-            and retries_done < self.max_retries
-        )
+        return status in RETRYABLE_STATUSES and self.is_idempotent(method) and retries_done < self.max_retries
 
     def may_retry_error(self, method: str, error: Exception, retries_done: int) -> bool:
         """Retry a transport error when the call is idempotent or was certainly not sent."""
@@ -93,7 +94,7 @@ class RetryPolicy:
             return False
         if isinstance(error, _NOT_SENT_ERRORS):
             return True
-        return method.upper() in IDEMPOTENT_METHODS and isinstance(
+        return self.is_idempotent(method) and isinstance(
             error, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
         )
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-__all__ = ["TRANSIENT_STATUSES", "Exchange", "Journal"]
-
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
+__all__ = ["Exchange", "Journal"]
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,14 @@ import httpx
 import requests
 from requests.adapters import HTTPAdapter
 
-from jobticket import Origin, UnsafeURL, origin_of
+from jobticket import Origin, RetryPolicy, UnsafeURL, origin_of
 from jobticket_kit.contract.budget import RequestBudget
-from jobticket_kit.contract.journal import TRANSIENT_STATUSES, Exchange, Journal
+from jobticket_kit.contract.journal import Exchange, Journal
 from jobticket_kit.contract.operations import ContractSpec
 
 __all__ = [
     "CONTROL_PREFIX",
-    "IDEMPOTENT_METHODS",
-    "RETRIES",
+    "RETRY_POLICY",
     "OtherOriginRefused",
     "credential_label",
     "metered",
@@ -44,9 +43,9 @@ __all__ = [
 ]
 
 CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API and not rate limited
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRIES = 3  # re-sends after a transient fault, as the client's default
-_BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+# The client's own rules (idempotent calls only, 502/503/504, doubling back-off from 0.5 s), without
+# jitter: the run is paced already, and a fixed schedule keeps its requests repeatable.
+RETRY_POLICY = RetryPolicy(max_retries=3, jitter=lambda: 0.0)
 _CONNECTION_FAULTS = (
     requests.ConnectionError,
     requests.Timeout,
@@ -124,10 +123,10 @@ class _Meter:
         label = operation_id or f"{method} (no operation)"
         credential = credential_label(authorization, self.names)
         sent = Exchange(method, url, credential, operation_id, None, None, content_type, body)
-        attempts = 1 + (RETRIES if retry and method in IDEMPOTENT_METHODS else 0)
+        attempts = 1 + (RETRY_POLICY.max_retries if retry and RETRY_POLICY.is_idempotent(method) else 0)
         for attempt in range(attempts):
             if attempt:
-                self.budget.clock.sleep(_BACKOFF_SECONDS[min(attempt, len(_BACKOFF_SECONDS)) - 1])
+                self.budget.clock.sleep(RETRY_POLICY.backoff(attempt))
             self.budget.acquire(credential, label, retry=attempt > 0)
             try:
                 response = forward()
@@ -137,7 +136,9 @@ class _Meter:
                     continue
                 raise
             self._record(replace(sent, status=response.status_code))
-            if response.status_code in TRANSIENT_STATUSES and attempt + 1 < attempts:
+            if attempt + 1 < attempts and RETRY_POLICY.may_retry_status(
+                method, response.status_code, attempt
+            ):
                 continue
             self.budget.observe(
                 credential,

@@ -6,10 +6,8 @@ The twin runs as a separate process and the tools reach it by URL, as they would
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import pytest
 from jobticket_kit.cassettes.scenarios import SYNTHETIC_EMPLOYEE
 from jobticket_kit.contract.synthetic import is_synthetic, synthetic_employee
 from jobticket_twin.seed import EXAMPLE_INTEGRATION_ID, PENDING_INTEGRATION_ID, SEED_KEYS
+from jobticket_twin.testing import twin_process
 
 from .conftest import ROOT, contract_env
 
@@ -53,34 +52,10 @@ def test_the_kits_own_employees_follow_the_rule() -> None:
 
 
 @pytest.fixture
-def twin_process() -> Iterator[str]:
+def twin_url() -> Iterator[str]:
     """``python -m jobticket_twin`` on a free loopback port, stopped afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jobticket_twin", "--port", str(port), "--rate-limit", "0"],
-        cwd=ROOT,
-        env=contract_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the twin exited"
-            assert time.monotonic() < deadline, "the twin did not start"
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with twin_process("--rate-limit", "0") as twin:
+        yield twin.base_url
 
 
 def _state(url: str) -> list[Any]:
@@ -113,14 +88,12 @@ def _run(module: str, url: str, integration: int, *args: str) -> subprocess.Comp
     )
 
 
-def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(
-    twin_process: str, tmp_path: Path
-) -> None:
-    before = _state(twin_process)
+def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(twin_url: str, tmp_path: Path) -> None:
+    before = _state(twin_url)
     reports = tmp_path / "reports"
     completed = _run(
         "jobticket_kit.contract",
-        twin_process,
+        twin_url,
         EXAMPLE_INTEGRATION_ID,
         "--report-dir",
         str(reports),
@@ -131,28 +104,26 @@ def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(
     assert "not the kit's synthetic employees" in output
     assert "nothing was sent" in output
     assert "Traceback" not in output
-    assert _state(twin_process) == before
+    assert _state(twin_url) == before
     results = json.loads((reports / "results.json").read_text(encoding="utf-8"))
     assert results["requests"]["by_operation"].get("triggerHrSync", 0) == 0
 
 
 @pytest.mark.slow
-def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(
-    twin_process: str, tmp_path: Path
-) -> None:
+def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(twin_url: str, tmp_path: Path) -> None:
     # The pending integration gets one employee on the reserved domain whose hrId is a real roster's.
     planted = dict(synthetic_employee("planted", 1), hrId="emp-4711")
-    with httpx.Client(base_url=twin_process, auth=_ADMIN, timeout=10) as http:
+    with httpx.Client(base_url=twin_url, auth=_ADMIN, timeout=10) as http:
         response = http.post(
             f"/hr-integrations/{PENDING_INTEGRATION_ID}/sync",
             json={"syncId": "setup", "employees": [planted]},
         )
         assert response.status_code == 204
-    before = _state(twin_process)
+    before = _state(twin_url)
     output_dir = tmp_path / "cassettes"
     completed = _run(
         "jobticket_kit.cassettes.record",
-        twin_process,
+        twin_url,
         PENDING_INTEGRATION_ID,
         "--output",
         str(output_dir),
@@ -163,5 +134,5 @@ def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(
     assert len(lines) == 1, lines
     assert "1 of the 1 employee(s) linked to it are not the kit's synthetic employees" in lines[0]
     assert planted["email"] not in lines[0]
-    assert _state(twin_process) == before
+    assert _state(twin_url) == before
     assert not output_dir.exists()
