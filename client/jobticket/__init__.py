@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
+from . import _deprecated
 from ._async_client import AsyncJobTicket
 from ._base import __version__
 from ._client import JobTicket
 from ._clock import Clock, FakeClock, SystemClock
 from ._download import DownloadResult
 from ._environments import Environment, is_production_url
-from ._errors import (
+from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -29,6 +31,7 @@ from ._errors import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
+    HistoryError,
     InternalServerError,
     JobTicketError,
     NotDownloadableError,
@@ -36,11 +39,16 @@ from ._errors import (
     PacerStoreError,
     PaginationError,
     PermissionDeniedError,
-    RateLimited,
+    PlanFileError,
+    RateLimitError,
+    RosterError,
+    StalePlanError,
+    SyncRefusedError,
     UnexpectedResponseError,
     UnprocessableEntityError,
+    UnsafeURLError,
 )
-from ._hosts import Origin, UnsafeURL, hosts_reached, origin_of
+from ._hosts import Origin, hosts_reached, origin_of
 from ._operations import Page
 from ._pacer import Pacer, shared_pacer
 from ._pacer_store import PacerStore
@@ -58,35 +66,35 @@ _LAZY: dict[str, str] = {
             "GuardCheck",
             "PlannedChange",
             "SyncPlan",
-            "SyncRefused",
             "SyncResult",
         ),
         "._hr_sync",
     ),
-    **dict.fromkeys(("HistoryError", "OffboardingHistory"), "._offboarding_history"),
-    **dict.fromkeys(("RosterError", "RosterProblem", "validate_roster"), "._roster"),
-    **dict.fromkeys(("PlanFileError", "RosterPlan", "StalePlan"), "._roster_plan"),
+    "OffboardingHistory": "._offboarding_history",
+    "RosterProblem": "._exceptions",
+    "validate_roster": "._roster",
+    "RosterPlan": "._roster_plan",
 }
 
 if _TYPE_CHECKING:
+    from ._exceptions import RosterProblem
     from ._hr_sync import (
         EmployeeChange,
         FieldChange,
         GuardCheck,
         PlannedChange,
         SyncPlan,
-        SyncRefused,
         SyncResult,
     )
-    from ._offboarding_history import HistoryError, OffboardingHistory
-    from ._roster import RosterError, RosterProblem, validate_roster
-    from ._roster_plan import PlanFileError, RosterPlan, StalePlan
+    from ._offboarding_history import OffboardingHistory
+    from ._roster import validate_roster
+    from ._roster_plan import RosterPlan
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> _Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return _deprecated.resolve(__name__, name)  # an old name (a DeprecationWarning), else AttributeError
     value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value  # once loaded, a plain attribute
     return value
@@ -131,19 +139,19 @@ __all__ = [
     "PermissionDeniedError",
     "PlanFileError",
     "PlannedChange",
-    "RateLimited",
+    "RateLimitError",
     "RetryPolicy",
     "RosterError",
     "RosterPlan",
     "RosterProblem",
-    "StalePlan",
+    "StalePlanError",
     "SyncPlan",
-    "SyncRefused",
+    "SyncRefusedError",
     "SyncResult",
     "SystemClock",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
-    "UnsafeURL",
+    "UnsafeURLError",
     "__version__",
     "hosts_reached",
     "is_production_url",

@@ -9,7 +9,7 @@ import httpx
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
-from ._errors import NotDownloadableError
+from ._exceptions import NotDownloadableError
 from ._hosts import AsyncSameOriginTransport
 from ._pagination import AsyncPager
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
@@ -263,7 +263,7 @@ class AsyncJobTicket:
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
         An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
-        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefused` (unless
+        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefusedError` (unless
         ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
         rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
         itself (a POST) is never retried after it may have reached the server.

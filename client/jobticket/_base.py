@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._clock import Clock, SystemClock
-from ._deadline import DeadlineExceeded, default_deadline
-from ._errors import (
+from ._deadline import default_deadline
+from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ConfigurationError,
+    DeadlineExceededError,
     error_from_response,
 )
 from ._logging import logger, redact_httpx_records
@@ -126,7 +127,7 @@ def translate_transport_errors() -> Iterator[None]:
     try:
         yield
     except httpx.TimeoutException as error:
-        reason = str(error) if isinstance(error, DeadlineExceeded) else type(error).__name__
+        reason = str(error) if isinstance(error, DeadlineExceededError) else type(error).__name__
         raise APITimeoutError(f"request timed out: {reason}", request=_request_of(error)) from error
     except httpx.TransportError as error:
         raise APIConnectionError(

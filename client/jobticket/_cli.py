@@ -20,22 +20,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._client import JobTicket
-from ._errors import (
+from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
-    JobTicketError,
+    HistoryError,
     NotFoundError,
     PermissionDeniedError,
+    PlanFileError,
+    RosterError,
+    RosterFileError,
+    SyncRefusedError,
+    UnknownIntegrationError,
 )
-from ._hr_sync import SyncRefused
 from ._logging import logger
-from ._offboarding_history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, HistoryError, OffboardingHistory
+from ._offboarding_history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, OffboardingHistory
 from ._plan_report import FORMATS, render
-from ._roster import RosterError
-from ._roster_csv import CsvRoster, RosterFileError, checked_rows, parse_mapping, read_roster_csv
-from ._roster_plan import PlanFileError, RosterPlan
+from ._roster_csv import CsvRoster, checked_rows, parse_mapping, read_roster_csv
+from ._roster_plan import RosterPlan
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from .variables import BASE_URL, PASSWORD, USERNAME
 
@@ -45,10 +48,6 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 SENT, REFUSED, BAD_INPUT, FAILED = 0, 1, 2, 3
-
-
-class BadArgument(JobTicketError, ValueError):
-    """An argument the API shows to be wrong (an unknown integration)."""
 
 
 def _ratio(text: str) -> float:
@@ -209,7 +208,9 @@ def _check_integration(client: JobTicket, integration_id: int) -> None:
     except PermissionDeniedError:
         return  # the sync needs four permissions; view-hr-integrations is not one of them
     except NotFoundError:
-        raise BadArgument(f"--integration {integration_id}: no HR integration with this ID") from None
+        raise UnknownIntegrationError(
+            f"--integration {integration_id}: no HR integration with this ID"
+        ) from None
 
 
 def _apply(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
@@ -234,14 +235,14 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
     step = _plan if args.step == "plan" else _apply
     try:
         return step(args, env, out, err)
-    except SyncRefused as refused:
+    except SyncRefusedError as refused:
         reason = str(refused).replace("pass allow_large_offboarding=True", "pass --allow-large-offboarding")
         err.write(f"refused, nothing was sent: {reason}\n")
         return REFUSED
     except RosterFileError as error:
         err.write(f"{error}\nnothing was sent\n")
         return BAD_INPUT
-    except (RosterError, PlanFileError, HistoryError, ConfigurationError, BadArgument) as error:
+    except (RosterError, PlanFileError, HistoryError, ConfigurationError, UnknownIntegrationError) as error:
         err.write(f"{error}\nnothing was sent\n")
         return BAD_INPUT
     except (AuthenticationError, PermissionDeniedError) as error:

@@ -9,7 +9,7 @@ import httpx
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
-from ._errors import NotDownloadableError
+from ._exceptions import NotDownloadableError
 from ._hosts import SameOriginTransport
 from ._pagination import Pager
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
@@ -272,7 +272,7 @@ class JobTicket:
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
         An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
-        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefused` (unless
+        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefusedError` (unless
         ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
         rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
         itself (a POST) is never retried after it may have reached the server.
@@ -337,9 +337,9 @@ class JobTicket:
     ) -> SyncResult:
         """Send exactly an approved plan, after re-reading the integration (one listing).
 
-        Raises :class:`StalePlan` (a :class:`SyncRefused`), sending nothing, when the integration state
-        or the plan's outcome changed since the plan was made, and :class:`SyncRefused` when a guard
-        refuses it now.
+        Raises :class:`StalePlanError` (a :class:`SyncRefusedError`), sending nothing, when the
+        integration state or the plan's outcome changed since the plan was made, and
+        :class:`SyncRefusedError` when a guard refuses it now.
         """
         from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
 

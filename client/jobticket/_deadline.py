@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._exceptions import DeadlineExceededError
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
 
-__all__ = ["DEFAULT_DEADLINE", "Deadline", "DeadlineExceeded", "default_deadline"]
+__all__ = ["DEFAULT_DEADLINE", "Deadline", "default_deadline"]
 
 DEFAULT_DEADLINE_FACTOR = 3  # a few read timeouts: room for the retries of a slow but honest answer
 DEFAULT_DEADLINE = 90.0  # with the default 30 s read timeout, and when reads never time out
@@ -33,10 +35,6 @@ def default_deadline(timeout: httpx.Timeout) -> float:
     if timeout.read is None:
         return DEFAULT_DEADLINE
     return DEFAULT_DEADLINE_FACTOR * timeout.read
-
-
-class DeadlineExceeded(httpx.ReadTimeout):
-    """The call's overall deadline passed; never retried (the client raises it as ``APITimeoutError``)."""
 
 
 class Deadline:
@@ -80,8 +78,8 @@ class Deadline:
         """Whether a retry after ``delay`` seconds would still start before the deadline."""
         return delay < self.remaining()
 
-    def exceeded(self) -> DeadlineExceeded:
-        return DeadlineExceeded(
+    def exceeded(self) -> DeadlineExceededError:
+        return DeadlineExceededError(
             f"overall deadline of {self.seconds:g} s per call exceeded", request=self._request
         )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
-from ._errors import (
+from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     ConflictError,

@@ -22,9 +22,9 @@ from urllib.parse import unquote
 import httpx
 import idna
 
-from ._errors import ConfigurationError
+from ._exceptions import UnsafeURLError
 
-__all__ = ["Origin", "UnsafeURL", "hosts_reached", "origin_of"]
+__all__ = ["Origin", "hosts_reached", "origin_of"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -32,18 +32,6 @@ _BRACKETED = re.compile(r"^\[([^\]]*)\](?::([^:]*))?$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _PARSE_ERRORS = (ValueError, TypeError, LookupError, httpx.InvalidURL)
-
-
-class UnsafeURL(ConfigurationError):
-    """A URL that is malformed, or that the HTTP libraries could send to different hosts.
-
-    ``url`` is the refused text and ``reason`` the rule it breaks, in one line.
-    """
-
-    def __init__(self, url: object, reason: str, *, subject: str = "URL") -> None:
-        super().__init__(f"{subject} {url!r} refused: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -75,11 +63,11 @@ class Origin:
 
 
 def origin_of(url: str) -> Origin:
-    """The origin httpx and requests will both connect to for ``url``; :class:`UnsafeURL` otherwise."""
+    """The origin httpx and requests will both connect to for ``url``; :class:`UnsafeURLError` otherwise."""
     origin = _plain_origin(url)
     for library, reached in _library_origins(url):
         if reached != origin:
-            raise UnsafeURL(url, f"{library} would connect to {reached}, not {origin}")
+            raise UnsafeURLError(url, f"{library} would connect to {reached}, not {origin}")
     return origin
 
 
@@ -107,23 +95,23 @@ def hosts_reached(url: str) -> set[str]:
 def _plain_origin(url: str) -> Origin:
     """Parse the only spelling we accept, before asking any library."""
     if not isinstance(url, str) or not url:
-        raise UnsafeURL(url, "not a URL")
+        raise UnsafeURLError(url, "not a URL")
     bad = next((ch for ch in url if ch.isspace() or unicodedata.category(ch).startswith("C")), None)
     if bad is not None:
-        raise UnsafeURL(url, f"a whitespace or control character ({bad!r})")
+        raise UnsafeURLError(url, f"a whitespace or control character ({bad!r})")
     if "\\" in url:
-        raise UnsafeURL(url, "a backslash (the HTTP libraries disagree on where the host ends)")
+        raise UnsafeURLError(url, "a backslash (the HTTP libraries disagree on where the host ends)")
     match = _SCHEME.match(url)
     if match is None:
-        raise UnsafeURL(url, "not an absolute http:// or https:// URL")
+        raise UnsafeURLError(url, "not an absolute http:// or https:// URL")
     scheme = match.group(1).lower()
     if scheme not in _DEFAULT_PORTS:
-        raise UnsafeURL(url, f"scheme {scheme!r} is not http or https")
+        raise UnsafeURLError(url, f"scheme {scheme!r} is not http or https")
     authority = re.split(r"[/?#]", url[match.end() :], maxsplit=1)[0]
     if "@" in authority:
-        raise UnsafeURL(url, "credentials in the URL (pass them as username and password)")
+        raise UnsafeURLError(url, "credentials in the URL (pass them as username and password)")
     if "%" in authority:
-        raise UnsafeURL(url, "a percent escape in the host")
+        raise UnsafeURLError(url, "a percent escape in the host")
     host, port = _split_authority(url, authority)
     return Origin(scheme, host, _DEFAULT_PORTS[scheme] if port is None else port)
 
@@ -132,14 +120,14 @@ def _split_authority(url: str, authority: str) -> tuple[str, int | None]:
     if authority.startswith("["):
         bracketed = _BRACKETED.match(authority)
         if bracketed is None:
-            raise UnsafeURL(url, "a bracketed host must be an IPv6 literal like [::1]:8443")
+            raise UnsafeURLError(url, "a bracketed host must be an IPv6 literal like [::1]:8443")
         try:
             address = ipaddress.IPv6Address(bracketed.group(1))
         except ValueError:
-            raise UnsafeURL(url, f"{bracketed.group(1)!r} is not an IPv6 address") from None
+            raise UnsafeURLError(url, f"{bracketed.group(1)!r} is not an IPv6 address") from None
         return str(address), _port(url, bracketed.group(2))
     if "[" in authority or "]" in authority:
-        raise UnsafeURL(url, "brackets are allowed only around an IPv6 literal")
+        raise UnsafeURLError(url, "brackets are allowed only around an IPv6 literal")
     host, colon, port = authority.partition(":")
     return _host(url, host), _port(url, port) if colon else None
 
@@ -148,7 +136,7 @@ def _port(url: str, text: str | None) -> int | None:
     if text is None:
         return None
     if not (text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= 65535):
-        raise UnsafeURL(url, f"port {text!r} is not a number from 1 to 65535")
+        raise UnsafeURLError(url, f"port {text!r} is not a number from 1 to 65535")
     return int(text)
 
 
@@ -158,17 +146,17 @@ def _host(url: str, host: str) -> str:
         try:
             host = idna.encode(host, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError):
-            raise UnsafeURL(url, f"host {host!r} is not a valid international domain name") from None
+            raise UnsafeURLError(url, f"host {host!r} is not a valid international domain name") from None
     name = host.lower().removesuffix(".")
     labels = name.split(".")
     if not name or len(name) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise UnsafeURL(url, f"{host!r} is not a valid host name")
+        raise UnsafeURLError(url, f"{host!r} is not a valid host name")
     if _NUMERIC_LABEL.match(labels[-1]):
         # "127.0.0.1." is a name to look up, not an address; other numeric forms differ by resolver.
         try:
             return str(ipaddress.IPv4Address(host))
         except ValueError:
-            raise UnsafeURL(url, f"{host!r} is not a dotted-quad IPv4 address") from None
+            raise UnsafeURLError(url, f"{host!r} is not a dotted-quad IPv4 address") from None
     return name
 
 
@@ -190,7 +178,7 @@ def _library_origins(url: str) -> list[tuple[str, Origin]]:
             origin = reading(url)
         except _PARSE_ERRORS as error:
             reason = (str(error).splitlines() or [type(error).__name__])[0][:120]
-            raise UnsafeURL(url, f"{library} rejects it ({reason})") from None
+            raise UnsafeURLError(url, f"{library} rejects it ({reason})") from None
         if origin is not None:
             found.append((library, origin))
     return found
@@ -245,10 +233,10 @@ def _same_origin(request: httpx.Request, origin: Origin) -> None:
     """Refuse a request the client would send (with its credentials) to any other origin."""
     try:
         reached = origin_of(str(request.url))
-    except UnsafeURL:
-        raise UnsafeURL("(request URL)", f"not sent: this client talks to {origin} only") from None
+    except UnsafeURLError:
+        raise UnsafeURLError("(request URL)", f"not sent: this client talks to {origin} only") from None
     if reached != origin:
-        raise UnsafeURL(str(reached), f"not sent: this client talks to {origin} only") from None
+        raise UnsafeURLError(str(reached), f"not sent: this client talks to {origin} only") from None
 
 
 class SameOriginTransport(httpx.BaseTransport):

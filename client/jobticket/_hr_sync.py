@@ -16,7 +16,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import JobTicketError
 from .matching import Candidate, MatchedBy, email_key, is_terminated, match_roster
 
 if TYPE_CHECKING:
@@ -30,7 +29,6 @@ __all__ = [
     "GuardCheck",
     "PlannedChange",
     "SyncPlan",
-    "SyncRefused",
     "SyncResult",
     "new_sync_id",
     "plan_sync",
@@ -201,14 +199,6 @@ class SyncResult:
     sent: bool
     refusal: str | None = None
     """Set on a dry run whose real run the guard would refuse."""
-
-
-class SyncRefused(JobTicketError):
-    """The guard refused to send the roster; nothing was sent. ``plan`` says what would have happened."""
-
-    def __init__(self, reason: str, plan: SyncPlan) -> None:
-        super().__init__(reason)
-        self.plan = plan
 
 
 def new_sync_id(now: datetime.datetime) -> str:

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _operations as ops
-from ._hr_sync import GuardCheck, SyncPlan, SyncRefused, SyncResult, new_sync_id, plan_sync
+from ._exceptions import PlanFileError, RosterError, RosterProblem, SyncRefusedError
+from ._hr_sync import GuardCheck, SyncPlan, SyncResult, new_sync_id, plan_sync
 from ._logging import logger
 from ._offboarding_history import history_key
-from ._roster import RosterEntry, RosterError, RosterProblem, validate_roster
-from ._roster_plan import PlanFileError, RosterPlan
+from ._roster import RosterEntry, validate_roster
+from ._roster_plan import RosterPlan
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -115,7 +116,7 @@ class SyncRun:
     def plan(self, employees: Iterable[Employee]) -> SyncPlan:
         """Compute the plan from the company's current employees and log it (counts and ids only).
 
-        When sending an approved plan, raise :class:`StalePlan` if the fresh plan differs from it.
+        When sending an approved plan, raise :class:`StalePlanError` if the fresh plan differs from it.
         """
         self._plan = plan_sync(self.integration_id, self.rows, employees, today=self.core.today())
         logger.info(
@@ -128,7 +129,7 @@ class SyncRun:
         if self.saved is not None:
             try:
                 self.saved.check_current(self._plan)
-            except SyncRefused as refused:
+            except SyncRefusedError as refused:
                 logger.error("HR sync %s refused, nothing sent: %s", self.sync_id, refused)
                 raise
         return self._plan
@@ -191,11 +192,11 @@ class SyncRun:
         )
 
     def operation(self) -> ops.Operation[None]:
-        """Return the POST to send, or raise :class:`SyncRefused` when a guard refuses the plan."""
+        """Return the POST to send, or raise :class:`SyncRefusedError` when a guard refuses the plan."""
         plan, refusal = self._checked_plan(), self._refusal()
         if refusal is not None:
             logger.error("HR sync %s refused, nothing sent: %s", self.sync_id, refusal)
-            raise SyncRefused(refusal, plan)
+            raise SyncRefusedError(refusal, plan)
         if self.allow_large_offboarding and any(
             check.share > check.limit for check in self.guard_checks() if plan.offboarded_active
         ):

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import JobTicketError
+from ._exceptions import HistoryError
 
 if TYPE_CHECKING:
     from ._hr_sync import SyncPlan
 
-__all__ = ["HISTORY_FILE_NAME", "HistoryError", "OffboardingHistory"]
+__all__ = ["HISTORY_FILE_NAME", "OffboardingHistory"]
 
 HISTORY_FILE_NAME = ".jobticket-offboarding-history.json"
 DEFAULT_PERIOD_LIMIT = 0.10
@@ -28,10 +28,6 @@ DEFAULT_PERIOD_DAYS = 7.0
 _FORMAT = "jobticket-offboarding-history"
 _KEEP = datetime.timedelta(days=90)
 _MAX_RECORDS = 1000
-
-
-class HistoryError(JobTicketError, ValueError):
-    """The history file cannot be read or written; nothing was sent."""
 
 
 @dataclass(frozen=True)

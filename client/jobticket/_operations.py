@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._errors import UnexpectedResponseError
+from ._exceptions import UnexpectedResponseError
 
 if TYPE_CHECKING:
     import httpx

@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ._clock import Clock, SystemClock
+from ._exceptions import BlockedError
 from ._logging import logger
 from ._pacer_store import MemoryStore, PacerStore, credential_key, open_store, process_memory_store
 
@@ -115,14 +116,6 @@ class Pacer:
         remaining = self.blocked_for()
         if remaining > max_block:
             raise BlockedError(remaining)
-
-
-class BlockedError(Exception):
-    """The credential is blocked for longer than the caller is willing to wait."""
-
-    def __init__(self, remaining: float) -> None:
-        super().__init__(f"credential blocked for another {remaining:.0f} s")
-        self.remaining = remaining
 
 
 _registry: dict[tuple[str, str, Clock, PacerStore], Pacer] = {}

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ._errors import ConfigurationError
+from ._exceptions import ConfigurationError
 from ._logging import logger
 from .variables import PACER_STORE
 

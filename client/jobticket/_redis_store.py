@@ -15,7 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._errors import ConfigurationError, PacerStoreError
+from ._exceptions import ConfigurationError, PacerStoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ._errors import JobTicketError
+from ._exceptions import RosterError, RosterProblem
 from .matching import email_key
 
 if TYPE_CHECKING:
     from jobticket_api.models import HrSyncEmployee
 
-__all__ = ["RosterEntry", "RosterError", "RosterProblem", "validate_roster"]
+__all__ = ["RosterEntry", "validate_roster"]
 
 RosterEntry: TypeAlias = "HrSyncEmployee | Mapping[str, Any]"
 
@@ -27,27 +26,6 @@ _DATES = ("dateOfBirth", "startDate", "terminationDate")
 _OPTIONAL_STRINGS = ("profileImage",)
 # Deliberately loose: one @, no spaces, a dot in the domain. The server has the final word.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class RosterProblem:
-    """One broken rule, located as ``employees[3].email``."""
-
-    path: str
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.rule}"
-
-
-class RosterError(JobTicketError, ValueError):
-    """The roster breaks at least one rule; nothing was sent. ``problems`` lists every one of them."""
-
-    def __init__(self, problems: Sequence[RosterProblem]) -> None:
-        self.problems = list(problems)
-        shown = "\n  ".join(str(problem) for problem in self.problems[:50])
-        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"roster rejected before sending, {len(self.problems)} problem(s):\n  {shown}{more}")
 
 
 def _wire(entry: RosterEntry, index: int) -> dict[str, Any]:

@@ -15,19 +15,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._errors import JobTicketError
-from ._roster import RosterError, validate_roster
+from ._exceptions import CsvProblem, RosterError, RosterFileError
+from ._roster import validate_roster
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
     from pathlib import Path
 
-    from ._roster import RosterProblem
+    from ._exceptions import RosterProblem
 
 __all__ = [
-    "CsvProblem",
     "CsvRoster",
-    "RosterFileError",
     "checked_rows",
     "locate",
     "parse_mapping",
@@ -45,33 +43,6 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SLASHED = re.compile(r"\d{1,4}/\d{1,2}/\d{1,4}")
 _ROSTER_PATH = re.compile(r"employees\[(\d+)\]\.(\w+)")
 DATE_RULE = "use DD.MM.YYYY or YYYY-MM-DD"
-
-
-@dataclass(frozen=True)
-class CsvProblem:
-    """One broken rule in the file: where (line, column, header) and which rule, never the value."""
-
-    source: str
-    line: int | None
-    rule: str
-    column: int | None = None
-    header: str | None = None
-
-    def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source} line {self.line}"
-        if self.column is not None:
-            where += f", column {self.column}" + (f" ({self.header})" if self.header else "")
-        return f"{where}: {self.rule}"
-
-
-class RosterFileError(JobTicketError, ValueError):
-    """The roster file breaks at least one rule; nothing was sent. ``problems`` lists every one."""
-
-    def __init__(self, problems: Sequence[CsvProblem]) -> None:
-        self.problems = list(problems)
-        shown = "\n".join(str(problem) for problem in self.problems[:100])
-        more = f"\n... and {len(self.problems) - 100} more" if len(self.problems) > 100 else ""
-        super().__init__(f"{shown}{more}")
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import JobTicketError
-from ._hr_sync import EmployeeChange, FieldChange, GuardCheck, SyncPlan, SyncRefused, fingerprint
+from ._exceptions import PlanFileError, StalePlanError
+from ._hr_sync import EmployeeChange, FieldChange, GuardCheck, SyncPlan, fingerprint
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
-__all__ = ["PlanFileError", "RosterPlan", "StalePlan", "plan_json"]
+__all__ = ["RosterPlan", "plan_json"]
 
 _FORMAT = "jobticket-roster-plan"
 _VERSION = 1
@@ -32,18 +32,6 @@ LINKS_ENDED_NOTE = (
     "Offboarding keeps the employee's link (working assumption O-26), so no link ends; whether an "
     "offboarded employee is still billed is not documented."
 )
-
-
-class PlanFileError(JobTicketError, ValueError):
-    """A saved plan cannot be read, or was changed after it was made; nothing was sent."""
-
-
-class StalePlan(SyncRefused):
-    """The integration changed since the plan was made (or the date moved it on); nothing was sent."""
-
-    def __init__(self, reason: str, plan: SyncPlan, changes: Sequence[str]) -> None:
-        super().__init__(reason, plan)
-        self.changes = list(changes)
 
 
 @dataclass(frozen=True)
@@ -147,11 +135,11 @@ class RosterPlan:
         return loaded
 
     def check_current(self, current: SyncPlan) -> None:
-        """Raise :class:`StalePlan` unless ``current`` (planned again just now) is this plan."""
+        """Raise :class:`StalePlanError` unless ``current`` (planned again just now) is this plan."""
         changes = describe_changes(self.plan.state, current.state)
         if changes:
             shown = "; ".join(changes[:10]) + (f"; and {len(changes) - 10} more" if len(changes) > 10 else "")
-            raise StalePlan(
+            raise StalePlanError(
                 f"the integration changed since the plan was made ({self.created_at:%Y-%m-%d %H:%M} UTC): "
                 f"{shown}. Make a new plan and approve it again",
                 current,
@@ -166,7 +154,7 @@ class RosterPlan:
                 f"something else ({', '.join(rows[:10]) or 'the rows'}: a terminationDate has passed "
                 "since). Make a new plan and approve it again"
             )
-            raise StalePlan(reason, current, [reason])
+            raise StalePlanError(reason, current, [reason])
 
     def with_plan(self, plan: SyncPlan) -> RosterPlan:
         """The same body with a freshly computed plan."""

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._environments import Environment
-from ._errors import ConfigurationError
-from ._hosts import UnsafeURL, origin_of
+from ._exceptions import ConfigurationError, UnsafeURLError
+from ._hosts import origin_of
 from .variables import BASE_URL as BASE_URL_VAR
 from .variables import PASSWORD as PASSWORD_VAR
 from .variables import USERNAME as USERNAME_VAR
@@ -45,8 +45,8 @@ def resolve_base_url(value: str | Environment) -> str:
         raise ConfigurationError(f"base_url must be 'staging', 'production' or an https:// URL, got {text!r}")
     try:
         origin = origin_of(text)
-    except UnsafeURL as error:
-        raise UnsafeURL(error.url, error.reason, subject="base_url") from None
+    except UnsafeURLError as error:
+        raise UnsafeURLError(error.url, error.reason, subject="base_url") from None
     if origin.scheme == "http" and not origin.is_loopback:
         raise ConfigurationError(
             f"base_url {text!r} uses plain http: credentials are only sent over https (http is allowed "

@@ -2,7 +2,7 @@
 
 They wrap the real transport, so ``client.http`` (the raw httpx client) is protected exactly like the
 typed methods. JSON and error bodies are read inside the retry loop; file bodies stay streamed. A 429
-that is not waited out is raised as :class:`RateLimited`; every other response is returned for the
+that is not waited out is raised as :class:`RateLimitError`; every other response is returned for the
 caller to map.
 """
 
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._clock import Clock, SystemClock
-from ._deadline import DEFAULT_DEADLINE, Deadline, DeadlineExceeded
-from ._errors import RateLimited, error_from_response
+from ._deadline import DEFAULT_DEADLINE, Deadline
+from ._exceptions import BlockedError, DeadlineExceededError, RateLimitError, error_from_response
 from ._logging import describe_request, logger
-from ._pacer import BlockedError, Pacer
+from ._pacer import Pacer
 from ._retry import RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
@@ -63,19 +63,19 @@ class _Attempts:
         self.number += 1
         self.started = time.perf_counter()
 
-    def blocked(self, error: BlockedError) -> RateLimited:
+    def blocked(self, error: BlockedError) -> RateLimitError:
         logger.warning(
             "%s not sent: credential blocked for another %.0f s",
             describe_request(self.request),
             error.remaining,
         )
-        return RateLimited(
+        return RateLimitError(
             "credential is blocked after a 429; not sending", retry_after=error.remaining, response=None
         )
 
     def after_error(self, error: Exception) -> float:
         """Return the back-off before the next attempt, or re-raise ``error`` when it must not be retried."""
-        retryable = not isinstance(error, DeadlineExceeded) and self.policy.may_retry_error(
+        retryable = not isinstance(error, DeadlineExceededError) and self.policy.may_retry_error(
             self.request.method, error, self.retries
         )
         delay = self.policy.backoff(self.retries + 1) if retryable else 0.0
@@ -155,10 +155,10 @@ class _Attempts:
         )
         return _Verdict(rate_limited=True, retry_after=retry_after)
 
-    def rate_limited_error(self, response: httpx.Response, verdict: _Verdict) -> RateLimited:
+    def rate_limited_error(self, response: httpx.Response, verdict: _Verdict) -> RateLimitError:
         response.request = self.request
         error = error_from_response(response, retry_after=verdict.retry_after)
-        assert isinstance(error, RateLimited)
+        assert isinstance(error, RateLimitError)
         return error
 
 

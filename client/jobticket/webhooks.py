@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from jobticket_api.models import EmployeeSubscriptionChangedEvent, NewEmployeeDocumentGeneratedEvent
 
-from ._errors import JobTicketError
+from ._exceptions import InvalidSignatureError, WebhookPayloadError
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -33,14 +33,6 @@ __all__ = [
 SIGNATURE_HEADER = "X-Signing-Signature"
 SUBSCRIPTION_CHANGED = "employee-subscription-changed"
 DOCUMENT_GENERATED = "new-employee-document-generated"
-
-
-class InvalidSignatureError(JobTicketError):
-    """The signature is missing or does not match the body: do not trust or process the delivery."""
-
-
-class WebhookPayloadError(JobTicketError, ValueError):
-    """The (verified) body is not a webhook envelope this client can read."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jobticket import ConfigurationError, UnsafeURL, is_production_url, resolve_base_url
+from jobticket import ConfigurationError, UnsafeURLError, is_production_url, resolve_base_url
 from jobticket_kit import variables
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _base_url(raw: str) -> str | None:
     _refuse_production(raw)
     try:
         url = resolve_base_url(raw)
-    except UnsafeURL as error:
+    except UnsafeURLError as error:
         raise TargetError(f"{BASE_URL_VAR}={error.url!r} refused: {error.reason}") from None
     except ConfigurationError as error:
         raise TargetError(

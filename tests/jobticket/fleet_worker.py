@@ -2,7 +2,7 @@
 
 Run as ``python fleet_worker.py --calls N --window S [--rate-limit L] [--start-at T]``, with
 ``JOBTICKET_BASE_URL``, ``_USERNAME`` and ``_PASSWORD`` (and optionally ``JOBTICKET_PACER_STORE``) set, like
-a cron job. It stops at the first ``RateLimited`` and prints one JSON line: calls that succeeded, whether
+a cron job. It stops at the first ``RateLimitError`` and prints one JSON line: calls that succeeded, whether
 it was rate limited, and what it actually sent and received.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from jobticket import JobTicket, RateLimited
+from jobticket import JobTicket, RateLimitError
 
 
 @dataclass
@@ -50,7 +50,7 @@ def main() -> None:
             for _ in range(args.calls):
                 client.get_employee(42)
                 ok += 1
-        except RateLimited as limited:
+        except RateLimitError as limited:
             retry_after = limited.retry_after
         store = type(client.pacer.store).__name__
     result = {

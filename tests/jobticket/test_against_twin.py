@@ -25,10 +25,10 @@ from jobticket import (
     JobTicket,
     NotDownloadableError,
     Pacer,
-    RateLimited,
+    RateLimitError,
     RetryPolicy,
     RosterError,
-    SyncRefused,
+    SyncRefusedError,
     UnexpectedResponseError,
 )
 from jobticket_api.models import Employee
@@ -136,10 +136,10 @@ def test_a_five_minute_block_surfaces_as_rate_limited_without_sleeping(harness: 
     with client:
         for _ in range(100):
             client.get_employee(42)
-        with pytest.raises(RateLimited) as raised:
+        with pytest.raises(RateLimitError) as raised:
             client.get_employee(42)
         assert raised.value.retry_after == 300
-        with pytest.raises(RateLimited):  # refused locally: the client does not knock during the block
+        with pytest.raises(RateLimitError):  # refused locally: the client does not knock during the block
             client.get_employee(42)
     assert recorder.statuses() == Counter({200: 100, 429: 1})
     assert harness.sleeps == []
@@ -227,7 +227,7 @@ def test_sync_guard_against_the_twin(harness: Harness) -> None:
 
         with pytest.raises(RosterError, match="empty"):
             client.sync_roster(INTEGRATION, [])
-        with pytest.raises(SyncRefused) as refused:
+        with pytest.raises(SyncRefusedError) as refused:
             client.sync_roster(INTEGRATION, roster[: len(roster) // 2])
         assert refused.value.plan.offboard_ratio == pytest.approx(0.5, abs=0.01)
         assert not any(method == "POST" for method, _, _ in recorder.seen)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 import httpx
 import pytest
 
+import jobticket
 from jobticket import (
     APIStatusError,
     AuthenticationError,
@@ -14,8 +19,9 @@ from jobticket import (
     JobTicketError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimited,
+    RateLimitError,
     UnprocessableEntityError,
+    _exceptions,
 )
 
 from .fakes import error_body, json_response, make_client
@@ -30,7 +36,7 @@ from .fakes import error_body, json_response, make_client
         (404, NotFoundError),
         (409, ConflictError),
         (422, UnprocessableEntityError),
-        (429, RateLimited),
+        (429, RateLimitError),
         (500, InternalServerError),
         (418, APIStatusError),
     ],
@@ -104,3 +110,23 @@ def test_raw_requests_keep_the_response_and_still_raise_typed_errors() -> None:
             client.request("GET", "/nowhere")
         # The raw httpx client is paced and retried too, but leaves status handling to the caller.
         assert client.http.get("/nowhere").status_code == 404
+
+
+def test_every_exception_of_the_package_lives_in_one_module_and_is_named_error() -> None:
+    modules = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(jobticket.__path__, "jobticket.")
+        if not info.name.endswith("__main__")  # running it would start the command line
+    ]
+    assert len(modules) > 20
+    defined = {
+        (value.__module__, value.__qualname__)
+        for module in modules
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, BaseException)
+        and value.__module__.startswith("jobticket.")
+    }
+    assert {module for module, _ in defined} == {"jobticket._exceptions"}
+    assert [name for _, name in defined if not name.endswith("Error")] == []
+    assert {name for _, name in defined} <= set(_exceptions.__all__)

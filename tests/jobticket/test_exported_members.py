@@ -24,4 +24,4 @@ def test_all_imports_are_exported() -> None:
 def test_every_exported_name_resolves_lazily_loaded_ones_included() -> None:
     for name in jobticket.__all__:
         assert getattr(jobticket, name) is not None, name
-    assert jobticket.RosterError.__module__ == "jobticket._roster"
+    assert jobticket.RosterError.__module__ == "jobticket._exceptions"

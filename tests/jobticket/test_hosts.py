@@ -18,7 +18,7 @@ from jobticket import (
     ConfigurationError,
     JobTicket,
     Origin,
-    UnsafeURL,
+    UnsafeURLError,
     hosts_reached,
     is_production_url,
     origin_of,
@@ -101,13 +101,13 @@ def test_every_spelling_of_production_is_production(url: str, no_network: list[A
 
 @pytest.mark.parametrize("url", [u for u in PRODUCTION_SPELLINGS if "\\" in u or "%" in u or "\uff56" in u])
 def test_spellings_the_libraries_read_differently_are_refused(url: str, no_network: list[Any]) -> None:
-    with pytest.raises(UnsafeURL):
+    with pytest.raises(UnsafeURLError):
         origin_of(url)
 
 
 @pytest.mark.parametrize("url", MALFORMED)
 def test_malformed_urls_are_refused_with_one_line(url: str, no_network: list[Any]) -> None:
-    with pytest.raises(UnsafeURL) as raised:
+    with pytest.raises(UnsafeURLError) as raised:
         origin_of(url)
     assert "\n" not in str(raised.value)
     assert isinstance(raised.value, ConfigurationError)
@@ -196,9 +196,11 @@ def test_the_client_never_sends_its_credentials_to_another_origin() -> None:
 
     with JobTicket(LOCAL, username="u", password="p", transport=httpx.MockTransport(answer)) as client:
         for url in ("http://127.0.0.1:8091/employees", "https://v1-api.ticket-plus.app/employees"):
-            with pytest.raises(UnsafeURL, match=r"not sent: this client talks to http://127\.0\.0\.1:8090"):
+            with pytest.raises(
+                UnsafeURLError, match=r"not sent: this client talks to http://127\.0\.0\.1:8090"
+            ):
                 client.request("GET", url)
-            with pytest.raises(UnsafeURL):
+            with pytest.raises(UnsafeURLError):
                 client.http.get(url)
         assert client.request("GET", "/employees").status_code == 200
     assert [str(request.url) for request in sent] == [f"{LOCAL}/employees"]
@@ -214,7 +216,7 @@ def test_the_async_client_never_sends_its_credentials_to_another_origin() -> Non
     async def main() -> None:
         transport = httpx.MockTransport(answer)
         async with AsyncJobTicket(LOCAL, username="u", password="p", transport=transport) as client:
-            with pytest.raises(UnsafeURL, match="not sent"):
+            with pytest.raises(UnsafeURLError, match="not sent"):
                 await client.request("GET", "http://localhost:8090/employees")  # another host, another origin
             assert (await client.request("GET", "/employees")).status_code == 200
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jobticket import RosterError, SyncRefused, validate_roster
+from jobticket import RosterError, SyncRefusedError, validate_roster
 from jobticket_api.models import Absence, HrSyncEmployee
 
 from .fakes import FakeEmployeesApi, employee_json, make_async_client, make_client
@@ -142,7 +142,7 @@ def test_dry_run_reports_creates_updates_and_offboards_without_sending() -> None
 
 def test_the_guard_refuses_a_50_percent_offboarding_and_sends_nothing() -> None:
     api = company(linked=10)
-    with make_client(api) as client, pytest.raises(SyncRefused) as raised:
+    with make_client(api) as client, pytest.raises(SyncRefusedError) as raised:
         client.sync_roster(INTEGRATION, [person(i) for i in range(1, 6)])
     assert raised.value.plan.offboard_ratio == pytest.approx(0.5)
     assert "5 of 10" in str(raised.value)
@@ -164,7 +164,7 @@ def test_the_guard_can_be_overridden_or_tuned() -> None:
             INTEGRATION, [person(i) for i in range(1, 6)], allow_large_offboarding=True
         ).sent
         assert client.sync_roster(INTEGRATION, [person(i) for i in range(1, 6)], max_offboard_ratio=0.5).sent
-        with pytest.raises(SyncRefused):
+        with pytest.raises(SyncRefusedError):
             client.sync_roster(INTEGRATION, [person(i) for i in range(1, 10)], max_offboard_ratio=0.05)
     assert api.count("POST") == 2
 
@@ -249,7 +249,7 @@ def test_async_sync_follows_the_same_rules() -> None:
 
     async def main() -> None:
         async with make_async_client(api) as client:
-            with pytest.raises(SyncRefused):
+            with pytest.raises(SyncRefusedError):
                 await client.sync_roster(INTEGRATION, [person(1)])
             result = await client.sync_roster(INTEGRATION, [person(i) for i in range(1, 11)])
             assert result.sent

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from jobticket import FakeClock, JobTicket, Pacer, shared_pacer
-from jobticket._pacer import BlockedError
+from jobticket._exceptions import BlockedError
 
 from .fakes import employee_json, json_response, make_client
 

@@ -15,7 +15,7 @@ from jobticket import (
     APITimeoutError,
     FakeClock,
     InternalServerError,
-    RateLimited,
+    RateLimitError,
     RetryPolicy,
 )
 from jobticket._retry import parse_retry_after
@@ -159,7 +159,7 @@ def test_retry_after_within_the_cap_is_waited_once_then_retried() -> None:
 def test_a_second_429_is_raised_instead_of_retried_again() -> None:
     handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "5"}))
     clock = FakeClock()
-    with make_client(handler, clock) as client, pytest.raises(RateLimited) as raised:
+    with make_client(handler, clock) as client, pytest.raises(RateLimitError) as raised:
         client.get_employee(42)
     assert len(seen) == 2
     assert raised.value.retry_after == 5.0
@@ -171,14 +171,14 @@ def test_a_five_minute_block_raises_at_once_without_sleeping() -> None:
     )
     clock = FakeClock()
     with make_client(handler, clock) as client:
-        with pytest.raises(RateLimited) as raised:
+        with pytest.raises(RateLimitError) as raised:
             client.get_employee(42)
         assert raised.value.retry_after == 300.0
         assert raised.value.request_id == "r-1"
         assert raised.value.response is not None
         assert raised.value.response.status_code == 429
         # Later calls of the same credential are refused locally: no request during the block.
-        with pytest.raises(RateLimited) as again:
+        with pytest.raises(RateLimitError) as again:
             client.get_employee(42)
         assert again.value.retry_after == pytest.approx(300.0)
         assert again.value.response is None
@@ -190,7 +190,7 @@ def test_the_block_ends_when_retry_after_has_passed() -> None:
     handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "300"}), OK)
     clock = FakeClock()
     with make_client(handler, clock) as client:
-        with pytest.raises(RateLimited):
+        with pytest.raises(RateLimitError):
             client.get_employee(42)
         clock.advance(300)
         assert client.get_employee(42).id == 42
@@ -213,7 +213,7 @@ def test_an_absurd_retry_after_is_clamped_to_the_documented_block_with_a_warning
     handler, seen = scripted(json_response(429, error_body(), {"Retry-After": "99999999"}), OK)
     clock = FakeClock()
     with make_client(handler, clock) as client:
-        with caplog.at_level(logging.WARNING, logger="jobticket"), pytest.raises(RateLimited) as raised:
+        with caplog.at_level(logging.WARNING, logger="jobticket"), pytest.raises(RateLimitError) as raised:
             client.get_employee(42)
         assert raised.value.retry_after == 300.0
         assert client.pacer.blocked_for() == 300.0  # not three years
@@ -236,7 +236,7 @@ def test_the_documented_block_is_configurable() -> None:
 
 def test_429_without_retry_after_is_raised_with_unknown_wait() -> None:
     handler, seen = scripted(json_response(429, error_body()))
-    with make_client(handler) as client, pytest.raises(RateLimited) as raised:
+    with make_client(handler) as client, pytest.raises(RateLimitError) as raised:
         client.get_employee(42)
     assert raised.value.retry_after is None
     assert len(seen) == 1
@@ -295,7 +295,7 @@ def test_the_async_transport_follows_the_same_rules() -> None:
         async with make_async_client(gateway, clock) as client:
             assert (await client.get_employee(42)).id == 42
         async with make_async_client(blocked, clock) as client:
-            with pytest.raises(RateLimited) as raised:
+            with pytest.raises(RateLimitError) as raised:
                 await client.get_employee(42)
             assert raised.value.retry_after == 300
         async with make_async_client(posted, clock) as client:

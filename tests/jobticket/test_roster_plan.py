@@ -27,8 +27,8 @@ from jobticket import (
     Pacer,
     PlanFileError,
     RosterPlan,
-    StalePlan,
-    SyncRefused,
+    StalePlanError,
+    SyncRefusedError,
 )
 from jobticket._plan_report import render
 from jobticket_twin import TwinConfig
@@ -126,7 +126,7 @@ def test_a_plan_outdated_by_the_date_is_refused(fresh: RunningTwin) -> None:
         plan = jobticket.plan_roster(INTEGRATION, roster)
         assert plan.plan.offboarded == ()
         fresh.fake_clock.advance(2 * DAY)
-        with pytest.raises(StalePlan, match="a terminationDate has passed since"):
+        with pytest.raises(StalePlanError, match="a terminationDate has passed since"):
             jobticket.apply_plan(plan)
     assert "POST" not in counter.seen
 
@@ -141,14 +141,14 @@ def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningT
         assert 0.05 < first.plan.offboard_ratio < 0.1
         plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
         assert [guard.refusal is None for guard in plan.guards] == [True, False]
-        with pytest.raises(SyncRefused, match=r"within 7 days \(1[0-9]\.[0-9]%") as refused:
+        with pytest.raises(SyncRefusedError, match=r"within 7 days \(1[0-9]\.[0-9]%") as refused:
             jobticket.apply_plan(plan, history=history)
         assert f"{2 * step} of {len(roster)} active employees" in str(refused.value)
         fresh.fake_clock.advance(8 * DAY)  # the first sync leaves the period
         plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
         assert jobticket.apply_plan(plan, history=history).sent
         third = jobticket.plan_roster(INTEGRATION, roster[3 * step :], history=history)
-        with pytest.raises(SyncRefused):
+        with pytest.raises(SyncRefusedError):
             jobticket.apply_plan(third, history=history)
         assert jobticket.apply_plan(third, history=history, allow_large_offboarding=True).sent
     recorded = json.loads((tmp_path / "history.json").read_text("utf-8"))

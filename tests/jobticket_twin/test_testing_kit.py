@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jobticket import InternalServerError, RateLimited, validate_roster
+from jobticket import InternalServerError, RateLimitError, validate_roster
 from jobticket.webhooks import WebhookVerifier
 from jobticket_api.models import EmployeeSubscriptionChangedEvent
 from jobticket_twin import TwinConfig
@@ -42,7 +42,7 @@ def test_the_twins_rate_limit_is_modelled_on_the_same_clock(jobticket_twin: Twin
     with jobticket_twin.client(rate_limit=500) as client:  # a pacer above the API's 100 per minute
         for _ in range(100):
             client.get_employee(42)
-        with pytest.raises(RateLimited) as raised:
+        with pytest.raises(RateLimitError) as raised:
             client.get_employee(42)
         assert raised.value.retry_after == 300
         jobticket_twin.advance(300)  # the block is over for the twin and for the client's pacer alike

@@ -27,7 +27,7 @@ import httpx
 import requests
 from requests.adapters import HTTPAdapter
 
-from jobticket import Origin, RetryPolicy, UnsafeURL, origin_of
+from jobticket import Origin, RetryPolicy, UnsafeURLError, origin_of
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.journal import Exchange, Journal
 from jobticket_kit.contract.operations import ContractSpec
@@ -81,7 +81,7 @@ def refuse_other_origins(url: str, target: Origin, refused: dict[str, int]) -> N
     """
     try:
         origin = origin_of(url)
-    except UnsafeURL:
+    except UnsafeURLError:
         label = "malformed URL"
     else:
         if origin == target:

@@ -18,7 +18,7 @@ from jobticket import (
     NotDownloadableError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimited,
+    RateLimitError,
     RosterError,
     UnprocessableEntityError,
 )
@@ -177,7 +177,7 @@ def test_a_missing_integration_permission_raises_permission_denied() -> None:
 
 
 def test_a_rate_limit_block_surfaces_at_once_with_retry_after() -> None:
-    with replaying("rate-limit-429") as (_, recorded), pytest.raises(RateLimited) as error:
+    with replaying("rate-limit-429") as (_, recorded), pytest.raises(RateLimitError) as error:
         layer_client(recorded).get_employee(path_id(recorded))  # never sleeps: it would raise
     assert error.value.retry_after == float(recorded.interactions[-1].header("retry-after") or "nan")
 

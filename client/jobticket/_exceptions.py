@@ -1,20 +1,29 @@
-"""Typed exceptions, so callers catch what went wrong instead of reading status codes.
+"""Every exception the client and its HR roster application raise, in one module, all named ``*Error``.
 
-One class per error status, each carrying the parsed error body and the request id; the raw
-``httpx.Response`` stays reachable as ``.response``. Messages never contain credentials or personal data.
+One place to look for what can go wrong (as openai-python keeps its ``_exceptions``), one base class
+(:class:`JobTicketError`) to catch it all. One class per error status carries the parsed error body and
+the request id; the raw ``httpx.Response`` stays reachable as ``.response``. Messages never contain
+credentials or personal data: roster problems name the row or line and the field, never the value.
+
+The HR roster application (:mod:`jobticket.roster`) re-exports its errors from here, so the layers stay
+one-way: the application imports the client, never the reverse. Two internal signals
+(:class:`BlockedError`, :class:`DeadlineExceededError`) live here too; callers never see them.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+import httpx
 
-    import httpx
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
     from jobticket_api.models.error import Error
+
+    from ._hr_sync import SyncPlan
 
 __all__ = [
     "APIConnectionError",
@@ -22,18 +31,32 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BlockedError",
     "ConfigurationError",
     "ConflictError",
+    "CsvProblem",
+    "DeadlineExceededError",
+    "HistoryError",
     "InternalServerError",
+    "InvalidSignatureError",
     "JobTicketError",
     "NotDownloadableError",
     "NotFoundError",
     "PacerStoreError",
     "PaginationError",
     "PermissionDeniedError",
-    "RateLimited",
+    "PlanFileError",
+    "RateLimitError",
+    "RosterError",
+    "RosterFileError",
+    "RosterProblem",
+    "StalePlanError",
+    "SyncRefusedError",
     "UnexpectedResponseError",
+    "UnknownIntegrationError",
     "UnprocessableEntityError",
+    "UnsafeURLError",
+    "WebhookPayloadError",
     "error_from_response",
     "request_id_of",
 ]
@@ -48,6 +71,18 @@ class JobTicketError(Exception):
 
 class ConfigurationError(JobTicketError, ValueError):
     """The client was built with missing or unsafe settings."""
+
+
+class UnsafeURLError(ConfigurationError):
+    """A URL that is malformed, or that the HTTP library could send to a different host than it names.
+
+    ``url`` is the refused text and ``reason`` the rule it breaks, in one line.
+    """
+
+    def __init__(self, url: object, reason: str, *, subject: str = "URL") -> None:
+        super().__init__(f"{subject} {url!r} refused: {reason}")
+        self.url = url
+        self.reason = reason
 
 
 class PacerStoreError(JobTicketError):
@@ -131,7 +166,7 @@ class UnprocessableEntityError(APIStatusError):
         return {key: list(messages) for key, messages in errors.additional_properties.items()}
 
 
-class RateLimited(APIStatusError):
+class RateLimitError(APIStatusError):
     """429: the credential is rate limited; ``retry_after`` is how many seconds to wait (None if unknown).
 
     Raised at once, without sleeping, when the wait exceeds the client's ``retry_after_cap``: a 5-minute
@@ -187,6 +222,120 @@ class PaginationError(JobTicketError):
         self.page = page
 
 
+# -- the guarded HR sync (JobTicket.sync_roster) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """One broken rule of a roster, located as ``employees[3].email`` (never the value: personal data)."""
+
+    path: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.rule}"
+
+
+class RosterError(JobTicketError, ValueError):
+    """The roster breaks at least one rule; nothing was sent. ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[RosterProblem]) -> None:
+        self.problems = list(problems)
+        shown = "\n  ".join(str(problem) for problem in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"roster rejected before sending, {len(self.problems)} problem(s):\n  {shown}{more}")
+
+
+class SyncRefusedError(JobTicketError):
+    """A guard refused to send the roster; nothing was sent. ``plan`` says what would have happened."""
+
+    def __init__(self, reason: str, plan: SyncPlan) -> None:
+        super().__init__(reason)
+        self.plan = plan
+
+
+# -- the HR roster application (jobticket.roster re-exports these) ------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """One broken rule in a roster file: where (line, column, header) and which rule, never the value."""
+
+    source: str
+    line: int | None
+    rule: str
+    column: int | None = None
+    header: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source} line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}" + (f" ({self.header})" if self.header else "")
+        return f"{where}: {self.rule}"
+
+
+class RosterFileError(JobTicketError, ValueError):
+    """The roster file breaks at least one rule; nothing was sent. ``problems`` lists every one."""
+
+    def __init__(self, problems: Sequence[CsvProblem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(str(problem) for problem in self.problems[:100])
+        more = f"\n... and {len(self.problems) - 100} more" if len(self.problems) > 100 else ""
+        super().__init__(f"{shown}{more}")
+
+
+class PlanFileError(JobTicketError, ValueError):
+    """A saved plan cannot be read, or was changed after it was made; nothing was sent."""
+
+
+class StalePlanError(SyncRefusedError):
+    """The integration changed since the plan was made (or the date moved it on); nothing was sent."""
+
+    def __init__(self, reason: str, plan: SyncPlan, changes: Sequence[str]) -> None:
+        super().__init__(reason, plan)
+        self.changes = list(changes)
+
+
+class HistoryError(JobTicketError, ValueError):
+    """The offboarding history file cannot be read or written; nothing was sent."""
+
+
+class UnknownIntegrationError(JobTicketError, ValueError):
+    """The API shows that no HR integration has the given ID (a wrong ID would plan everyone as new)."""
+
+
+# -- webhooks (jobticket.webhooks re-exports these) -----------------------------------------------------
+
+
+class InvalidSignatureError(JobTicketError):
+    """The signature is missing or does not match the body: do not trust or process the delivery."""
+
+
+class WebhookPayloadError(JobTicketError, ValueError):
+    """The (verified) body is not a webhook envelope this client can read."""
+
+
+# -- internal signals: raised and handled inside the client, never seen by a caller -------------------
+
+
+class BlockedError(Exception):
+    """The pacer's credential is blocked for longer than the caller is willing to wait.
+
+    The transport turns it into :class:`RateLimitError` (with ``retry_after``) before it leaves the client.
+    """
+
+    def __init__(self, remaining: float) -> None:
+        super().__init__(f"credential blocked for another {remaining:.0f} s")
+        self.remaining = remaining
+
+
+class DeadlineExceededError(httpx.ReadTimeout):
+    """A call's overall deadline passed; never retried (the client raises it as ``APITimeoutError``).
+
+    An httpx timeout, so that httpx closes the stream as for any read timeout.
+    """
+
+
 _BY_STATUS: Mapping[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -228,7 +377,7 @@ def error_from_response(response: httpx.Response, *, retry_after: float | None =
     body = parse_error_body(response)
     message = body.message if body is not None else (response.reason_phrase or "error")
     if status == 429:
-        return RateLimited(message, retry_after=retry_after, response=response, body=body)
+        return RateLimitError(message, retry_after=retry_after, response=response, body=body)
     cls = _BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
