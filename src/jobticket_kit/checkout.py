@@ -16,7 +16,7 @@ def project_root() -> Path:
 
 @dataclass(frozen=True)
 class Layout:
-    """The paths of one checkout: the spec and its generator inputs, the distribution, the cassettes."""
+    """The paths of one checkout: the spec and its generator inputs, the generated code, the distribution."""
 
     root: Path
 
@@ -47,13 +47,18 @@ class Layout:
 
     @property
     def distribution(self) -> Path:
-        """The vendorable client distribution: hand-written ``jobticket``, generated ``jobticket_api``."""
+        """The vendorable client distribution: hand-written ``jobticket`` and ``jobticket_twin``."""
         return self.root / "client"
 
     @property
     def generated(self) -> Path:
-        """The one package the generator writes (``client/jobticket_api``); nothing else is generated."""
-        return self.distribution / "jobticket_api"
+        """Everything the generator writes, and nothing else: compared byte for byte by ``--check``."""
+        return self.root / "generated"
+
+    @property
+    def generated_package(self) -> Path:
+        """The one package in ``generated/``, which the distribution's build hook ships beside ours."""
+        return self.generated / "jobticket_api"
 
     @property
     def cassettes(self) -> Path:

@@ -1,9 +1,10 @@
-"""Regenerate ``client/jobticket_api`` from ``openapi/``; prove the committed package is what it makes.
+"""Regenerate ``generated/`` from ``openapi/``; prove the committed folder is exactly what it makes.
 
-The generator writes one package and nothing else (``--meta none``): the distribution's pyproject, its
-README and the hand-written ``jobticket`` package beside it are ours, so the check compares exactly what
-the generator owns, like openapi-python-client's own golden-record test. The generator, ruff and Python
-versions are recorded in ``openapi/generation.lock.json`` beside the spec's sha256.
+``generated/`` holds what openapi-python-client writes (``--meta none``: the ``jobticket_api`` package,
+its ``py.typed`` written by a post hook of ``openapi/generator.yaml``) and nothing else, so the check
+regenerates into a temporary folder and compares all of it, like the generator's own golden-record
+test: a hand edit, an extra file or a missing one fails. The generator, ruff and Python versions are
+recorded in ``openapi/generation.lock.json`` beside the spec's sha256.
 """
 
 from __future__ import annotations
@@ -24,15 +25,13 @@ from jobticket_kit.checkout import Layout
 
 __all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "main", "tree_differences"]
 
-# --meta none writes no py.typed; the marker is part of what generation produces (PEP 561).
-_PY_TYPED = "# Marker file for PEP 561: jobticket_api ships its type hints.\n"
-
 
 def lock_data(layout: Layout) -> dict[str, str]:
     """Describe what produced the generated package: the spec's hash and the tools that shape its bytes."""
     return {
         "spec": layout.spec.relative_to(layout.root).as_posix(),
         "spec_sha256": hashlib.sha256(layout.spec.read_bytes()).hexdigest(),
+        "output": layout.generated_package.relative_to(layout.root).as_posix(),
         "openapi-python-client": version("openapi-python-client"),
         "ruff": version("ruff"),
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
@@ -45,9 +44,10 @@ def lock_json(layout: Layout) -> str:
 
 
 def generate(layout: Layout, output: Path) -> None:
-    """Write the generated package to ``output`` (a ``jobticket_api`` folder), replacing what was there."""
+    """Write all generator output to ``output`` (a ``generated`` folder), replacing what was there."""
     # The generator's --overwrite keeps files it did not make; start clean so nothing stale survives.
     shutil.rmtree(output, ignore_errors=True)
+    output.mkdir(parents=True)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [
@@ -62,14 +62,13 @@ def generate(layout: Layout, output: Path) -> None:
         "--meta",
         "none",
         "--output-path",
-        str(output),
+        str(output / layout.generated_package.name),
         "--overwrite",
         "--fail-on-warning",
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
-    (output / "py.typed").write_text(_PY_TYPED, encoding="utf-8")
 
 
 def tree_differences(expected: Path, actual: Path) -> list[str]:
@@ -97,10 +96,12 @@ def check(layout: Layout) -> list[str]:
     recorded = json.loads(layout.lock.read_text()) if layout.lock.exists() else {}
     if recorded != lock_data(layout):
         problems.append(f"{layout.lock.name} is stale: recorded {recorded}, now {lock_data(layout)}")
+    label = layout.generated.relative_to(layout.root).as_posix()
+    if not layout.generated.is_dir():
+        return [*problems, f"{label}/ is missing: run scripts/generate"]
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / layout.generated.name
         generate(layout, fresh)
-        label = layout.generated.relative_to(layout.root).as_posix()
         problems.extend(f"{label}/: {line}" for line in tree_differences(fresh, layout.generated))
     return problems
 
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``scripts/generate`` (regenerate) or ``scripts/generate --check`` (prove it is current)."""
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__)
     parser.add_argument(
-        "--check", action="store_true", help="fail if client/jobticket_api is not what the spec makes"
+        "--check", action="store_true", help="fail if generated/ is not exactly what the spec makes"
     )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to work on")
     args = parser.parse_args(argv)
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = check(layout)
         for problem in problems:
             print(problem, file=sys.stderr)
-        print("regeneration check:", "FAILED" if problems else "client/jobticket_api matches openapi/")
+        print("regeneration check:", "FAILED" if problems else "generated/ matches openapi/")
         return 1 if problems else 0
     generate(layout, layout.generated)
     layout.lock.write_text(lock_json(layout), encoding="utf-8")

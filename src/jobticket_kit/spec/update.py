@@ -2,7 +2,7 @@
 
 The steps, each stopping the run when it fails: validate and lint the new file; print every change
 classified as breaking or compatible; with ``--yes``, pin it (version bump, provenance, sha256 in the
-lock, CHANGELOG entry), regenerate ``client/jobticket_api``, list the public names that changed, and run the
+lock, CHANGELOG entry), regenerate ``generated/``, list the public names that changed, and run the
 regeneration check and the offline tests against the regenerated client.
 """
 
@@ -163,9 +163,10 @@ def _add_changelog(layout: generation.Layout, entry: str) -> None:
 
 
 def _run_offline_tests(root: Path, paths: list[str]) -> bool:
-    # The checkout's own distribution comes first, so the tests import what was just regenerated.
-    distribution = generation.Layout(root).distribution
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(distribution), os.environ.get("PYTHONPATH", "")])}
+    # The checkout's own packages come first, so the tests import what was just regenerated.
+    layout = generation.Layout(root)
+    first = [str(layout.distribution), str(layout.generated), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(first)}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths]
     print(f"$ {' '.join(command[2:])}", flush=True)
     return subprocess.run(command, cwd=root, env=env, check=False).returncode == 0  # noqa: S603
@@ -220,11 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     _add_changelog(layout, changelog_entry(version, today, args.source, changes))
     with tempfile.TemporaryDirectory() as tmp:
         previous = Path(tmp) / "jobticket_api"
-        shutil.copytree(layout.generated, previous)
+        shutil.copytree(layout.generated_package, previous)
         generation.generate(layout, layout.generated)
         layout.lock.write_text(generation.lock_json(layout), encoding="utf-8")
-        removed, added = surface_changes(previous, layout.generated)
-    print(f"pinned {layout.spec.name} as version {version} and regenerated client/jobticket_api")
+        removed, added = surface_changes(previous, layout.generated_package)
+    print(f"pinned {layout.spec.name} as version {version} and regenerated generated/")
     print(f"public names of the generated client: {len(removed)} removed, {len(added)} added")
     for name in removed:
         print(f"  - {name}")

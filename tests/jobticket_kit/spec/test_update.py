@@ -19,6 +19,7 @@ ROOT = project_root()
 COPIED = (
     "openapi",
     "client",
+    "generated",
     "tests/openapi",
     "tests/__init__.py",
     "tests/conftest.py",
@@ -93,8 +94,8 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
     changelog = (checkout.root / "openapi" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
     assert "- GET /health response 200 .status: field removed" in changelog
-    assert "downloadable" in (checkout.generated / "models" / "document_sort_field.py").read_text()
-    assert "cost_centre" in (checkout.generated / "models" / "hr_sync_employee.py").read_text()
+    assert "downloadable" in (checkout.generated_package / "models" / "document_sort_field.py").read_text()
+    assert "cost_centre" in (checkout.generated_package / "models" / "hr_sync_employee.py").read_text()
     assert json.loads(checkout.lock.read_text())["spec_sha256"]
     assert check(checkout) == []
     # The code of downstream teams that read HealthStatus.status must change: exactly that is reported.
