@@ -2,7 +2,9 @@
 
 The module is checked from an empty folder with no configuration, so mypy finds ``jobticket`` and
 ``jobticket_api`` only as installed packages: without their ``py.typed`` markers it would report
-``import-untyped``.
+``import-untyped``. Here the installed distribution is this environment's (tox: editable, reading
+``client/`` and ``generated/`` in place); ``test_install_routes`` runs the same check against every
+other way a team installs it, each in a fresh virtual environment.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from jobticket import JobTicket, NotFoundError
 from jobticket_api.models import Employee
+from jobticket_twin import TwinConfig
 
 
 def first_email(client: JobTicket) -> str | None:
@@ -33,14 +36,21 @@ def name_of(client: JobTicket, employee_id: int) -> str:
     except NotFoundError:
         return "unknown"
     return f"{employee.first_name} {employee.last_name}"
+
+
+def twin_settings(config: TwinConfig) -> TwinConfig:
+    return config
 """
 
 
-def _mypy(folder: Path, source: str) -> subprocess.CompletedProcess[str]:
+def mypy_strict(folder: Path, source: str, python: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Check ``source`` as ``folder/downstream.py`` against what ``python`` (default: ours) has installed."""
     module = folder / "downstream.py"
     module.write_text(source, encoding="utf-8")
+    target = ["--python-executable", str(python)] if python else []
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", "", *target]
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", "", module.name],
+        [*command, module.name],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -50,7 +60,7 @@ def _mypy(folder: Path, source: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_a_downstream_module_passes_mypy_strict(tmp_path: Path) -> None:
-    result = _mypy(tmp_path, DOWNSTREAM)
+    result = mypy_strict(tmp_path, DOWNSTREAM)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "import-untyped" not in result.stdout
 
@@ -59,7 +69,7 @@ def test_a_downstream_module_passes_mypy_strict(tmp_path: Path) -> None:
 def test_a_downstream_type_error_is_caught(tmp_path: Path) -> None:
     # Proves the check sees the client's types: a wrong use fails, so a pass above means something.
     wrong = "\n\ndef wrong(client: JobTicket) -> int:\n    return client.get_employee(1)\n"
-    result = _mypy(tmp_path, DOWNSTREAM + wrong)
+    result = mypy_strict(tmp_path, DOWNSTREAM + wrong)
     assert result.returncode == 1
     assert "downstream.py" in result.stdout
     assert "Incompatible return value type" in result.stdout

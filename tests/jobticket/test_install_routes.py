@@ -1,0 +1,245 @@
+"""Every way a team gets the client distribution gives all three packages, typed, at the spec's version.
+
+``client/`` holds the hand-written packages and ``generated/`` the generator's; the build hook
+(``client/hatch_build.py``) joins them. The routes: ``pip install ./client``; a wheel built from the
+folder (``python -m build --wheel``); the sdist route (``python -m build``: an sdist, then a wheel from
+the unpacked sdist); the unpacked sdist as a vendored folder outside any checkout; ``pip install
+"jobticket-api-client @ git+file:///…#subdirectory=client"``; and ``pip install -e ./client``, which
+must see ``generated/`` live.
+
+Each route installs into a fresh virtual environment, offline: ``--no-index`` from a wheelhouse of the
+pinned dependencies and the build backend (``pip download``, so a re-run is served by pip's cache), no
+pip configuration of this machine. pip is this environment's, run with ``--python``: the interpreter's
+bundled pip 23.2 cannot read ``git+file:///`` URLs (its ``packaging`` requires a host).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jobticket_kit.checkout import Layout
+from tests.jobticket.test_downstream_typing import DOWNSTREAM, mypy_strict
+
+LAYOUT = Layout.current()
+ROOT = LAYOUT.root
+NAME = "jobticket-api-client"
+PACKAGES = ("jobticket", "jobticket_api", "jobticket_twin")
+ROUTES = ("folder", "wheel", "sdist", "vendored-sdist", "git", "editable")
+SPEC_VERSION = str(yaml.safe_load(LAYOUT.spec.read_text(encoding="utf-8"))["info"]["version"])
+# No variable of this session (pip's configuration, PYTHONPATH, the kit's settings) reaches a route.
+CLEAN = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "JOBTICKET_"))}
+REPORT = """
+import json, jobticket, jobticket_api, jobticket_twin
+print(json.dumps({"version": jobticket_api.__version__,
+                  "files": {p.__name__: p.__file__ for p in (jobticket, jobticket_api, jobticket_twin)}}))
+"""
+
+
+def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def checkout_files(parts: tuple[str, ...]) -> list[str]:
+    """The files of these folders as a commit would hold them: tracked or new, never ignored."""
+    listed = run("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", *parts, cwd=ROOT)
+    return sorted({name for name in listed.split("\0") if name and (ROOT / name).is_file()})
+
+
+def copy_checkout(target: Path) -> Path:
+    """The distribution's two folders, copied as a commit holds them (a stand-in for a clone)."""
+    for name in checkout_files(("client", "generated")):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """pip's environment for every route: no index, no machine configuration, the wheelhouse only."""
+    wheelhouse = tmp_path_factory.mktemp("wheelhouse")
+    pinned = {**CLEAN, "PIP_CONSTRAINT": str(ROOT / "constraints.txt"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    built = tmp_path_factory.mktemp("client-wheel")
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", built, LAYOUT.distribution, env=pinned)
+    (client_wheel,) = built.glob("*.whl")
+    # The runtime dependencies with the [testing] extra, and what building needs (editables: pip -e).
+    run(sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-d", wheelhouse,
+        f"{client_wheel}[testing]", "hatchling", "editables", env=pinned)  # fmt: skip
+    for copy in wheelhouse.glob("jobticket_api_client-*"):
+        copy.unlink()
+    return {
+        **CLEAN,
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheelhouse),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, offline: dict[str, str]) -> dict[str, Path]:
+    """What ``python -m build`` makes: a wheel from the folder, an sdist and the wheel built from it."""
+    from_folder, through_sdist = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("sdist")
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", from_folder, LAYOUT.distribution, env=offline)
+    run(sys.executable, "-m", "build", "--outdir", through_sdist, LAYOUT.distribution, env=offline)
+    (wheel,) = from_folder.glob("*.whl")
+    (sdist,) = through_sdist.glob("*.tar.gz")
+    (sdist_wheel,) = through_sdist.glob("*.whl")
+    return {"wheel": wheel, "sdist": sdist, "sdist-wheel": sdist_wheel}
+
+
+def pip(python: Path, *args: str | Path, env: dict[str, str]) -> str:
+    """This environment's pip, acting on the environment of ``python``."""
+    return run(sys.executable, "-m", "pip", "--python", python, *args, env=env)
+
+
+def install(route: str, where: Path, offline: dict[str, str], built: dict[str, Path]) -> Path:
+    """Install the distribution by ``route`` into a fresh virtual environment; return its python."""
+    run(sys.executable, "-m", "venv", "--without-pip", where / "venv", env=CLEAN)
+    python = where / "venv" / "bin" / "python"
+    testing = "[testing]"
+    if route == "folder":
+        target = f"{LAYOUT.distribution}{testing}"
+    elif route == "wheel":
+        target = f"{built['wheel']}{testing}"
+    elif route == "sdist":
+        target = f"{built['sdist-wheel']}{testing}"
+    elif route == "vendored-sdist":
+        # The one folder a team copies into its own tree: no ../generated beside it, nothing else.
+        with tarfile.open(built["sdist"]) as archive:
+            archive.extractall(where / "vendor", filter="data")
+        (folder,) = (where / "vendor").iterdir()
+        target = f"{folder}{testing}"
+    elif route == "git":
+        repository = copy_checkout(where / "repository")
+        git = ("git", "-c", "user.name=kit", "-c", "user.email=kit@example.invalid")
+        run("git", "init", "-q", repository, env=CLEAN)
+        run("git", "-C", repository, "add", "--all", env=CLEAN)
+        run(*git, "-C", repository, "commit", "-q", "-m", "the distribution", env=CLEAN)
+        target = f"{NAME}{testing} @ git+file://{repository}#subdirectory=client"
+    else:  # editable, from a copy so the test can change generated/ and watch it
+        checkout = copy_checkout(where / "checkout")
+        pip(python, "install", "-q", "-e", f"{checkout / 'client'}{testing}", env=offline)
+        return python
+    pip(python, "install", "-q", target, env=offline)
+    return python
+
+
+@pytest.fixture(scope="module", params=ROUTES)
+def route(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    offline: dict[str, str],
+    built: dict[str, Path],
+) -> Iterator[tuple[str, Path, Path]]:
+    """One route's fresh environment: the route's name, its python, the folder it was made in."""
+    name = str(request.param)
+    where = tmp_path_factory.mktemp(name)
+    yield name, install(name, where, offline, built), where
+    shutil.rmtree(where / "venv", ignore_errors=True)
+
+
+def report(python: Path, cwd: Path) -> dict[str, object]:
+    """What the environment imports: ``jobticket_api.__version__`` and each package's file."""
+    loaded: dict[str, object] = json.loads(run(python, "-I", "-c", REPORT, cwd=cwd, env=CLEAN))
+    return loaded
+
+
+@pytest.mark.slow
+def test_the_route_imports_all_three_packages_at_the_spec_version(
+    route: tuple[str, Path, Path], tmp_path: Path
+) -> None:
+    name, python, where = route
+    loaded = report(python, tmp_path)
+    assert loaded["version"] == SPEC_VERSION
+    files = loaded["files"]
+    assert isinstance(files, dict)
+    assert set(files) == set(PACKAGES)
+    homes = {package: Path(file).resolve().parent.parent for package, file in files.items()}
+    if name == "editable":
+        checkout = (where / "checkout").resolve()
+        assert homes == {
+            "jobticket": checkout / "client",
+            "jobticket_twin": checkout / "client",
+            "jobticket_api": checkout / "generated",
+        }
+    else:  # installed copies, nothing read from this checkout
+        site_packages = set(homes.values())
+        assert len(site_packages) == 1
+        assert site_packages.pop().name == "site-packages"
+    metadata = pip(python, "show", NAME, env=CLEAN)
+    assert f"Version: {SPEC_VERSION}" in metadata
+
+
+@pytest.mark.slow
+def test_downstream_code_passes_mypy_strict_against_the_route(
+    route: tuple[str, Path, Path], tmp_path: Path
+) -> None:
+    _, python, _ = route
+    result = mypy_strict(tmp_path, DOWNSTREAM, python)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "import-untyped" not in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", ["editable"], indirect=True)
+def test_an_editable_install_sees_generated_live(route: tuple[str, Path, Path], tmp_path: Path) -> None:
+    _, python, where = route
+    probe = where / "checkout" / "generated" / "jobticket_api" / "live_probe.py"
+    probe.write_text("REGENERATED = True\n", encoding="utf-8")
+    try:
+        code = "import jobticket_api.live_probe as probe; print(probe.REGENERATED)"
+        printed = run(python, "-I", "-c", code, cwd=tmp_path)
+    finally:
+        probe.unlink()
+    assert printed.strip() == "True"
+
+
+def members(path: Path) -> dict[str, bytes]:
+    """The files of a wheel or an sdist (minus its top folder), by name."""
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as wheel:
+            return {name: wheel.read(name) for name in wheel.namelist()}
+    with tarfile.open(path) as sdist:
+        found: dict[str, bytes] = {}
+        for member in sdist.getmembers():
+            extracted = sdist.extractfile(member) if member.isfile() else None
+            if extracted is not None:
+                found[member.name.split("/", 1)[1]] = extracted.read()
+        return found
+
+
+@pytest.mark.slow
+def test_the_sdist_is_one_folder_holding_the_generated_package_byte_for_byte(built: dict[str, Path]) -> None:
+    sdist = members(built["sdist"])
+    generated = {name: (ROOT / name).read_bytes() for name in checkout_files(("generated",))}
+    shipped = {name: data for name, data in sdist.items() if name.startswith("jobticket_api/")}
+    assert shipped == {name.removeprefix("generated/"): data for name, data in generated.items()}
+    assert {name.split("/", 1)[0] for name in sdist} >= {
+        "PKG-INFO", "pyproject.toml", "hatch_build.py", "README.md", *PACKAGES
+    }  # fmt: skip
+    assert not any(name.startswith(("generated/", "tests/", "src/")) for name in sdist)
+
+
+@pytest.mark.slow
+def test_the_wheel_is_the_same_from_the_folder_and_through_the_sdist(built: dict[str, Path]) -> None:
+    from_folder, through_sdist = members(built["wheel"]), members(built["sdist-wheel"])
+    assert from_folder == through_sdist
+    assert {name.split("/", 1)[0] for name in from_folder} == {
+        *PACKAGES, f"jobticket_api_client-{SPEC_VERSION}.dist-info"
+    }  # fmt: skip
+    assert "jobticket_api/py.typed" in from_folder
