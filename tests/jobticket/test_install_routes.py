@@ -15,6 +15,7 @@ bundled pip 23.2 cannot read ``git+file:///`` URLs (its ``packaging`` requires a
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -243,3 +245,36 @@ def test_the_wheel_is_the_same_from_the_folder_and_through_the_sdist(built: dict
         *PACKAGES, f"jobticket_api_client-{SPEC_VERSION}.dist-info"
     }  # fmt: skip
     assert "jobticket_api/py.typed" in from_folder
+
+
+def build_hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("hatch_build", LAYOUT.distribution / "hatch_build.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_build_hook_takes_generated_in_a_checkout_and_its_own_copy_in_an_sdist(tmp_path: Path) -> None:
+    hook = build_hook()
+    assert hook.generated_package(LAYOUT.distribution) == LAYOUT.generated_package
+    unpacked = tmp_path / "jobticket_api_client-1.0.0"
+    (unpacked / "jobticket_api").mkdir(parents=True)
+    (unpacked / "jobticket_api" / "__init__.py").write_text("")
+    (unpacked / "PKG-INFO").write_text("Metadata-Version: 2.4\n")
+    # Even with a generated/ folder beside it, an sdist uses the copy it carries.
+    shutil.copytree(LAYOUT.generated, tmp_path / "generated")
+    assert hook.generated_package(unpacked) == unpacked / "jobticket_api"
+
+
+def test_a_client_folder_without_the_generated_package_refuses_to_build(tmp_path: Path) -> None:
+    # client/ copied alone (without generated/ beside it) must not build a wheel lacking jobticket_api.
+    hook = build_hook()
+    with pytest.raises(FileNotFoundError, match=r"the generated package is missing: .*run scripts/generate"):
+        hook.generated_package(tmp_path / "client")
+    unpacked = tmp_path / "sdist"
+    unpacked.mkdir()
+    (unpacked / "PKG-INFO").write_text("Metadata-Version: 2.4\n")
+    with pytest.raises(FileNotFoundError, match="the generated package is missing"):
+        hook.generated_package(unpacked)
