@@ -10,8 +10,8 @@ from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
-from ._hosts import SameOriginTransport
 from ._pagination import Pager
+from ._same_origin import SameOriginTransport
 from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import ResilientTransport
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-import functools
 
 from ._hosts import hosts_reached, origin_of
 
-__all__ = ["Environment", "is_production_url"]
+__all__ = ["PRODUCTION_HOST", "Environment", "is_production_url"]
 
 
 class Environment(enum.StrEnum):
@@ -17,16 +16,14 @@ class Environment(enum.StrEnum):
     PRODUCTION = "https://v1-api.ticket-plus.app"
 
 
-@functools.cache
-def _production_host() -> str:
-    # On first use, not at import: reading the URL as requests would imports requests (~40 ms).
-    return origin_of(Environment.PRODUCTION.value).host
+#: The one host our own tooling never targets (the client itself serves it, with its guards on).
+PRODUCTION_HOST = origin_of(Environment.PRODUCTION.value).host
 
 
 def is_production_url(url: str) -> bool:
     """Tell whether ``url`` (or a bare host) could reach the production host, however it is spelled.
 
-    True when any reading of it does: the plain one, httpx's, requests', or a percent-decoded and
-    UTS-46-mapped one (:func:`hosts_reached`), whatever the scheme, case, port or trailing dot.
+    True when any reading of it does: the plain one, httpx's, or a percent-decoded and UTS-46-mapped one
+    (:func:`hosts_reached`), whatever the scheme, case, port or trailing dot.
     """
-    return _production_host() in hosts_reached(url)
+    return PRODUCTION_HOST in hosts_reached(url)

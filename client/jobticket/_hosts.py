@@ -1,22 +1,25 @@
-"""Which host a URL really reaches: the one answer the client, the kit and the recorder all use.
+"""Which host a URL really reaches when the client sends it: the answer its guards rest on.
 
-A URL check that reads the string misses what the HTTP libraries do to it first: ``requests``
-percent-decodes the host (``%2E`` is a dot) and splits at a backslash before ``@`` unlike httpx, httpx
-maps Unicode full stops (U+3002) to dots, and both lowercase it and keep a trailing dot. So
-:func:`origin_of` accepts only a plain, unambiguous spelling (no credentials, no percent escapes, no
-backslash, no whitespace, a valid port, an IPv6 literal in brackets) and then asks httpx and, when
-installed, requests/urllib3 (what schemathesis sends with) where they would connect: if either
-disagrees with the plain reading, the URL is refused. Nothing here looks a name up or connects.
+A URL check that reads the string misses what the HTTP library does to it first: httpx maps Unicode
+full stops (U+3002) and fullwidth letters to ASCII (UTS 46), lowercases the host and keeps a trailing
+dot. So :func:`origin_of` accepts only a plain, unambiguous spelling (no credentials, no percent escapes,
+no backslash, no whitespace, a valid port, an IPv6 literal in brackets) and then asks httpx, the one
+library the client sends with, where it would connect: if that disagrees with the plain reading, the URL
+is refused. The answer never depends on what else is installed, and nothing here looks a name up or
+connects.
+
+Tools that also send with other libraries pass their readings in (``readings=``): the kit adds how
+``requests``/urllib3 read a URL (``jobticket_kit.hosts``), which the client itself never imports.
 """
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 from urllib.parse import unquote
 
 import httpx
@@ -24,14 +27,15 @@ import idna
 
 from ._exceptions import UnsafeURLError
 
-__all__ = ["Origin", "hosts_reached", "origin_of"]
+__all__ = ["PARSE_ERRORS", "Origin", "Reading", "canonical_origin", "hosts_reached", "origin_of"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _BRACKETED = re.compile(r"^\[([^\]]*)\](?::([^:]*))?$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
-_PARSE_ERRORS = (ValueError, TypeError, LookupError, httpx.InvalidURL)
+#: What a reading may raise when its library rejects a URL.
+PARSE_ERRORS = (ValueError, TypeError, LookupError, httpx.InvalidURL)
 
 
 @dataclass(frozen=True)
@@ -62,32 +66,43 @@ class Origin:
         return f"{self.scheme}://{host}{port}"
 
 
-def origin_of(url: str) -> Origin:
-    """The origin httpx and requests will both connect to for ``url``; :class:`UnsafeURLError` otherwise."""
+Reading: TypeAlias = Callable[[str], Origin]
+"""Where one HTTP library connects for a URL; raises one of :data:`PARSE_ERRORS` when it rejects it."""
+
+
+def origin_of(url: str, *, readings: Sequence[tuple[str, Reading]] = ()) -> Origin:
+    """The origin httpx (and each library of ``readings``) connects to for ``url``.
+
+    Raises :class:`UnsafeURLError` when ``url`` is not a plain spelling, or a library rejects it or would
+    connect elsewhere.
+    """
     origin = _plain_origin(url)
-    for library, reached in _library_origins(url):
+    for library, reading in (("httpx", _httpx_origin), *readings):
+        try:
+            reached = reading(url)
+        except PARSE_ERRORS as error:
+            reason = (str(error).splitlines() or [type(error).__name__])[0][:120]
+            raise UnsafeURLError(url, f"{library} rejects it ({reason})") from None
         if reached != origin:
             raise UnsafeURLError(url, f"{library} would connect to {reached}, not {origin}")
     return origin
 
 
-def hosts_reached(url: str) -> set[str]:
+def hosts_reached(url: str, *, readings: Sequence[Reading] = ()) -> set[str]:
     """Every host (canonical spelling) any reading of ``url`` (or of a bare host) could reach.
 
-    The readings: the plain one, httpx's, requests' and a forgiving one (percent-decoded, UTS-46
-    mapped, either side of ``@`` or a backslash). For refusing a host whatever the spelling: a URL is
-    "production" when any of these is.
+    The readings: the plain one, httpx's, those of ``readings`` and a forgiving one (percent-decoded,
+    UTS-46 mapped, either side of ``@`` or a backslash). For refusing a host whatever the spelling: a URL
+    is "production" when any of these is.
     """
     text = url if "//" in url else f"//{url}"
     text = f"https:{text}" if text.startswith("//") else text
     hosts: set[str] = set()
-    for reading in (_plain_origin, _httpx_origin, _requests_origin):
+    for reading in (_plain_origin, _httpx_origin, *readings):
         try:
-            found = reading(text)
-        except _PARSE_ERRORS:
+            hosts.add(reading(text).host)
+        except PARSE_ERRORS:
             continue
-        if found is not None:
-            hosts.add(found.host)
     hosts.update(_lenient_hosts(text))
     return hosts
 
@@ -160,7 +175,8 @@ def _host(url: str, host: str) -> str:
     return name
 
 
-def _canonical(scheme: str, host: str, port: int | None) -> Origin:
+def canonical_origin(scheme: str, host: str, port: int | None) -> Origin:
+    """The :class:`Origin` of a library's parsed URL: lowercase, no brackets or trailing dot, default port."""
     host = host.strip("[]").lower().removesuffix(".")
     if not host:
         raise ValueError("no host")
@@ -169,42 +185,9 @@ def _canonical(scheme: str, host: str, port: int | None) -> Origin:
     return Origin(scheme.lower(), host, _DEFAULT_PORTS.get(scheme.lower(), 0) if port is None else port)
 
 
-def _library_origins(url: str) -> list[tuple[str, Origin]]:
-    """Where httpx and (when installed) requests would connect; a library that rejects the URL refuses it."""
-    readings = [("httpx", _httpx_origin), ("requests", _requests_origin)]
-    found: list[tuple[str, Origin]] = []
-    for library, reading in readings:
-        try:
-            origin = reading(url)
-        except _PARSE_ERRORS as error:
-            reason = (str(error).splitlines() or [type(error).__name__])[0][:120]
-            raise UnsafeURLError(url, f"{library} rejects it ({reason})") from None
-        if origin is not None:
-            found.append((library, origin))
-    return found
-
-
 def _httpx_origin(url: str) -> Origin:
     parsed = httpx.URL(url)
-    return _canonical(parsed.scheme, parsed.raw_host.decode("ascii"), parsed.port)
-
-
-def _requests_origin(url: str) -> Origin | None:
-    """Where requests sends ``url``: its prepared URL, parsed again by urllib3 as its pool does."""
-    requests = _optional("requests")
-    urllib3_url = _optional("urllib3.util.url")
-    if requests is None or urllib3_url is None:
-        return None
-    try:
-        prepared = requests.Request("GET", url).prepare()
-        parsed = urllib3_url.parse_url(prepared.url)
-    except requests.RequestException as error:
-        raise ValueError(str(error)) from None
-    except urllib3_url.LocationParseError as error:
-        raise ValueError(str(error)) from None
-    if not parsed.host:
-        raise ValueError("no host")
-    return _canonical(parsed.scheme or "", parsed.host, parsed.port)
+    return canonical_origin(parsed.scheme, parsed.raw_host.decode("ascii"), parsed.port)
 
 
 def _lenient_hosts(text: str) -> set[str]:
@@ -220,50 +203,3 @@ def _lenient_hosts(text: str) -> set[str]:
                 mapped = name.strip("[]")
             hosts.add(mapped.lower().rstrip("."))
     return hosts
-
-
-def _optional(module: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
-def _same_origin(request: httpx.Request, origin: Origin) -> None:
-    """Refuse a request the client would send (with its credentials) to any other origin."""
-    try:
-        reached = origin_of(str(request.url))
-    except UnsafeURLError:
-        raise UnsafeURLError("(request URL)", f"not sent: this client talks to {origin} only") from None
-    if reached != origin:
-        raise UnsafeURLError(str(reached), f"not sent: this client talks to {origin} only") from None
-
-
-class SameOriginTransport(httpx.BaseTransport):
-    """Sends only to the client's own origin: a raw call or a link never takes the credentials elsewhere."""
-
-    def __init__(self, inner: httpx.BaseTransport, base_url: str) -> None:
-        self._inner = inner
-        self._origin = origin_of(base_url)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _same_origin(request, self._origin)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncSameOriginTransport(httpx.AsyncBaseTransport):
-    """:class:`SameOriginTransport` for the async client."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, base_url: str) -> None:
-        self._inner = inner
-        self._origin = origin_of(base_url)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        _same_origin(request, self._origin)
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()

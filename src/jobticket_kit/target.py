@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jobticket import ConfigurationError, UnsafeURLError, is_production_url, resolve_base_url
+from jobticket import ConfigurationError, UnsafeURLError
 from jobticket_kit import variables
+from jobticket_kit.hosts import is_production_url, resolve_base_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -1,33 +1,33 @@
-"""The host check compares the host the HTTP libraries will reach, never the string, and looks nothing up."""
+"""The client's host check compares the host httpx will reach, never the string, and looks nothing up.
+
+The client sends with httpx only, so it reads URLs as httpx does; how ``requests`` reads them is the kit's
+concern (``tests/jobticket_kit/test_hosts.py`` runs the same spellings through the kit's stricter check).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import requests
-from urllib3.util import parse_url
 
-from jobticket import (
-    AsyncJobTicket,
-    ConfigurationError,
-    JobTicket,
-    Origin,
-    UnsafeURLError,
-    hosts_reached,
-    is_production_url,
-    origin_of,
-    resolve_base_url,
-)
+from jobticket import AsyncJobTicket, ConfigurationError, JobTicket, UnsafeURLError
+from jobticket._environments import is_production_url
+from jobticket._hosts import Origin, hosts_reached, origin_of
+from jobticket._settings import resolve_base_url
 
 PRODUCTION = "v1-api.ticket-plus.app"
 
-# Each spelling reaches production through httpx or requests (or reads as it for a forgiving parser).
+# Each spelling reaches production through httpx or requests (or reads as it for a forgiving parser): the
+# client's check knows them all without asking requests.
 PRODUCTION_SPELLINGS = [
     "https://v1-api.ticket-plus%2Eapp/employees",  # requests percent-decodes the host
     "https://v1-api.ticket-plus%2eapp",
@@ -76,6 +76,21 @@ MALFORMED = [
 ]
 
 
+# Plain spellings and the one origin both HTTP libraries reach for them.
+PLAIN_URLS = [
+    ("https://v1-api-staging.ticket-plus.app/", Origin("https", "v1-api-staging.ticket-plus.app", 443)),
+    (
+        "HTTPS://V1-API-Staging.Ticket-Plus.App.:443",
+        Origin("https", "v1-api-staging.ticket-plus.app", 443),
+    ),
+    ("http://127.0.0.1:8090/x?y=1", Origin("http", "127.0.0.1", 8090)),
+    ("http://[::1]:8090", Origin("http", "::1", 8090)),
+    ("https://[0:0:0:0:0:0:0:1]/", Origin("https", "::1", 443)),
+    ("http://localhost:80", Origin("http", "localhost", 80)),
+    ("https://m\u00fcller.example/", Origin("https", "xn--mller-kva.example", 443)),
+]
+
+
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """Fail the test if anything resolves a name or opens a connection."""
@@ -113,43 +128,34 @@ def test_malformed_urls_are_refused_with_one_line(url: str, no_network: list[Any
     assert isinstance(raised.value, ConfigurationError)
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://v1-api-staging.ticket-plus.app/", Origin("https", "v1-api-staging.ticket-plus.app", 443)),
-        (
-            "HTTPS://V1-API-Staging.Ticket-Plus.App.:443",
-            Origin("https", "v1-api-staging.ticket-plus.app", 443),
-        ),
-        ("http://127.0.0.1:8090/x?y=1", Origin("http", "127.0.0.1", 8090)),
-        ("http://[::1]:8090", Origin("http", "::1", 8090)),
-        ("https://[0:0:0:0:0:0:0:1]/", Origin("https", "::1", 443)),
-        ("http://localhost:80", Origin("http", "localhost", 80)),
-        ("https://m\u00fcller.example/", Origin("https", "xn--mller-kva.example", 443)),
-    ],
-)
-def test_plain_urls_give_the_origin_both_libraries_reach(
-    url: str, expected: Origin, no_network: list[Any]
-) -> None:
+@pytest.mark.parametrize(("url", "expected"), PLAIN_URLS)
+def test_plain_urls_give_the_origin_httpx_reaches(url: str, expected: Origin, no_network: list[Any]) -> None:
     origin = origin_of(url)
     assert origin == expected
     by_httpx = httpx.URL(url)
-    assert (_host(by_httpx.raw_host.decode()), by_httpx.port or _PORTS[origin.scheme]) == (
-        origin.host,
-        origin.port,
-    )
-    by_requests = parse_url(requests.Request("GET", url).prepare().url or "")
-    assert (_host(by_requests.host or ""), by_requests.port or _PORTS[origin.scheme]) == (
+    assert (host_of(by_httpx.raw_host.decode()), by_httpx.port or PORTS[origin.scheme]) == (
         origin.host,
         origin.port,
     )
     assert not is_production_url(url)
 
 
-_PORTS = {"http": 80, "https": 443}
+def test_the_client_reads_a_url_as_httpx_sends_it() -> None:
+    # httpx maps ideographic full stops to dots and sends this to production: the client, which serves
+    # production, reads it so (requests rejects it: the kit's stricter check refuses it).
+    assert origin_of("https://v1-api\u3002ticket-plus\u3002app/") == origin_of(
+        "https://v1-api.ticket-plus.app"
+    )
+    assert resolve_base_url("https://v1-api-staging\u3002ticket-plus\u3002app/") == (
+        "https://v1-api-staging.ticket-plus.app"
+    )
 
 
-def _host(raw: str) -> str:
+PORTS = {"http": 80, "https": 443}
+
+
+def host_of(raw: str) -> str:
+    """A library's parsed host, spelled as :class:`Origin` spells it."""
     host = raw.strip("[]").lower().rstrip(".")
     return str(ipaddress.IPv6Address(host)) if ":" in host else host
 
@@ -225,3 +231,32 @@ def test_the_async_client_never_sends_its_credentials_to_another_origin() -> Non
 
 
 LOCAL = "http://127.0.0.1:8090"
+
+
+def verdicts(urls: list[str]) -> dict[str, list[object]]:
+    """What the client's check says of each URL: its origin or refusal, the hosts reached, production."""
+    said: dict[str, list[object]] = {}
+    for url in urls:
+        try:
+            origin: str = str(origin_of(url))
+        except UnsafeURLError as error:
+            origin = f"refused: {error.reason}"
+        said[url] = [origin, sorted(hosts_reached(url)), is_production_url(url)]
+    return said
+
+
+def test_the_verdicts_do_not_depend_on_whether_requests_is_installed() -> None:
+    urls = [*PRODUCTION_SPELLINGS, *MALFORMED, LOCAL, "https://v1-api-staging\u3002ticket-plus\u3002app/"]
+    without = (
+        "import json, sys; sys.modules['requests'] = sys.modules['urllib3'] = None; "
+        "from tests.jobticket.test_hosts import verdicts; "
+        f"print(json.dumps(verdicts({urls!r}))); "
+        "print(sorted(name for name in sys.modules if name.startswith(('requests', 'urllib3'))))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", without], capture_output=True, text=True, cwd=root, check=True
+    )
+    said, imported = run.stdout.splitlines()
+    assert json.loads(said) == json.loads(json.dumps(verdicts(urls)))
+    assert imported == "['requests', 'urllib3']"  # only the two blocked entries: nothing else was loaded

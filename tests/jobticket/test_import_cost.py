@@ -1,5 +1,5 @@
-"""``import jobticket`` loads no generated model module, no asyncio, no requests (the URL check reads
-URLs as requests would) and not the HR-sync planner; each comes when first used."""
+"""``import jobticket`` loads no generated model module, no asyncio and not the HR-sync planner; each comes
+when first used. Nothing the client does loads ``requests``: it sends with httpx and reads URLs as httpx."""
 
 from __future__ import annotations
 
@@ -29,7 +29,16 @@ with jobticket.JobTicket("http://127.0.0.1:9", username="u", password="p",
                          transport=httpx.MockTransport(handler)) as client:
     client.health()
 """
-    assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api", "requests"]
+    assert loaded_after(sync_call) == ["jobticket_api.models", "jobticket_api.api"]
+
+
+def test_building_a_client_imports_no_requests() -> None:
+    build = """
+import jobticket
+jobticket.JobTicket("https://v1-api-staging.ticket-plus.app", username="u", password="p").close()
+jobticket.AsyncJobTicket("http://[::1]:8090", username="u", password="p")
+"""
+    assert loaded_after(build) == []
 
 
 def test_the_hr_sync_names_load_on_first_use() -> None:

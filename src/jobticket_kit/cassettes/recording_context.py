@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from jobticket import origin_of
 from jobticket_api import Client
 from jobticket_kit.contract.metering import OtherOriginRefused, refuse_other_origins
+from jobticket_kit.hosts import origin_of
 
 __all__ = [
     "DISABLED",

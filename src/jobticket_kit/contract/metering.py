@@ -27,10 +27,11 @@ import httpx
 import requests
 from requests.adapters import HTTPAdapter
 
-from jobticket import Origin, RetryPolicy, UnsafeURLError, origin_of
+from jobticket import RetryPolicy, UnsafeURLError
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.journal import Exchange, Journal
 from jobticket_kit.contract.operations import ContractSpec
+from jobticket_kit.hosts import Origin, origin_of
 
 __all__ = [
     "CONTROL_PREFIX",

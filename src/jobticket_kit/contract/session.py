@@ -15,12 +15,12 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from jobticket import origin_of
 from jobticket_kit import variables
 from jobticket_kit.contract.budget import DEFAULT_LIMIT, DEFAULT_PER_MINUTE, RequestBudget
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.run_state import ContractRun, Credential, set_current_run
+from jobticket_kit.hosts import origin_of
 from jobticket_kit.target import Target, TargetError
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import SEED_KEYS
