@@ -6,26 +6,25 @@ credential never even sits in the in-memory cassette. The :class:`Scrubber` runs
 nested in a string, also a gzip or deflate body without ``Content-Encoding``) keeps its value only under
 a field the spec marks ``x-personal: false``, and a query parameter only if the spec so marks it
 (:mod:`jobticket_kit.spec.personal`). Every other string, text bodies whole, and
-``Content-Disposition`` file names become fakes from ONE mapping shared by the whole cassette set and
-built in recording order: the same real value always becomes the same fake value, so an email filter
-in a URL still matches the email in the body and an ``hrId`` in a sync body still matches the
-employee's link. Kept strings, URLs and headers then get every real value seen so far, and anything
-shaped like an email, replaced too. Fakes are counters, not hashes, so they cannot be reversed.
-Binary bodies (the PDF) are kept byte for byte.
+``Content-Disposition`` file names become fakes from ONE :class:`~jobticket_kit.privacy.fake.Fakes`
+mapping shared by the whole cassette set and built in recording order. Kept strings, URLs and headers
+then get every real value seen so far, and anything shaped like an email, replaced too. Binary bodies
+(the PDF) are kept byte for byte. The walk of the JSON is :mod:`jobticket_kit.privacy.walk`'s; this
+module knows where vcrpy keeps URLs, headers and bodies.
 """
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import json
 import re
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from jobticket_kit.privacy.fake import FILE_NAME, PLACEHOLDER, TEXT, URL_SHAPE, Fakes
+from jobticket_kit.privacy.walk import rebuilt
 from jobticket_kit.spec.personal import pinned_non_personal_fields, pinned_non_personal_parameters
 
 if TYPE_CHECKING:
@@ -34,86 +33,22 @@ if TYPE_CHECKING:
     from vcr.request import Request  # type: ignore[import-untyped]
 
 __all__ = [
-    "FAKE_EMAIL_DOMAIN",
-    "FIELD_KINDS",
     "KEPT_REQUEST_HEADERS",
     "KEPT_RESPONSE_HEADERS",
-    "KINDS",
-    "REDACTED",
-    "FakeKind",
     "Scrubber",
     "scrub_request_headers",
     "scrub_response_headers",
 ]
 
-REDACTED = "<redacted>"
 KEPT_REQUEST_HEADERS = frozenset({"accept", "content-type"})
 # Everything else (Set-Cookie, Date, Server, tracing ids...) is dropped: a whitelist cannot leak a
 # header nobody thought of.
 KEPT_RESPONSE_HEADERS = frozenset(
     {"content-type", "content-length", "content-disposition", "retry-after", "www-authenticate", "location"}
 )
-FAKE_EMAIL_DOMAIN = "example.invalid"
-_FAKE_BIRTH_START = datetime.date(1900, 1, 1)
-
-
-@dataclass(frozen=True)
-class FakeKind:
-    """One kind of personal data: how its n-th fake looks and how a fake is recognised."""
-
-    name: str
-    fake: Callable[[int], str]
-    pattern: re.Pattern[str]
-    in_free_text: bool = True
-
-    def is_fake(self, value: str) -> bool:
-        """Whether ``value`` is already one of this kind's fakes (so scrubbing twice changes nothing)."""
-        return self.pattern.fullmatch(value) is not None
-
-
-FIRST_NAME = FakeKind("firstName", lambda n: f"Given{n:04d}", re.compile(r"Given\d{4,}"))
-LAST_NAME = FakeKind("lastName", lambda n: f"Family{n:04d}", re.compile(r"Family\d{4,}"))
-EMAIL = FakeKind(
-    "email",
-    lambda n: f"person{n:04d}@{FAKE_EMAIL_DOMAIN}",
-    re.compile(rf"person\d{{4,}}@{re.escape(FAKE_EMAIL_DOMAIN)}"),
-)
-# Birth dates stay valid dates, all in 1900-1909: no employee was born then, so the scan can tell them apart.
-BIRTH_DATE = FakeKind(
-    "dateOfBirth",
-    lambda n: (_FAKE_BIRTH_START + datetime.timedelta(days=n)).isoformat(),
-    re.compile(r"190\d-\d\d-\d\d"),
-    in_free_text=False,
-)
-PROFILE_IMAGE = FakeKind(
-    "profileImage",
-    lambda n: f"https://images.{FAKE_EMAIL_DOMAIN}/profile-{n:04d}.png",
-    re.compile(rf"https://images\.{re.escape(FAKE_EMAIL_DOMAIN)}/profile-\d{{4,}}\.png"),
-)
-HR_ID = FakeKind("hrId", lambda n: f"hr-{n:04d}", re.compile(r"hr-\d{4,}"))
-
-TEXT = FakeKind("text", lambda n: f"text-{n:04d}", re.compile(r"text-\d{4,}"), in_free_text=False)
-URL = FakeKind(
-    "url",
-    lambda n: f"https://fake.{FAKE_EMAIL_DOMAIN}/{n:04d}",
-    re.compile(rf"https://fake\.{re.escape(FAKE_EMAIL_DOMAIN)}/\d{{4,}}"),
-    in_free_text=False,
-)
-FILE_NAME = FakeKind("fileName", lambda n: f"file-{n:04d}", re.compile(r"file-\d{4,}"), in_free_text=False)
-
-FIELD_KINDS: dict[str, FakeKind] = {
-    kind.name: kind for kind in (FIRST_NAME, LAST_NAME, EMAIL, BIRTH_DATE, PROFILE_IMAGE, HR_ID)
-}
-"""JSON field or query parameter name -> the kind of fake its value gets (others go by shape)."""
-KINDS: tuple[FakeKind, ...] = (*FIELD_KINDS.values(), TEXT, URL, FILE_NAME)
-"""Every kind of fake: a value that already is one of them is left alone (scrubbing is idempotent)."""
-_EMAIL_SHAPE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
-_DATE_SHAPE = re.compile(r"\d{4}-\d\d-\d\d")
-_URL_SHAPE = re.compile(r"(?i)[a-z][a-z0-9+.-]*://\S+")
 _FILE_NAME = re.compile(r"""(?i)(filename\*?=)(?:(UTF-8''|[\w-]*'[\w-]*')|)("?)([^";]*)("?)""")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _MAX_BODY = 32 * 1024 * 1024  # decompressed; a bigger body is not kept at all
-_MIN_FREE_TEXT_LENGTH = 4  # shorter names (Ida, Ben) would also hit ordinary words
 
 
 def scrub_request_headers(request: Request) -> Request:
@@ -122,7 +57,7 @@ def scrub_request_headers(request: Request) -> Request:
     for name, value in request.headers.items():
         lower = name.lower()
         if lower == "authorization":
-            headers[lower] = REDACTED
+            headers[lower] = PLACEHOLDER
         elif lower in KEPT_REQUEST_HEADERS:
             headers[lower] = value
     request.headers = headers
@@ -162,40 +97,7 @@ class Scrubber:
         self._parameters = (
             pinned_non_personal_parameters() if non_personal_parameters is None else non_personal_parameters
         )
-        self._fakes: dict[tuple[str, str], str] = {}
-        self._counts: Counter[str] = Counter()
-        self._known: dict[str, str] = {}  # real value -> fake, for free text (names match case-sensitively)
-        self._known_folded: dict[str, str] = {}  # casefolded email -> fake (emails match in any case)
-        self._known_pattern: re.Pattern[str] | None = None
-
-    def fake(self, kind: FakeKind, value: str) -> str:
-        """The fake standing for ``value``: the same one every time ``value`` comes back."""
-        if not value or any(known.is_fake(value) for known in KINDS):
-            return value
-        key = (kind.name, value.casefold() if kind is EMAIL else value)
-        if key not in self._fakes:
-            self._counts[kind.name] += 1
-            self._fakes[key] = kind.fake(self._counts[kind.name])
-            if kind.in_free_text and len(value) >= _MIN_FREE_TEXT_LENGTH:
-                self._known[value] = self._fakes[key]
-                if kind is EMAIL:
-                    self._known_folded[value.casefold()] = self._fakes[key]
-                self._known_pattern = None
-        return self._fakes[key]
-
-    def fake_for(self, name: str | None, value: str) -> str:
-        """The fake of a value found under a field or parameter ``name``: by name, else by its shape."""
-        if name in FIELD_KINDS:
-            return self.fake(FIELD_KINDS[name], value)
-        if value in self._known:
-            return self._known[value]  # a known name under another field (preferredName) keeps its fake
-        if _EMAIL_SHAPE.fullmatch(value):
-            return self.fake(EMAIL, value)
-        if _DATE_SHAPE.fullmatch(value):
-            return self.fake(BIRTH_DATE, value)
-        if _URL_SHAPE.fullmatch(value):
-            return self.fake(URL, value)
-        return self.fake(TEXT, value)
+        self._fakes = Fakes()
 
     def __call__(self, request: Request, response: dict[str, Any]) -> tuple[Request, dict[str, Any]]:
         """Scrub one interaction (vcrpy passes copies, so nothing in memory changes).
@@ -215,7 +117,7 @@ class Scrubber:
             elif body.kind == "form":
                 body.document = self._pairs(body.document)
             elif body.kind == "text":
-                body.document = self.fake(TEXT, body.document)
+                body.document = self._fakes.fake(TEXT, body.document)
         headers = {name: [self._header(name, value) for value in values] for name, values in headers.items()}
         request.uri = self._text(request.uri)
         request.body = request_body.render(self._free_text)
@@ -238,7 +140,7 @@ class Scrubber:
         real = unquote(name) if charset else name
         extension = _EXTENSION.search(real)
         stem = real[: extension.start()] if extension else real
-        fake = self.fake(FILE_NAME, stem) + (extension.group(0) if extension else "")
+        fake = self._fakes.fake(FILE_NAME, stem) + (extension.group(0) if extension else "")
         return f"{prefix}{charset or ''}{opening}{fake}{closing}"
 
     def _structural_uri(self, uri: str) -> str:
@@ -252,7 +154,7 @@ class Scrubber:
     def _pairs(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Query or form pairs: only parameters the spec marks non-personal keep their values."""
         return [
-            (name, value if name in self._parameters or not value else self.fake_for(name, value))
+            (name, value if name in self._parameters or not value else self._fakes.fake_for(name, value))
             for name, value in pairs
         ]
 
@@ -261,47 +163,22 @@ class Scrubber:
             text = text.replace(recorded, written)
         return text
 
-    def _structural(self, value: Any, name: str | None = None) -> Any:
+    def _structural(self, document: Any) -> Any:
         """Pass 1: every string not under an allowlisted field becomes a fake (nested JSON: inside it)."""
-        if isinstance(value, dict):
-            return {key: self._structural(item, key) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self._structural(item, name) for item in value]
-        if isinstance(value, str):
-            nested = _nested_json(value)
-            if nested is not None:
-                return json.dumps(self._structural(nested), ensure_ascii=False, separators=(",", ":"))
-            if name not in self._fields:
-                return self.fake_for(name, value)
-            return self._structural_uri(value) if _URL_SHAPE.fullmatch(value) else value  # a link's ?sig=
-        return value
+        return rebuilt(document, self._structural_string)
 
-    def _free_text(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: self._free_text(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self._free_text(item) for item in value]
-        if isinstance(value, str):
-            return self._text(value)
-        return value  # numbers, booleans, null and binary bodies (kept byte for byte)
+    def _structural_string(self, value: str, name: str | None) -> str:
+        if name not in self._fields:
+            return self._fakes.fake_for(name, value)
+        return self._structural_uri(value) if URL_SHAPE.fullmatch(value) else value  # a link's ?sig=
+
+    def _free_text(self, document: Any) -> Any:
+        """Pass 2: every string kept, cleaned of the real values seen so far (numbers, binary: kept)."""
+        return rebuilt(document, lambda value, _name: self._text(value), nested=False)
 
     def _text(self, text: str) -> str:
         """Move the origin; replace every real value already seen, and anything shaped like an email."""
-        text = self._move_origin(text)
-        text = _EMAIL_SHAPE.sub(lambda match: self.fake(EMAIL, match.group(0)), text)
-        if not self._known:
-            return text
-        if self._known_pattern is None:
-            alternatives = [
-                f"(?i:{re.escape(value)})" if "@" in value else re.escape(value)
-                for value in sorted(self._known, key=len, reverse=True)
-            ]
-            self._known_pattern = re.compile(r"(?<![\w.@+-])(?:" + "|".join(alternatives) + r")(?![\w@-])")
-        return self._known_pattern.sub(self._replacement, text)
-
-    def _replacement(self, match: re.Match[str]) -> str:
-        found = match.group(0)
-        return self._known.get(found) or self._known_folded[found.casefold()]
+        return self._fakes.in_text(self._move_origin(text))
 
 
 @dataclass
@@ -373,14 +250,3 @@ def _decompressed(data: bytes) -> tuple[str | None, bytes | None]:
     if decoder.unconsumed_tail:
         return compression, None
     return compression, inflated
-
-
-def _nested_json(value: str) -> Any:
-    """The JSON object or array a string holds, else None."""
-    if not value.lstrip().startswith(("{", "[")):
-        return None
-    try:
-        nested = json.loads(value)
-    except ValueError:
-        return None
-    return nested if isinstance(nested, dict | list) else None

@@ -1,7 +1,7 @@
 """Turn what a failing check saw into a usable failure entry: a one-line message and a reproduction.
 
 The message says what was expected and what came instead, in one line, and never quotes the value
-of a response field: schema violations name the place and the rule (:mod:`redaction`), other
+of a response field: schema violations name the place and the rule (:func:`check_failure_message`), other
 failures keep their first sentence, and the answer that showed it is added (status, method, path).
 The reproduction is the request that showed the failure, as a ``curl`` command that runs as printed
 (credentials from the environment, never written out), or, when that request cannot be replayed by
@@ -18,12 +18,12 @@ from urllib.parse import unquote, urlsplit
 
 from jobticket_kit import variables
 from jobticket_kit.contract.journal import Exchange
-from jobticket_kit.contract.redaction import check_failure_message
 
-__all__ = ["curl_command", "one_line", "schemathesis_message", "with_evidence"]
+__all__ = ["check_failure_message", "curl_command", "one_line", "schemathesis_message", "with_evidence"]
 
 _MESSAGE_LIMIT = 300
 _UNRESOLVED = re.compile(r"/(null|None|undefined)(/|$)")
+_SCHEMA_AT = re.compile(r"^Schema at /\S+:", re.MULTILINE)
 
 
 def one_line(text: str, limit: int = _MESSAGE_LIMIT) -> str:
@@ -71,3 +71,41 @@ def curl_command(exchange: Exchange | None) -> str | None:
         return None  # an id a link could not resolve ("null"): the check's own command says more
     head = "-I " if exchange.method == "HEAD" else ""
     return f"curl -sS -i {head}{auth}{shlex.quote(exchange.url)}"
+
+
+def check_failure_message(failure: Any) -> str:
+    """A schemathesis failure's message; for a schema violation, built from paths, never the value.
+
+    Schemathesis prints the rejected response value in full; here the message names the keyword, the
+    JSON path and the spec's schema location, plus what the schema expected, so nothing the target
+    sent is repeated except property names.
+    """
+    schema_path = getattr(failure, "schema_path", None)
+    instance_path = getattr(failure, "instance_path", None)
+    if schema_path is None or instance_path is None:
+        return str(failure.message)
+    keyword = str(schema_path[-1]) if schema_path else "schema"
+    where = "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in instance_path)
+    schema = getattr(failure, "schema", {}) or {}
+    instance = getattr(failure, "instance", None)
+    detail = f"violates `{keyword}`"
+    if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        unexpected = sorted(str(name) for name in instance if name not in schema.get("properties", {}))
+        detail += f": unexpected properties {', '.join(unexpected)}"
+    elif keyword == "required" and isinstance(instance, dict):
+        missing = [str(name) for name in schema.get("required", []) if name not in instance]
+        detail += f": missing {', '.join(missing)}"
+    elif keyword == "type":
+        detail += f": expected {schema.get('type')}, got {_json_type(instance)}"
+    elif keyword in schema and not isinstance(schema[keyword], dict | list):
+        detail += f" ({keyword}: {schema[keyword]})"
+    location = _SCHEMA_AT.search(str(failure.message))
+    lines = [f"{where} {detail} (the value is withheld: it may hold personal data)"]
+    if location:
+        lines += ["", location.group(0)]
+    return "\n".join(lines)
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

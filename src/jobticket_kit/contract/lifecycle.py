@@ -32,12 +32,13 @@ from jobticket_kit.contract.coverage import coverage_table
 from jobticket_kit.contract.metering import OtherOriginRefused, metered
 from jobticket_kit.contract.outcomes import OUTAGE
 from jobticket_kit.contract.plugin import ContractPlugin
-from jobticket_kit.contract.redaction import Redactor, observing
+from jobticket_kit.contract.redaction import observing
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.sandbox import SandboxRefused, check_sandbox
 from jobticket_kit.contract.session import open_run
+from jobticket_kit.privacy.redact import Redactor
 from jobticket_kit.target import BASE_URL_VAR, Target, TargetError
 
 __all__ = [

@@ -30,9 +30,9 @@ from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.budget import BudgetSpent, TargetBlocked
 from jobticket_kit.contract.evidence import curl_command, one_line, schemathesis_message, with_evidence
 from jobticket_kit.contract.fuzzing import destructive_labels
-from jobticket_kit.contract.redaction import Redactor
 from jobticket_kit.contract.results import Failure
 from jobticket_kit.contract.run_state import ContractRun
+from jobticket_kit.privacy.redact import Redactor
 
 __all__ = ["ContractPlugin"]
 

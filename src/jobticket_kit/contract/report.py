@@ -1,7 +1,7 @@
 """Write a run's reports: ``summary.md`` for people, ``results.json`` for the nightly job, JUnit for CI.
 
 Reports never carry credentials or personal data, by construction: the result is first rebuilt by the
-run's :class:`~jobticket_kit.contract.redaction.Redactor` (every string of every field, however nested),
+run's :class:`~jobticket_kit.privacy.redact.Redactor` (every string of every field, however nested),
 and only that redacted copy is rendered and serialised. JUnit gets the same redacted failure text,
 because the plugin replaces pytest's report of each failed test before the JUnit writer sees it.
 """
@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from jobticket_kit.contract.ledger import Status
-from jobticket_kit.contract.redaction import Redactor
 from jobticket_kit.contract.results import Failure, SuiteResult
+from jobticket_kit.privacy.redact import Redactor
 
 __all__ = ["render_summary", "write_reports"]
 

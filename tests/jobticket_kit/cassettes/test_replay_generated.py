@@ -24,7 +24,7 @@ from jobticket_api.models import Error, ErrorErrors, HrSyncRequest
 from jobticket_api.types import UNSET, File, Response
 from jobticket_kit.cassettes.layout import Cassette
 from jobticket_kit.cassettes.replay import generated_client, replaying
-from jobticket_kit.cassettes.scrub import FAKE_EMAIL_DOMAIN
+from jobticket_kit.privacy.fake import FAKE_EMAIL_DOMAIN
 from tests.jobticket_kit.cassettes.recorded import body_of, comparable, path_id, query, request_json
 
 pytestmark = pytest.mark.block_network

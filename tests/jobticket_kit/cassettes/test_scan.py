@@ -10,7 +10,7 @@ from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from jobticket_kit.cassettes.layout import default_cassette_dir
 from jobticket_kit.cassettes.scan import Finding, main, scan_directory
-from jobticket_kit.cassettes.scrub import REDACTED
+from jobticket_kit.privacy.fake import PLACEHOLDER
 
 pytestmark = pytest.mark.block_network
 
@@ -63,7 +63,7 @@ def test_an_email_in_a_url_is_found_even_when_encoded(copy: Path) -> None:
 
 def test_a_basic_credential_in_a_header_is_found(copy: Path) -> None:
     cassette = copy / "get-document-200.yaml"
-    plant(cassette, REDACTED, BASIC)
+    plant(cassette, PLACEHOLDER, BASIC)
     assert {"Authorization header", "HTTP credential"} <= kinds(scan_directory(copy), cassette.name)
 
 
@@ -108,7 +108,7 @@ def test_every_file_is_scanned_not_only_cassettes(copy: Path) -> None:
 def test_findings_never_repeat_the_value(copy: Path) -> None:
     cassette = copy / "get-employee-200.yaml"
     plant(cassette, fake_email_of(cassette), REAL_EMAIL)
-    plant(cassette, REDACTED, BASIC)
+    plant(cassette, PLACEHOLDER, BASIC)
     report = "\n".join(map(str, scan_directory(copy)))
     assert report
     assert REAL_EMAIL not in report

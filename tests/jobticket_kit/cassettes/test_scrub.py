@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 from vcr.request import Request  # type: ignore[import-untyped]
 
-from jobticket_kit.cassettes.scrub import (
-    REDACTED,
-    Scrubber,
-    scrub_request_headers,
-    scrub_response_headers,
-)
+from jobticket_kit.cassettes.scrub import Scrubber, scrub_request_headers, scrub_response_headers
+from jobticket_kit.privacy.fake import PLACEHOLDER
 
 pytestmark = pytest.mark.block_network
 
@@ -135,7 +131,7 @@ def test_credentials_cookies_and_volatile_headers_are_dropped() -> None:
             Accept="application/json",
         )
     )
-    assert dict(sent.headers) == {"authorization": REDACTED, "accept": "application/json"}
+    assert dict(sent.headers) == {"authorization": PLACEHOLDER, "accept": "application/json"}
     assert sent.uri == "https://staging.test/employees"
     received = scrub_response_headers(
         response(
