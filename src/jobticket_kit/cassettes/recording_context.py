@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from jobticket_api import Client
-from jobticket_kit.contract.metering import OtherOriginRefused, refuse_other_origins
+from jobticket_kit.contract.origins import OtherOriginRefused, refuse_other_origins
 from jobticket_kit.hosts import origin_of
 
 __all__ = [

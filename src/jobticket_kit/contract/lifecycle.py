@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -29,10 +29,11 @@ from jobticket_kit.checkout import project_root
 from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.budget import BudgetSpent, TargetBlocked
 from jobticket_kit.contract.coverage import coverage_table
-from jobticket_kit.contract.metering import OtherOriginRefused, metered
+from jobticket_kit.contract.meter import MeterObserver
+from jobticket_kit.contract.metering import Learning, metered
+from jobticket_kit.contract.origins import OtherOriginRefused
 from jobticket_kit.contract.outcomes import OUTAGE
 from jobticket_kit.contract.plugin import ContractPlugin
-from jobticket_kit.contract.redaction import observing
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
@@ -61,7 +62,11 @@ class NoVerdict(Exception):
 
 
 class RunLifecycle:
-    """One contract run from its environment to its reports."""
+    """One contract run from its environment to its reports.
+
+    ``observers`` see every request of the run beside the budget, the journal and the redactor
+    (:mod:`metering`): the place for whatever else a run keeps of the target's traffic.
+    """
 
     def __init__(
         self,
@@ -69,8 +74,10 @@ class RunLifecycle:
         *,
         report_dir: Path | None = None,
         baseline: Path | None = None,
+        observers: Sequence[MeterObserver] = (),
     ) -> None:
         self.env = os.environ if env is None else env
+        self._observers = tuple(observers)
         root = project_root()
         self.report_dir = report_dir or root / DEFAULT_REPORT_DIR
         self._baseline_path = baseline or root / DEFAULT_BASELINE
@@ -95,6 +102,8 @@ class RunLifecycle:
             label = target.base_url or "twin"
             self._baseline = Baseline.load(self._baseline_path)
             run = self._stack.enter_context(open_run(target, self.env))
+            # The redactor learns every personal value the target answers, through the run's meter.
+            self.redactor = Redactor(secrets_of(run))
             self._stack.enter_context(
                 metered(
                     run.budget,
@@ -103,11 +112,9 @@ class RunLifecycle:
                     run.base_url,
                     refused=run.refused_origins,
                     journal=run.journal,
+                    observers=[Learning(self.redactor), *self._observers],
                 )
             )
-            # The redactor learns every personal value the run sends or receives (outside the meter).
-            self.redactor = Redactor(secrets_of(run))
-            self._stack.enter_context(observing(self.redactor))
         except TargetError as exc:
             return self.refuse(f"refused: {exc}", label)
         except BaselineError as exc:

@@ -13,7 +13,7 @@ from jobticket import JobTicket, Pacer
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.ledger import AssumptionLedger
-from jobticket_kit.contract.metering import metered_transport
+from jobticket_kit.contract.meter import metered_transport
 from jobticket_kit.contract.operations import ContractSpec
 
 __all__ = ["REQUEST_TIMEOUT", "Api", "ContractRun", "Credential", "current_run", "set_current_run"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from jobticket_kit.contract.budget import BudgetSpent, RequestBudget, TargetBlocked
-from jobticket_kit.contract.metering import OtherOriginRefused, metered
+from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.operations import load_spec
+from jobticket_kit.contract.origins import OtherOriginRefused
 from jobticket_kit.contract.run_state import Api, Credential
 from jobticket_twin import FakeClock, TwinConfig, parse_fault_spec
 from jobticket_twin.testing import running_twin

@@ -14,8 +14,9 @@ import requests
 
 from jobticket_kit.contract import Verdict, run_suite
 from jobticket_kit.contract.budget import RequestBudget
-from jobticket_kit.contract.metering import OtherOriginRefused, metered
+from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.operations import load_spec
+from jobticket_kit.contract.origins import OtherOriginRefused
 
 from ..hostile import redirecting_to, serving
 from .conftest import ROOT, contract_env
