@@ -128,10 +128,10 @@ def install(route: str, where: Path, offline: dict[str, str], built: dict[str, P
         target = f"{folder}{testing}"
     elif route == "git":
         repository = copy_checkout(where / "repository")
-        git = ("git", "-c", "user.name=kit", "-c", "user.email=kit@example.invalid")
+        identity = ("-c", "user.name=kit", "-c", "user.email=kit@example.invalid")
         run("git", "init", "-q", repository, env=CLEAN)
         run("git", "-C", repository, "add", "--all", env=CLEAN)
-        run(*git, "-C", repository, "commit", "-q", "-m", "the distribution", env=CLEAN)
+        run("git", *identity, "-C", repository, "commit", "-q", "--no-gpg-sign", "-m", "one", env=CLEAN)
         target = f"{NAME}{testing} @ git+file://{repository}#subdirectory=client"
     else:  # editable, from a copy so the test can change generated/ and watch it
         checkout = copy_checkout(where / "checkout")
