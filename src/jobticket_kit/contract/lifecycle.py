@@ -163,8 +163,8 @@ def conclude(run: ContractRun, plugin: ContractPlugin, code: int, baseline: Base
         new = [failure for failure in new if not failure.open_points]
     result.failures, result.accepted, result.stale_baseline = new, accepted, stale
     result.flaky = list(plugin.flaky)
-    result.not_exercised = dict(plugin.deselected)
-    result.left_out = dict(plugin.left_out)
+    result.not_exercised = dict(plugin.plan.deselected)
+    result.left_out = dict(plugin.plan.left_out)
     outages = [failure for failure in new if failure.outcome == OUTAGE]
     if run.budget.block is not None:
         result.reason = f"blocked: {run.budget.block.describe()}"

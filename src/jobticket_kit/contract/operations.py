@@ -86,6 +86,17 @@ class ContractSpec:
                 return operation
         raise KeyError(operation_id)
 
+    def labelled(self, label: str | None) -> Operation | None:
+        """The operation schemathesis calls ``label`` (``GET /employees/{id}``), if any."""
+        return next((operation for operation in self.operations if operation.label == label), None)
+
+    def operation_id_of(self, label: str | None) -> str | None:
+        """The operation id behind a schemathesis label: the label itself when no operation has it."""
+        if not label:
+            return None
+        operation = self.labelled(label)
+        return operation.operation_id if operation is not None else label
+
     def operation_for(self, method: str, path: str) -> Operation | None:
         """The operation a concrete request calls, if any (literal paths win over templated ones)."""
         candidates = [op for op in self.operations if op.matches(method, path)]

@@ -45,6 +45,6 @@ class StandaloneRun:
         if self._plugin is None:
             return
         result = self._lifecycle.conclude(self._plugin, int(exitstatus))
-        if self._plugin.other_items == 0:
+        if self._plugin.plan.other_items == 0:
             # A session of contract checks only: its exit status is the verdict (baseline included).
             session.exitstatus = result.exit_code
