@@ -1,12 +1,11 @@
-"""``scripts/bench-twin``: how fast the twin syncs a 10,000-employee roster and serves pages on loopback.
+"""``jobticket-kit bench twin``: how fast the twin syncs a 10,000-employee roster and serves pages.
 
 The twin runs in its own process (``python -m jobticket_twin --rate-limit 0``) so the client does not
-share its interpreter. Every loop is bounded; the script prints figures and asserts nothing.
+share its interpreter. Every loop is bounded; the benchmark reports figures and asserts nothing.
 """
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ import httpx
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from jobticket_twin.testing import twin_process
 
-__all__ = ["main", "roster", "time_reads", "time_syncs"]
+__all__ = ["roster", "run", "time_reads", "time_syncs"]
 
 
 def roster(size: int) -> dict[str, Any]:
@@ -68,30 +67,19 @@ def _figures(label: str, timings: Sequence[float]) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(prog="scripts/bench-twin", description=__doc__.splitlines()[0])
-    parser.add_argument("--roster", type=int, default=10_000, help="employees per sync (default 10000)")
-    parser.add_argument("--runs", type=int, default=5, help="sync runs (default 5)")
-    parser.add_argument("--requests", type=int, default=2_000, help="GET requests at most (default 2000)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="GET loop time cap (default 10)")
-    args = parser.parse_args(argv)
-    for name in ("roster", "runs", "requests"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be >= 1")
-    if args.seconds <= 0:
-        parser.error("--seconds must be > 0")
+def run(*, roster_size: int, runs: int, requests: int, seconds: float) -> int:
+    """Run the benchmark against a twin process and print its figures."""
     admin = SEED_KEYS["admin"]
-    body = roster(args.roster)
+    body = roster(roster_size)
     with (
         twin_process("--rate-limit", "0") as twin,
         httpx.Client(
             base_url=twin.base_url, auth=(admin.key_id, admin.secret), timeout=120, trust_env=False
         ) as client,
     ):
-        creates, updates = time_syncs(client, body, args.runs)
-        sent, elapsed = time_reads(client, args.requests, args.seconds)
-    print(f"twin benchmark on loopback ({twin.base_url}), roster of {args.roster} employees")
+        creates, updates = time_syncs(client, body, runs)
+        sent, elapsed = time_reads(client, requests, seconds)
+    print(f"twin benchmark on loopback ({twin.base_url}), roster of {roster_size} employees")
     print(_figures("sync, all new employees", creates))
     print(_figures("sync, same roster again ", updates))
     rate = sent / elapsed
@@ -99,7 +87,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"GET /employees?perPage=100: {rate:.0f} requests/s ({sent} sequential requests in {elapsed:.2f} s)"
     )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,14 +1,20 @@
-"""``scripts/twin``: serve the twin on loopback, print its URL and keys, stop cleanly on Ctrl-C."""
+"""The twin's command: serve it on loopback, print its URL and keys, stop cleanly on Ctrl-C.
+
+This one click command is both ``python -m jobticket_twin`` (the client distribution's own entry,
+no kit needed) and ``jobticket-kit twin`` (the kit adds the same object to its group), so its options
+are defined once. click comes with the ``[testing]`` extra that the twin needs anyway (uvicorn
+requires it too).
+"""
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import signal
-import sys
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import click
 import uvicorn
 
 from jobticket.variables import PASSWORD as PASSWORD_VAR
@@ -19,66 +25,112 @@ from jobticket_twin.config import TwinConfig, WebhookReceiver
 from jobticket_twin.faults import FaultSpecError, parse_fault_spec
 from jobticket_twin.seed import SEED_KEYS
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-__all__ = ["build_config", "credentials_table", "main", "parse_args"]
+__all__ = ["build_config", "credentials_table", "main", "twin"]
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Read the command line; bad values exit with a message naming the option."""
-    parser = argparse.ArgumentParser(
-        prog="scripts/twin", description="Local twin of the JobTicket+ staging API."
-    )
-    parser.add_argument("--port", type=int, default=8090, help="TCP port (default 8090)")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default 0)")
-    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window and key; 0 = off")
-    parser.add_argument(
-        "--window", type=float, default=60.0, help="rate-limit window in seconds (default 60)"
-    )
-    parser.add_argument(
-        "--block", type=float, default=300.0, help="block after the limit, seconds (default 300)"
-    )
-    parser.add_argument("--faults", default=None, help="fault spec, e.g. error=0.2,latency=0.05-0.3,seed=1")
-    parser.add_argument(
-        "--fake-clock", action="store_true", help="start a fake clock (POST /_twin/clock/advance)"
-    )
-    parser.add_argument(
-        "--webhook", action="append", default=[], metavar="URL=SECRET", help="register a webhook receiver"
-    )
-    args = parser.parse_args(argv)
-    if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be from 0 to 65535, got {args.port}")
-    if args.rate_limit < 0:
-        parser.error(f"--rate-limit must be >= 0 (0 turns it off), got {args.rate_limit}")
-    if args.faults:
+def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
         try:
-            parse_fault_spec(args.faults)
+            parse_fault_spec(value)
         except FaultSpecError as exc:
-            parser.error(f"--faults: {exc}")
-    for item in args.webhook:
+            raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
+def _webhooks(
+    ctx: click.Context, param: click.Parameter, value: Sequence[str]
+) -> tuple[WebhookReceiver, ...]:
+    receivers = []
+    for item in value:
         url, sep, secret = item.partition("=")
         if not sep or not url.startswith(("http://", "https://")) or not secret:
-            parser.error(f"--webhook must be URL=SECRET with an http(s) URL, got {item!r}")
-    return args
+            raise click.BadParameter(f"must be URL=SECRET with an http(s) URL, got {item!r}", ctx, param)
+        receivers.append(WebhookReceiver(url, secret))
+    return tuple(receivers)
 
 
-def build_config(args: argparse.Namespace, env: dict[str, str] | None = None) -> TwinConfig:
-    """Turn the arguments (and JOBTICKET_USERNAME/PASSWORD, if set) into a TwinConfig."""
-    env = dict(os.environ) if env is None else env
-    username, password = env.get(USERNAME_VAR), env.get(PASSWORD_VAR)
-    receivers = tuple(WebhookReceiver(*item.split("=", 1)) for item in args.webhook)
-    config = TwinConfig(
-        seed=args.seed,
-        rate_limit=args.rate_limit,
-        window_seconds=args.window,
-        block_seconds=args.block,
-        faults=parse_fault_spec(args.faults) if args.faults else None,
-        extra_credentials=(username, password) if username and password else None,
-        webhook_receivers=receivers,
+@click.command(name="twin", short_help="Serve the local twin of the staging API.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True, help="TCP port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic data.")
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    metavar="N",
+    help="Requests per window and key; 0 turns the limit off.",
+)
+@click.option(
+    "--window",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Rate-limit window.",
+)
+@click.option(
+    "--block",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a key stays blocked after it passes the limit.",
+)
+@click.option(
+    "--faults",
+    metavar="SPEC",
+    callback=_faults,
+    help="Injected faults, e.g. error=0.2,latency=0.05-0.3,seed=1.",
+)
+@click.option("--fake-clock", is_flag=True, help="Run on a fake clock (POST /_twin/clock/advance moves it).")
+@click.option(
+    "--webhook",
+    "webhooks",
+    multiple=True,
+    metavar="URL=SECRET",
+    callback=_webhooks,
+    help="Register a webhook receiver (repeatable).",
+)
+def twin(port: int, host: str, **options: Any) -> int:
+    """Serve the local twin of the JobTicket+ staging API until Ctrl-C.
+
+    JOBTICKET_USERNAME and JOBTICKET_PASSWORD, when both are set, are accepted as one more key with every
+    permission.
+    """
+    config = build_config(options)
+    base_url = f"http://{host}:{port}"
+    click.echo(
+        f"JobTicket+ twin on {base_url} (seed {config.seed}, rate limit {config.rate_limit or 'off'}, "
+        f"faults {options['faults'] or 'off'})"
     )
-    return dataclasses.replace(config, clock=FakeClock()) if args.fake_clock else config
+    click.echo(credentials_table())
+    if config.extra_credentials is not None:
+        click.echo(f"{USERNAME_VAR}/{PASSWORD_VAR} are accepted too, with every permission.")
+    admin = SEED_KEYS["admin"]
+    click.echo(f"Example: curl -u {admin.key_id}:{admin.secret} '{base_url}/employees?perPage=100'")
+    # uvicorn shuts down gracefully, then re-raises the signal it caught; let SIGTERM end like Ctrl-C
+    # (a KeyboardInterrupt that uvicorn.run absorbs) instead of killing the process before we report.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
+    click.echo("twin stopped")
+    return 0
+
+
+def build_config(options: Mapping[str, Any], env: Mapping[str, str] | None = None) -> TwinConfig:
+    """Turn the parsed options (and JOBTICKET_USERNAME/PASSWORD, if both are set) into a TwinConfig."""
+    env = os.environ if env is None else env
+    username, password = env.get(USERNAME_VAR), env.get(PASSWORD_VAR)
+    config = TwinConfig(
+        seed=options["seed"],
+        rate_limit=options["rate_limit"],
+        window_seconds=options["window"],
+        block_seconds=options["block"],
+        faults=parse_fault_spec(options["faults"]) if options["faults"] else None,
+        extra_credentials=(username, password) if username and password else None,
+        webhook_receivers=options["webhooks"],
+    )
+    return dataclasses.replace(config, clock=FakeClock()) if options["fake_clock"] else config
 
 
 def credentials_table() -> str:
@@ -91,21 +143,5 @@ def credentials_table() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Serve until Ctrl-C or SIGTERM."""
-    args = parse_args(argv)
-    config = build_config(args)
-    base_url = f"http://{args.host}:{args.port}"
-    print(f"JobTicket+ twin on {base_url} (seed {config.seed}, rate limit {config.rate_limit or 'off'}, "
-          f"faults {args.faults or 'off'})")  # fmt: skip
-    print(credentials_table())
-    if config.extra_credentials is not None:
-        print(f"{USERNAME_VAR}/{PASSWORD_VAR} are accepted too, with every permission.")
-    admin = SEED_KEYS["admin"]
-    print(f"Example: curl -u {admin.key_id}:{admin.secret} '{base_url}/employees?perPage=100'")
-    sys.stdout.flush()
-    # uvicorn shuts down gracefully, then re-raises the signal it caught; let SIGTERM end like Ctrl-C
-    # (a KeyboardInterrupt that uvicorn.run absorbs) instead of killing the process before we report.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
-    print("twin stopped")
-    return 0
+    """``python -m jobticket_twin``: the same command, standalone (click's usage errors exit 2)."""
+    return twin.main(args=argv, prog_name="python -m jobticket_twin")

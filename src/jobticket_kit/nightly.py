@@ -1,4 +1,4 @@
-"""``scripts/nightly``: the contract run a scheduler starts, with a verdict a person reads in ten seconds.
+"""``jobticket-kit nightly``: the contract run a scheduler starts, with a verdict read in ten seconds.
 
 It runs the contract suite within its request budget (``run_suite`` writes JUnit, summary.md and
 results.json), then adds ``nightly.json``: every failure with a stable fingerprint and an outcome
@@ -9,17 +9,17 @@ verdict.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from jobticket_kit.checkout import Layout
-from jobticket_kit.contract.cli import add_run_arguments, input_problem, run_from_arguments
+from jobticket_kit.contract.cli import RunOptions, run_contract
 from jobticket_kit.contract.outcomes import (
     AUTH,
     CONTRACT_DRIFT,
@@ -35,17 +35,19 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "DEFAULT_OUTPUT_DIR",
     "OUTCOMES",
     "classify_failure",
     "classify_run",
     "compare",
     "headline",
     "load_previous",
-    "main",
     "nightly_result",
+    "run",
 ]
 
 _FORMAT = 1  # of nightly.json
+DEFAULT_OUTPUT_DIR = Path("reports")
 
 
 def classify_failure(failure: Mapping[str, Any]) -> str:
@@ -166,14 +168,14 @@ def _cell(text: str) -> str:
 def load_previous(path: Path | None) -> dict[str, Any] | None:
     """The previous run's ``nightly.json``, checked; None when no path is given or the file is missing.
 
-    A missing file is the first run. Anything else must be what :func:`main` writes: a JSON object
+    A missing file is the first run. Anything else must be what :func:`run` writes: a JSON object
     with ``format`` 1 and a ``failures`` list of objects, each with a string ``fingerprint``.
     """
     if path is None or not path.exists():
         return None
     data = load_json_file(path, what="nightly.json")
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise InputError(f'{path}: not a nightly.json of scripts/nightly (needs "format": {_FORMAT})')
+        raise InputError(f'{path}: not a nightly.json of jobticket-kit nightly (needs "format": {_FORMAT})')
     failures = data.get("failures")
     if not isinstance(failures, list) or not all(
         isinstance(item, dict) and isinstance(item.get("fingerprint"), str) for item in failures
@@ -182,39 +184,26 @@ def load_previous(path: Path | None) -> dict[str, Any] | None:
     return data
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the nightly check and write its reports; exit as the contract suite does."""
-    parser = argparse.ArgumentParser(prog="scripts/nightly", description=__doc__)
-    add_run_arguments(parser, default_report_dir=Path("reports"))
-    parser.add_argument("--previous", type=Path, help="nightly.json of the previous run, to report changes")
-    args = parser.parse_args(argv)
-    problem = input_problem(args)
-    if problem is not None:
-        print(f"scripts/nightly: {problem}", file=sys.stderr)
-        return 2
-    try:
-        previous = load_previous(args.previous)
-    except InputError as exc:  # before the suite runs: a bad file costs no requests and changes nothing
-        print(f"scripts/nightly: bad --previous: {exc}", file=sys.stderr)
-        return 2
+def run(options: RunOptions, previous: dict[str, Any] | None, previous_path: Path | None) -> int:
+    """Run the nightly check and write its reports; return the contract suite's exit code.
 
-    result = run_from_arguments(args)
+    ``previous`` is the checked :func:`load_previous` of ``previous_path``: the command reads it before
+    the suite runs, so a bad file costs no request and changes nothing.
+    """
+    output_dir = options.output_dir or DEFAULT_OUTPUT_DIR
+    result = run_contract(replace(options, output_dir=output_dir))
     results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))
     spec = yaml.safe_load(Layout.current().spec.read_text(encoding="utf-8"))
     nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
     nightly["comparison"] = compare(nightly, previous)
-    nightly["previous"] = str(args.previous) if previous is not None else None
-    nightly["reports"] = {**result.reports, "nightly": str(args.report_dir / "nightly.json")}
+    nightly["previous"] = str(previous_path) if previous is not None else None
+    nightly["reports"] = {**result.reports, "nightly": str(output_dir / "nightly.json")}
 
-    args.report_dir.mkdir(parents=True, exist_ok=True)
-    (args.report_dir / "nightly.json").write_text(json.dumps(nightly, indent=2) + "\n", encoding="utf-8")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "nightly.json").write_text(json.dumps(nightly, indent=2) + "\n", encoding="utf-8")
     top = headline(nightly)
-    summary = args.report_dir / "summary.md"
+    summary = output_dir / "summary.md"
     suite_summary = summary.read_text(encoding="utf-8") if summary.exists() else ""
     summary.write_text(top + "\n" + suite_summary, encoding="utf-8")
     sys.stdout.write(top)
     return result.exit_code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,22 +1,18 @@
-"""Which API our tooling talks to, read from the three shared environment variables.
+"""Which API our tooling talks to: the local twin or a remote target, and what it may do there.
 
-Unset ``JOBTICKET_BASE_URL`` means the local twin. The production host is refused here, before any
-request is built (by the host the HTTP libraries would reach, not by how the string looks), and so is a
-URL they could read differently; destructive operations need an explicit opt-in everywhere but the twin.
+:mod:`jobticket_kit.settings` reads the variables and builds the :class:`Target`. No base URL means the
+local twin. The production host is refused here, before any request is built (by the host the HTTP
+libraries would reach, not by how the string looks), and so is a URL they could read differently;
+destructive operations need an explicit opt-in everywhere but the twin.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from jobticket import ConfigurationError, UnsafeURLError
 from jobticket_kit import variables
 from jobticket_kit.hosts import is_production_url, resolve_base_url
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = [
     "ALLOW_DESTRUCTIVE_VAR",
@@ -28,6 +24,7 @@ __all__ = [
     "ProductionRefused",
     "Target",
     "TargetError",
+    "read_base_url",
 ]
 
 # The client's own variables (BASE_URL_VAR, USERNAME_VAR, PASSWORD_VAR) plus the kit's opt-ins.
@@ -56,23 +53,9 @@ class Target:
 
     base_url: str | None = None
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     sandbox_integration_id: int | None = None
     allow_destructive: bool = False
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Target:
-        """Read the target from the environment and refuse production at once."""
-        env = os.environ if env is None else env
-        target = cls(
-            base_url=_base_url(env.get(BASE_URL_VAR, "")),
-            username=env.get(USERNAME_VAR) or None,
-            password=env.get(PASSWORD_VAR) or None,
-            sandbox_integration_id=_parse_integration_id(env.get(SANDBOX_INTEGRATION_VAR, "")),
-            allow_destructive=env.get(ALLOW_DESTRUCTIVE_VAR, "") == "1",
-        )
-        target.check()
-        return target
 
     @property
     def is_twin(self) -> bool:
@@ -112,8 +95,11 @@ def _refuse_production(url: str) -> None:
         )
 
 
-def _base_url(raw: str) -> str | None:
-    """Read the base URL as the client does (``staging``, ``production`` or a URL), refusing production."""
+def read_base_url(raw: str) -> str | None:
+    """Read a base URL (``staging``, ``production`` or a URL) as both HTTP libraries do; refuse production.
+
+    Empty means the local twin (None).
+    """
     raw = raw.strip()
     if not raw:
         return None
@@ -128,12 +114,3 @@ def _base_url(raw: str) -> str | None:
         ) from None
     _refuse_production(url)
     return url
-
-
-def _parse_integration_id(raw: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise TargetError(f"{SANDBOX_INTEGRATION_VAR} must be a positive integer, got {raw!r}")
-    return int(raw)

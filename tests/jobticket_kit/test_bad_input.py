@@ -16,8 +16,7 @@ import yaml
 
 from jobticket_kit import nightly, variables
 from jobticket_kit.checkout import project_root
-from jobticket_kit.contract import __main__ as contract_cli
-from jobticket_kit.spec import update
+from jobticket_kit.cli import main as kit
 
 from .hostile import serving
 
@@ -75,8 +74,7 @@ def test_a_bad_baseline_is_one_line_and_exit_2(
     baseline = _write(tmp_path / "baseline.yaml", BAD_BASELINES[case])
     before = _digest(tmp_path)
     reports = tmp_path / "reports"
-    main = contract_cli.main if tool == "contract" else nightly.main
-    assert main(["--baseline", str(baseline), "--report-dir", str(reports)]) == 2
+    assert kit([tool, "--baseline", str(baseline), "--output-dir", str(reports)]) == 2
     line = _one_line(capsys)
     assert "bad baseline" in line
     assert str(baseline) in line
@@ -85,12 +83,12 @@ def test_a_bad_baseline_is_one_line_and_exit_2(
 
 
 def test_a_missing_explicit_baseline_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert contract_cli.main(["--baseline", str(tmp_path / "nope.yaml"), "--report-dir", str(tmp_path)]) == 2
+    assert kit(["contract", "--baseline", str(tmp_path / "nope.yaml"), "--output-dir", str(tmp_path)]) == 2
     assert "no such file" in _one_line(capsys)
 
 
 def test_an_unknown_operation_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert contract_cli.main(["--operation", "getEmploye", "--report-dir", str(tmp_path / "r")]) == 2
+    assert kit(["contract", "--operation", "getEmploye", "--output-dir", str(tmp_path / "r")]) == 2
     assert "--operation getEmploye: not an operationId" in _one_line(capsys)
     assert not (tmp_path / "r").exists()
 
@@ -116,10 +114,10 @@ def test_a_bad_previous_file_is_refused_before_the_suite_runs(
     def suite_must_not_run(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the suite ran before --previous was checked")
 
-    monkeypatch.setattr(nightly, "run_from_arguments", suite_must_not_run)
-    assert nightly.main(["--previous", str(previous), "--report-dir", str(tmp_path / "reports")]) == 2
+    monkeypatch.setattr(nightly, "run_contract", suite_must_not_run)
+    assert kit(["nightly", "--previous", str(previous), "--output-dir", str(tmp_path / "reports")]) == 2
     line = _one_line(capsys)
-    assert line.startswith("scripts/nightly: bad --previous:")
+    assert line.startswith("jobticket-kit nightly: bad --previous:")
     assert str(previous) in line
     assert _digest(tmp_path) == before
 
@@ -189,7 +187,7 @@ def test_update_spec_refuses_bad_files_and_changes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     source = _write(tmp_path / "new.yaml", content)
-    assert update.main([str(source), "--yes", "--root", str(checkout)]) == 2
+    assert kit(["update-spec", str(source), "--yes", "--root", str(checkout)]) == 2
     line = _one_line(capsys)
     assert line.startswith(f"rejected: {source}")
     assert problem in line
@@ -202,23 +200,23 @@ def test_update_spec_never_fetches_a_remote_ref(
         source = _write(
             tmp_path / "new.yaml", _spec_with(Remote={"$ref": f"{remote.url}/schemas.yaml#/Employee"})
         )
-        assert update.main([str(source), "--yes", "--root", str(checkout)]) == 2
+        assert kit(["update-spec", str(source), "--yes", "--root", str(checkout)]) == 2
     assert remote.hits == []
     assert "is not local: only '#/...' refs inside the file are resolved" in _one_line(capsys)
 
 
 def test_update_spec_follows_no_redirect(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with serving() as elsewhere, serving(lambda path: f"{elsewhere.url}{path}") as source:
-        assert update.main([f"{source.url}/spec.yaml", "--yes", "--root", str(checkout)]) == 2
+        assert kit(["update-spec", f"{source.url}/spec.yaml", "--yes", "--root", str(checkout)]) == 2
     assert elsewhere.hits == []
     assert "answered 302: redirects are not followed" in _one_line(capsys)
 
 
 def test_update_spec_answers_the_alias_bomb_without_a_traceback(tmp_path: Path) -> None:
-    # The process scripts/update-spec runs (scripts/_run execs this module in the kit's environment).
+    # The process scripts/update-spec runs (scripts/_run execs the kit's console script).
     source = _write(tmp_path / "bomb.yaml", ALIAS_BOMB)
     completed = subprocess.run(
-        [sys.executable, "-m", "jobticket_kit.spec.update", str(source)],
+        [str(Path(sys.executable).with_name("jobticket-kit")), "update-spec", str(source)],
         cwd=project_root(),
         capture_output=True,
         text=True,

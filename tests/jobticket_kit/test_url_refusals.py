@@ -5,23 +5,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from jobticket_kit import nightly, variables
-from jobticket_kit.cassettes import record
+from jobticket_kit import variables
 from jobticket_kit.checkout import project_root
-from jobticket_kit.contract import __main__ as contract_cli
+from jobticket_kit.cli import main as kit
 from tests.jobticket.test_hosts import MALFORMED, PRODUCTION_SPELLINGS, no_network
 
 __all__ = ["no_network"]  # the fixture, shared with the client's host tests
 
 TOOLS = {
-    "scripts/contract": ["jobticket_kit.contract", "--report-dir"],
-    "scripts/nightly": ["jobticket_kit.nightly", "--report-dir"],
-    "scripts/record-cassettes": ["jobticket_kit.cassettes.record", "--output"],
+    "scripts/contract": "contract",
+    "scripts/nightly": "nightly",
+    "scripts/record-cassettes": "record-cassettes",
 }
 URLS = {
     "percent-encoded dot": ("https://v1-api.ticket-plus%2Eapp", "production"),
@@ -49,7 +47,6 @@ PAIRS = [
 @pytest.mark.slow
 def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: Path) -> None:
     url, named = URLS[case]
-    module, output_option = TOOLS[tool]
     env = {name: value for name, value in os.environ.items() if name not in variables.ALL_VARIABLES}
     env.update(JOBTICKET_BASE_URL=url, JOBTICKET_USERNAME="key", JOBTICKET_PASSWORD="top-secret")
     env["PYTHONPATH"] = os.pathsep.join(str(project_root() / part) for part in ("src", "client"))
@@ -57,7 +54,7 @@ def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: 
     env.update(HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
     out = tmp_path / "out"
     completed = subprocess.run(
-        [sys.executable, "-m", module, output_option, str(out)],
+        [sys.executable, "-m", "jobticket_kit", TOOLS[tool], "--output-dir", str(out)],
         cwd=project_root(),
         env=env,
         capture_output=True,
@@ -74,14 +71,7 @@ def test_the_tool_refuses_the_url_with_one_line(tool: str, case: str, tmp_path: 
     assert not out.exists()  # nothing written
 
 
-MAINS: dict[str, Callable[[list[str]], int]] = {
-    "scripts/contract": contract_cli.main,
-    "scripts/nightly": nightly.main,
-    "scripts/record-cassettes": record.main,
-}
-
-
-@pytest.mark.parametrize("tool", MAINS)
+@pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("url", [*PRODUCTION_SPELLINGS[:8], *MALFORMED[:6]])
 def test_the_refusal_comes_before_any_lookup_or_connection(
     tool: str,
@@ -96,8 +86,7 @@ def test_the_refusal_comes_before_any_lookup_or_connection(
     monkeypatch.setenv("JOBTICKET_BASE_URL", url)
     monkeypatch.setenv("JOBTICKET_USERNAME", "key")
     monkeypatch.setenv("JOBTICKET_PASSWORD", "top-secret")
-    option = "--output" if tool == "scripts/record-cassettes" else "--report-dir"
-    assert MAINS[tool]([option, str(tmp_path / "out")]) == 2
+    assert kit([TOOLS[tool], "--output-dir", str(tmp_path / "out")]) == 2
     captured = capsys.readouterr()
     assert "refused" in captured.out + captured.err
     assert not (tmp_path / "out").exists()

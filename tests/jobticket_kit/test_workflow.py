@@ -66,9 +66,12 @@ def test_every_script_it_calls_exists_and_is_executable(job: dict[str, Any]) -> 
 def test_the_options_it_passes_are_the_nightly_ones(job: dict[str, Any]) -> None:
     used = {option for line in run_lines(job) for option in re.findall(r"--[a-z-]+", line)}
     help_text = subprocess.run(
-        [sys.executable, "-m", "jobticket_kit.nightly", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "jobticket_kit", "nightly", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    assert used == {"--report-dir", "--previous"}
+    assert used == {"--output-dir", "--previous"}
     assert all(option in help_text for option in used)
 
 
@@ -84,4 +87,4 @@ def test_it_uploads_the_reports_it_writes_and_posts_the_summary(job: dict[str, A
     assert uploads[0]["with"]["path"] == "reports/"
     assert uploads[0]["if"] == "always()"
     assert any("reports/summary.md" in line and "GITHUB_STEP_SUMMARY" in line for line in run_lines(job))
-    assert any("--report-dir reports" in line for line in run_lines(job))
+    assert any("--output-dir reports" in line for line in run_lines(job))

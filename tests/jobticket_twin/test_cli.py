@@ -1,41 +1,46 @@
-"""``python -m jobticket_twin`` (scripts/twin): arguments, the printed table, a clean stop on Ctrl-C."""
+"""``python -m jobticket_twin`` (also ``jobticket-kit twin``): options, the key table, a clean stop."""
 
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 import httpx
 import pytest
 
-from jobticket_twin.cli import build_config, credentials_table, parse_args
+from jobticket_twin.cli import build_config, credentials_table, main, twin
 from jobticket_twin.seed import SEED_KEYS
 from jobticket_twin.testing import twin_process
 from tests.jobticket_twin.helpers import spec_checked
 
 
+def options(argv: list[str]) -> dict[str, Any]:
+    return twin.make_context("twin", argv).params
+
+
 def test_arguments_become_the_config() -> None:
-    args = parse_args(["--port", "0", "--seed", "3", "--rate-limit", "0", "--faults", "error=0.1,seed=1"])
-    config = build_config(args, env={"JOBTICKET_USERNAME": "u", "JOBTICKET_PASSWORD": "p"})
+    parsed = options(["--port", "0", "--seed", "3", "--rate-limit", "0", "--faults", "error=0.1,seed=1"])
+    config = build_config(parsed, env={"JOBTICKET_USERNAME": "u", "JOBTICKET_PASSWORD": "p"})
     assert (config.seed, config.rate_limit, config.extra_credentials) == (3, 0, ("u", "p"))
     assert config.faults is not None
     assert config.faults.error == 0.1
-    assert build_config(parse_args([]), env={}).extra_credentials is None
+    assert build_config(options([]), env={}).extra_credentials is None
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--faults", "error=5"], "--faults: fault item error must be from 0 to 1"),
-        (["--rate-limit", "-1"], "--rate-limit must be >= 0"),
-        (["--port", "70000"], "--port must be from 0 to 65535"),
-        (["--webhook", "no-secret"], "--webhook must be URL=SECRET"),
+        (["--faults", "error=5"], "'--faults': fault item error must be from 0 to 1"),
+        (["--rate-limit", "-1"], "'--rate-limit': -1 is not in the range x>=0"),
+        (["--port", "70000"], "'--port': 70000 is not in the range 0<=x<=65535"),
+        (["--webhook", "no-secret"], "'--webhook': must be URL=SECRET"),
     ],
 )
 def test_bad_arguments_exit_with_a_message_naming_the_option(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
-        parse_args(argv)
+        main(argv)
     assert exited.value.code == 2
     assert message in capsys.readouterr().err
 

@@ -9,7 +9,6 @@ the cold import time of ``jobticket`` against httpx alone (fresh interpreters, m
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ from jobticket_kit.redis_server import redis_server
 from jobticket_twin import TwinConfig
 from jobticket_twin.testing import running_twin
 
-__all__ = ["main"]
+__all__ = ["run"]
 
 
 def _median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -190,23 +189,12 @@ def bench_import_time(runs: int) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the figures."""
-    parser = argparse.ArgumentParser(prog="scripts/bench-client", description=__doc__)
-    parser.add_argument("--runs", type=int, default=300, help="runs per parse measurement (median taken)")
-    parser.add_argument(
-        "--store-runs", type=int, default=3000, help="acquires per pacer store (median taken)"
-    )
-    parser.add_argument("--import-runs", type=int, default=15, help="fresh interpreters per import timing")
-    args = parser.parse_args(argv)
-    print(bench_parse(args.runs))
+def run(*, runs: int, store_runs: int, import_runs: int) -> int:
+    """Print the figures: parsing (``runs``), pacing, pacer stores (``store_runs``) and import time."""
+    print(bench_parse(runs))
     print(bench_pacer_fake(300))
     print(bench_pacer_real(450, 0.5))
-    for line in bench_store_overhead(args.store_runs):
+    for line in bench_store_overhead(store_runs):
         print(line)
-    print(bench_import_time(args.import_runs))
+    print(bench_import_time(import_runs))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""``scripts/bench-contract``: what a full remote contract run costs, measured against a real process.
+"""``jobticket-kit bench contract``: what a full remote contract run costs, measured against a real process.
 
 It starts the twin as a separate process on a real clock (the staging rules: 100 requests per 60 s
 per key, a 5-minute block) and runs the full remote configuration against it by URL: every limited
@@ -8,11 +8,10 @@ Then it prints requests spent, pacing wait, wall time and coverage (operations x
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from jobticket_kit import variables
@@ -21,7 +20,7 @@ from jobticket_kit.contract.runner import run_suite
 from jobticket_twin.seed import SEED_KEYS
 from jobticket_twin.testing import twin_process
 
-__all__ = ["SANDBOX_INTEGRATION", "figures", "full_remote_env", "main"]
+__all__ = ["SANDBOX_INTEGRATION", "figures", "full_remote_env", "run"]
 
 SANDBOX_INTEGRATION = 8  # the twin's integration in initial-sync-pending: it holds no employee of its own
 _MAIN_KEY = "admin"
@@ -79,29 +78,19 @@ def figures(result: SuiteResult, wall_seconds: float) -> list[str]:
     ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark once and print its figures; exit with the run's code."""
-    parser = argparse.ArgumentParser(prog="scripts/bench-contract", description=__doc__)
-    parser.add_argument("--report-dir", type=Path, default=Path("reports") / "bench-contract")
-    parser.add_argument(
-        "--window",
-        type=int,
-        default=60,
-        help="seconds of the twin's rate-limit window and of the run's pace (default 60, the staging rule)",
-    )
-    args = parser.parse_args(argv)
-    twin_args = ("--window", str(args.window), "--block", "300")
+def run(*, output_dir: Path, window: int) -> int:
+    """Run the benchmark once and print its figures; return the run's exit code.
+
+    ``window`` is the twin's rate-limit window and the run's pace window, in seconds (60: staging's rule).
+    """
+    twin_args = ("--window", str(window), "--block", "300")
     with twin_process(*twin_args) as twin:
-        env = full_remote_env(twin.base_url, overrides={variables.CONTRACT_WINDOW: str(args.window)})
+        env = full_remote_env(twin.base_url, overrides={variables.CONTRACT_WINDOW: str(window)})
         started = time.monotonic()
-        result = run_suite(env, report_dir=args.report_dir)
+        result = run_suite(env, report_dir=output_dir)
         wall = time.monotonic() - started
-    print(f"scripts/bench-contract: full remote configuration against a twin process ({twin.base_url})")
+    print(f"jobticket-kit bench contract: full remote configuration against a twin process ({twin.base_url})")
     for line in figures(result, wall):
         print(f"  {line}")
-    print(f"  reports: {args.report_dir}")
+    print(f"  reports: {output_dir}")
     return result.exit_code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,7 +9,6 @@ figures and asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from jobticket_twin.bench import roster as bench_roster
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from jobticket_twin.testing import twin_process
 
-__all__ = ["hr_roster", "main"]
+__all__ = ["hr_roster", "run"]
 
 
 @dataclass
@@ -62,19 +61,14 @@ def _figures(label: str, counts: Counter[str], paced: float, elapsed: float) -> 
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(prog="scripts/bench-roster", description=__doc__.splitlines()[0])
-    parser.add_argument("--employees", type=int, default=10_000, help="employees in the integration (10000)")
-    args = parser.parse_args(argv)
-    if args.employees < 100:
-        parser.error("--employees must be >= 100")
+def run(*, employees: int) -> int:
+    """Plan and apply a roster for an integration of ``employees`` on a twin process; print the figures."""
     admin = SEED_KEYS["admin"]
     integration = SECOND_ACTIVE_INTEGRATION_ID
     with twin_process("--rate-limit", "0") as twin:
         seeded = httpx.post(
             f"{twin.base_url}/hr-integrations/{integration}/sync",
-            json=bench_roster(args.employees),
+            json=bench_roster(employees),
             auth=(admin.key_id, admin.secret),
             timeout=120,
             trust_env=False,
@@ -101,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 transport.counts.clear()
                 paced_from, started = clock(), time.perf_counter()
                 if label == "plan ":
-                    plan = client.plan_roster(integration, hr_roster(args.employees))
+                    plan = client.plan_roster(integration, hr_roster(employees))
                 else:
                     client.apply_plan(plan)
                 figures.append(
@@ -118,7 +112,3 @@ def main(argv: list[str] | None = None) -> int:
         "change marker (no updatedAt, no ETag), so an exact fingerprint check needs one full listing"
     )
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

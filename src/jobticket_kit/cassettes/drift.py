@@ -3,13 +3,11 @@
 Each problem names the cassette, the interaction, the operation and the JSON path of the field (from
 ``jobticket_kit.spec.validation``), plus the spec version the cassette was recorded under.
 
-``python -m jobticket_kit.cassettes.drift [--spec FILE] [DIR]`` exits 1 on any drift.
+``jobticket-kit drift [--spec FILE] [DIR]`` exits 1 on any drift.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,11 +23,9 @@ from jobticket_kit.cassettes.layout import (
 from jobticket_kit.spec.validation import ResponseValidator, UndocumentedOperation, default_spec_path
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from jobticket_kit.cassettes.layout import Interaction
 
-__all__ = ["Drift", "find_drift", "main", "stale_cassettes"]
+__all__ = ["Drift", "find_drift", "run", "stale_cassettes"]
 
 
 @dataclass(frozen=True)
@@ -101,25 +97,14 @@ def stale_cassettes(directory: Path | None = None, spec_path: Path | None = None
     ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Report drift between the cassettes and the spec; exit 1 when a recorded response breaks it."""
-    parser = argparse.ArgumentParser(
-        prog="python -m jobticket_kit.cassettes.drift",
-        description="Check recorded responses against the spec.",
-    )
-    parser.add_argument("directory", nargs="?", type=Path, default=None, help="default: every committed set")
-    parser.add_argument("--spec", type=Path, default=None, help="default openapi/jobticket.openapi.yaml")
-    args = parser.parse_args(argv)
-    directories = [args.directory] if args.directory else cassette_sets()
-    drifts = [drift for directory in directories for drift in find_drift(directory, args.spec)]
+def run(directory: Path | None = None, spec_path: Path | None = None) -> int:
+    """Report drift between the cassettes (default: every committed set) and the spec; 1 on any drift."""
+    directories = [directory] if directory else cassette_sets()
+    drifts = [drift for folder in directories for drift in find_drift(folder, spec_path)]
     for drift in drifts:
         print(drift)
-    stale = [name for directory in directories for name in stale_cassettes(directory, args.spec)]
+    stale = [name for folder in directories for name in stale_cassettes(folder, spec_path)]
     if stale:
         print(f"note: {len(stale)} cassette(s) were recorded under another spec file; re-record them")
     print(f"cassette drift: {len(drifts)} response(s) disagree with the spec")
     return 1 if drifts else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Record the cassette set (``scripts/record-cassettes``): the twin by default, staging when configured.
+"""Record the cassette set (``jobticket-kit record-cassettes``): the twin by default, staging when configured.
 
 Same target rules as the contract suite: ``JOBTICKET_BASE_URL``/``USERNAME``/``PASSWORD`` name a
 remote target (production is refused before any request), ``JOBTICKET_LIMITED_KEYS`` adds the keys of
@@ -15,9 +15,7 @@ or keys, the target down) before any scenario ran.
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,32 +37,37 @@ from jobticket_kit.cassettes.recording_target import open_target
 from jobticket_kit.cassettes.scenarios import SCENARIOS, Scenario
 from jobticket_kit.cassettes.scrub import Scrubber, scrub_request_headers, scrub_response_headers
 from jobticket_kit.spec.validation import default_spec_path
-from jobticket_kit.target import Target, TargetError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
-__all__ = ["main", "record_all", "recording_vcr"]
+    from jobticket_kit.settings import KitSettings
+
+__all__ = ["default_output", "record_all", "recording_vcr"]
 
 _INDEX_HEADER = "# Written by scripts/record-cassettes; re-record instead of editing (see the README).\n"
 
 
+def default_output(settings: KitSettings) -> Path:
+    """The committed twin set, or its ``staging/`` beside it for a remote target."""
+    return default_cassette_dir() if settings.target.is_twin else default_cassette_dir() / REMOTE_SET
+
+
 def record_all(
-    target: Target,
+    settings: KitSettings,
     output: Path,
     *,
     skip_unavailable: bool = False,
     spec_path: Path | None = None,
-    env: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Record every scenario the target offers into ``output`` and return the names recorded.
+    """Record every scenario the settings' target offers into ``output`` and return the names recorded.
 
     Raises IncompleteTarget when a scenario cannot be recorded on this target (unless
     ``skip_unavailable``), before any scenario runs, and RecordingError when the target answers a
     scenario with a status other than the scenario's.
     """
     spec = SpecIdentity.of(spec_path or default_spec_path())
-    with open_target(target, env) as opened, tempfile.TemporaryDirectory() as scratch:
+    with open_target(settings) as opened, tempfile.TemporaryDirectory() as scratch:
         context = opened.context
         unavailable = {s.name: reason for s in SCENARIOS if (reason := s.unavailable(context))}
         if unavailable and not skip_unavailable:
@@ -143,57 +146,3 @@ def _replace_set(source: Path, output: Path) -> None:
         old.unlink(missing_ok=True)
     for new in sorted(source.glob("*.yaml")):
         shutil.copyfile(new, output / new.name)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line of ``scripts/record-cassettes``."""
-    parser = argparse.ArgumentParser(
-        prog="scripts/record-cassettes",
-        description="Record the cassette set from the local twin (default) or JOBTICKET_BASE_URL (staging).",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="cassette directory (default contract_tests/cassettes, or its staging/ for a remote target)",
-    )
-    parser.add_argument(
-        "--skip-unavailable",
-        action="store_true",
-        help="leave out scenarios the target cannot offer (missing keys, no destructive opt-in)",
-    )
-    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    args = parser.parse_args(argv)
-    if args.list:
-        for scenario in SCENARIOS:
-            print(f"{scenario.name:40} {scenario.operation:22} {scenario.status}  {scenario.description}")
-        return 0
-    try:
-        target = Target.from_env()
-    except TargetError as exc:
-        print(f"record-cassettes: refused: {exc}", file=sys.stderr)
-        return 2
-    output = args.output or (
-        default_cassette_dir() if target.is_twin else default_cassette_dir() / REMOTE_SET
-    )
-    try:
-        names = record_all(target, output, skip_unavailable=args.skip_unavailable)
-    except (IncompleteTarget, TargetError) as exc:  # TargetError: the sandbox holds real employees
-        print(f"record-cassettes: refused: {exc}", file=sys.stderr)
-        return 2
-    except RecordingError as exc:
-        print(f"record-cassettes: {exc}", file=sys.stderr)
-        return 1
-    except httpx.HTTPError as exc:  # while discovering ids, before any scenario
-        print(f"record-cassettes: cannot use the target: {type(exc).__name__}", file=sys.stderr)
-        return 2
-    print(f"record-cassettes: {len(names)} cassettes written to {output}")
-    print(
-        "Review them before committing: run the offline tests (pytest tests/jobticket_kit/cassettes) "
-        "and read the diff."
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

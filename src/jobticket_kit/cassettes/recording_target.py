@@ -9,7 +9,6 @@ synthetic employees only (``contract.sandbox``), or nothing is recorded.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,16 +29,15 @@ from jobticket_kit.cassettes.recording_context import (
     same_origin_only,
 )
 from jobticket_kit.contract.sandbox import check_sandbox
-from jobticket_kit.contract.session import limited_keys
 from jobticket_kit.target import DestructiveNotAllowed
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import PENDING_INTEGRATION_ID
 from jobticket_twin.testing import running_twin
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator
 
-    from jobticket_kit.target import Target
+    from jobticket_kit.settings import KitSettings
 
 __all__ = ["OpenTarget", "open_target"]
 
@@ -64,9 +62,9 @@ class OpenTarget:
 
 
 @contextmanager
-def open_target(target: Target, env: Mapping[str, str] | None = None) -> Iterator[OpenTarget]:
-    """Yield the twin (started here, seed 0, fake clock) or the remote target ``target`` names."""
-    env = os.environ if env is None else env
+def open_target(settings: KitSettings) -> Iterator[OpenTarget]:
+    """Yield the twin (started here, seed 0, fake clock) or the remote target the settings name."""
+    target = settings.target
     if target.is_twin:
         with (
             running_twin(TwinConfig(seed=TWIN_SEED, rate_limit=0, clock=FakeClock())) as twin,
@@ -82,7 +80,7 @@ def open_target(target: Target, env: Mapping[str, str] | None = None) -> Iterato
     assert target.base_url
     assert target.username
     assert target.password
-    keys = {name: (key.username, key.password) for name, key in limited_keys(env).items()}
+    keys = dict(settings.limited_keys)
     keys[MAIN] = (target.username, target.password)
     try:
         sync_integration = target.require_destructive()

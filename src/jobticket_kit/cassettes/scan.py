@@ -8,23 +8,21 @@ scrubber's allowlist); this module knows where a cassette keeps URLs, headers an
 everywhere (keys, values, headers, URL and query). Findings never repeat the value they found, only
 where it is, what it looks like and how long it is.
 
-``python -m jobticket_kit.cassettes.scan [DIR]`` exits 1 when it finds anything.
+``jobticket-kit scan [PATHS]...`` exits 1 when it finds anything.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 from vcr.serializers.yamlserializer import deserialize  # type: ignore[import-untyped]
 
-from jobticket_kit.cassettes.layout import default_cassette_dir
 from jobticket_kit.privacy.fake import PLACEHOLDER
 from jobticket_kit.privacy.scan import (
     COOKIE_HEADERS,
@@ -36,10 +34,7 @@ from jobticket_kit.privacy.scan import (
 )
 from jobticket_kit.privacy.walk import members
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-__all__ = ["Finding", "main", "scan_directory", "scan_file"]
+__all__ = ["Finding", "scan_directory", "scan_file"]
 
 _MAX_INFLATED = 32 * 1024 * 1024
 
@@ -166,18 +161,3 @@ def scan_file(path: Path) -> list[Finding]:
 def scan_directory(directory: Path) -> list[Finding]:
     """Findings of every file under ``directory`` (not only cassettes: anything committed there)."""
     return [finding for path in sorted(directory.rglob("*")) if path.is_file() for finding in scan_file(path)]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Scan a cassette directory (default contract_tests/cassettes); exit 1 on any finding."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    directory = Path(args[0]) if args else default_cassette_dir()
-    findings = scan_directory(directory)
-    for finding in findings:
-        print(finding)
-    print(f"cassette scan: {len(findings)} finding(s) in {directory}")
-    return 1 if findings else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""The contract suite's runner: does a target API honour openapi/? (``python -m jobticket_kit.contract``).
+"""The contract suite's runner: does a target API honour openapi/? (``jobticket-kit contract``).
 
 ``run_suite()`` runs ``contract_tests/`` against the twin (default) or the target named by
 ``JOBTICKET_BASE_URL``/``USERNAME``/``PASSWORD`` and returns a :class:`SuiteResult`; the exit code is

@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jobticket import Clock, Pacer, SystemClock
+from jobticket_kit.settings import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW
 
 __all__ = [
-    "DEFAULT_PER_MINUTE",
     "Block",
     "BudgetSpent",
     "Clock",
@@ -28,9 +28,6 @@ __all__ = [
     "SystemClock",
     "TargetBlocked",
 ]
-
-DEFAULT_PER_MINUTE = 80  # below the documented 100 per minute per credential, for the whole run
-DEFAULT_LIMIT = 500  # requests of a full remote run (limited keys and destructive opt-in included)
 
 
 @dataclass(frozen=True)
@@ -69,8 +66,8 @@ class RequestBudget:
     def __init__(
         self,
         *,
-        per_minute: int | None = DEFAULT_PER_MINUTE,
-        window_seconds: float = 60.0,
+        per_minute: int | None = DEFAULT_RATE_LIMIT,
+        window_seconds: float = DEFAULT_WINDOW,
         clock: Clock | None = None,
         limit: int | None = None,
     ) -> None:

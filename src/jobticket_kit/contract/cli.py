@@ -1,8 +1,8 @@
-"""The command-line arguments of a contract run, shared by scripts/contract and scripts/nightly."""
+"""What ``jobticket-kit contract`` and ``jobticket-kit nightly`` share: a run's options, checked, then run."""
 
 from __future__ import annotations
 
-import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,48 +11,42 @@ from jobticket_kit.contract.baseline import Baseline, BaselineError
 from jobticket_kit.contract.lifecycle import DEFAULT_BASELINE
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.runner import run_suite
-from jobticket_kit.target import Target, TargetError
+from jobticket_kit.settings import KitSettings
+from jobticket_kit.target import TargetError
 
 if TYPE_CHECKING:
     from jobticket_kit.contract.results import SuiteResult
 
-__all__ = ["add_run_arguments", "input_problem", "run_from_arguments"]
+__all__ = ["RunOptions", "input_problem", "run_contract"]
 
 
-def add_run_arguments(parser: argparse.ArgumentParser, *, default_report_dir: Path | None = None) -> None:
-    """Add the options that choose what a run checks and where its reports go."""
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=default_report_dir,
-        help="where junit.xml, summary.md, results.json go",
-    )
-    parser.add_argument(
-        "--baseline", type=Path, help="accepted deviations (default contract_tests/baseline.yaml)"
-    )
-    parser.add_argument(
-        "--operation", action="append", default=[], help="limit schemathesis to this operationId (repeatable)"
-    )
-    parser.add_argument("pytest_args", nargs="*", help="pytest selection, e.g. a node id from the summary")
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run checks and where its reports go (None: the suite's defaults)."""
+
+    output_dir: Path | None = None
+    baseline: Path | None = None
+    operations: tuple[str, ...] = ()
+    pytest_args: tuple[str, ...] = ()
 
 
-def input_problem(args: argparse.Namespace) -> str | None:
-    """Check the target and the baseline before anything is sent or written: the one-line problem, or None.
+def input_problem(options: RunOptions) -> str | None:
+    """Check the settings and the baseline before anything is sent or written: the one-line problem, or None.
 
-    A CLI that gets a problem prints it and exits 2, leaving every file (reports included) as it was.
+    A command that gets a problem prints it and exits 2, leaving every file (reports included) as it was.
     """
     try:
-        Target.from_env()
+        KitSettings.from_env()
     except TargetError as exc:
         return f"refused: {exc}"
-    if args.baseline is not None and not args.baseline.is_file():
-        return f"bad baseline: {args.baseline}: no such file"
+    if options.baseline is not None and not options.baseline.is_file():
+        return f"bad baseline: {options.baseline}: no such file"
     try:
-        Baseline.load(args.baseline or project_root() / DEFAULT_BASELINE)
+        Baseline.load(options.baseline or project_root() / DEFAULT_BASELINE)
     except BaselineError as exc:
         return f"bad baseline: {exc}"
     known = {operation.operation_id for operation in load_spec().operations}
-    unknown = sorted(set(args.operation) - known)
+    unknown = sorted(set(options.operations) - known)
     if unknown:
         return (
             f"--operation {', '.join(unknown)}: not an operationId of the spec ({', '.join(sorted(known))})"
@@ -60,11 +54,11 @@ def input_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def run_from_arguments(args: argparse.Namespace) -> SuiteResult:
-    """Run the suite as the parsed options say."""
+def run_contract(options: RunOptions) -> SuiteResult:
+    """Run the suite as the options say."""
     return run_suite(
-        report_dir=args.report_dir,
-        baseline=args.baseline,
-        pytest_args=args.pytest_args,
-        operations=args.operation,
+        report_dir=options.output_dir,
+        baseline=options.baseline,
+        pytest_args=options.pytest_args,
+        operations=options.operations,
     )

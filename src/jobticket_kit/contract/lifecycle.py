@@ -40,7 +40,8 @@ from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.sandbox import SandboxRefused, check_sandbox
 from jobticket_kit.contract.session import open_run
 from jobticket_kit.privacy.redact import Redactor
-from jobticket_kit.target import BASE_URL_VAR, Target, TargetError
+from jobticket_kit.settings import KitSettings
+from jobticket_kit.target import BASE_URL_VAR, TargetError
 
 __all__ = [
     "DEFAULT_BASELINE",
@@ -98,10 +99,10 @@ class RunLifecycle:
         """Open, meter and preflight the run; return the written no-verdict result if it cannot go on."""
         label = self.env.get(BASE_URL_VAR, "?")
         try:
-            target = Target.from_env(self.env)
-            label = target.base_url or "twin"
+            settings = KitSettings.from_env(self.env)
+            label = settings.target.base_url or "twin"
             self._baseline = Baseline.load(self._baseline_path)
-            run = self._stack.enter_context(open_run(target, self.env))
+            run = self._stack.enter_context(open_run(settings))
             # The redactor learns every personal value the target answers, through the run's meter.
             self.redactor = Redactor(secrets_of(run))
             self._stack.enter_context(

@@ -161,7 +161,5 @@ def set_current_run(run: ContractRun | None) -> None:
 def current_run() -> ContractRun:
     """The run in progress; only valid inside a contract session."""
     if not _CURRENT:
-        raise RuntimeError(
-            "no contract run in progress: start the suite with `python -m jobticket_kit.contract`"
-        )
+        raise RuntimeError("no contract run in progress: start the suite with `jobticket-kit contract`")
     return _CURRENT[0]

@@ -8,26 +8,20 @@ tests, pytest's own status stands.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from jobticket_kit import variables
 from jobticket_kit.contract.lifecycle import RunLifecycle
 from jobticket_kit.contract.plugin import ContractPlugin
+from jobticket_kit.settings import contract_output_dir
 
-__all__ = ["REPORT_DIR_VAR", "StandaloneRun"]
-
-REPORT_DIR_VAR = variables.CONTRACT_REPORTS
+__all__ = ["StandaloneRun"]
 
 
 class StandaloneRun:
     """Opens the contract run around a plain pytest session."""
 
     def __init__(self) -> None:
-        report_dir = os.environ.get(REPORT_DIR_VAR)
-        self._lifecycle = RunLifecycle(report_dir=Path(report_dir) if report_dir else None)
+        self._lifecycle = RunLifecycle(report_dir=contract_output_dir())
         self._plugin: ContractPlugin | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:

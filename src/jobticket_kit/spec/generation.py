@@ -9,7 +9,6 @@ recorded in ``openapi/generation.lock.json`` beside the spec's sha256.
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import hashlib
 import json
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from jobticket_kit.checkout import Layout
 
-__all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "main", "tree_differences"]
+__all__ = ["Layout", "check", "generate", "lock_data", "lock_json", "run", "tree_differences"]
 
 
 def lock_data(layout: Layout) -> dict[str, str]:
@@ -106,26 +105,17 @@ def check(layout: Layout) -> list[str]:
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run ``scripts/generate`` (regenerate) or ``scripts/generate --check`` (prove it is current)."""
-    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__)
-    parser.add_argument(
-        "--check", action="store_true", help="fail if generated/ is not exactly what the spec makes"
-    )
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to work on")
-    args = parser.parse_args(argv)
-    layout = Layout(args.root.resolve())
-    if args.check:
+def run(root: Path, *, check_only: bool) -> int:
+    """Regenerate the client from the spec, or (``check_only``) prove that it is current: exit 0 or 1."""
+    layout = Layout(root.resolve())
+    if check_only:
         problems = check(layout)
         for problem in problems:
             print(problem, file=sys.stderr)
-        print("regeneration check:", "FAILED" if problems else "generated/ matches openapi/")
+        label = layout.generated.relative_to(layout.root).as_posix()
+        print("regeneration check:", "FAILED" if problems else f"{label}/ matches openapi/")
         return 1 if problems else 0
     generate(layout, layout.generated)
     layout.lock.write_text(lock_json(layout), encoding="utf-8")
     print(f"regenerated {layout.generated} from {layout.spec.name}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

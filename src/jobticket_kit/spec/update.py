@@ -1,4 +1,4 @@
-"""``scripts/update-spec``: take a new API description, show what changes for the client, then pin it.
+"""``jobticket-kit update-spec``: take a new API description, show what changes for the client, then pin it.
 
 The steps, each stopping the run when it fails: validate and lint the new file; print every change
 classified as breaking or compatible; with ``--yes``, pin it (version bump, provenance, sha256 in the
@@ -8,7 +8,6 @@ regeneration check and the offline tests against the regenerated client.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import io
 import os
@@ -17,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import yaml
@@ -31,7 +30,10 @@ from jobticket_kit.spec.api_surface import surface_changes
 from jobticket_kit.spec.diff import Change, diff_specs
 from jobticket_kit.spec.refs import RefError, check_local_refs
 
-__all__ = ["bump_version", "changelog_entry", "main"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["bump_version", "changelog_entry", "run"]
 
 EXIT_OK, EXIT_ATTENTION, EXIT_REJECTED = 0, 1, 2
 
@@ -172,24 +174,16 @@ def _run_offline_tests(root: Path, paths: list[str]) -> bool:
     return subprocess.run(command, cwd=root, env=env, check=False).returncode == 0  # noqa: S603
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the spec-change workflow; exit 0 when consistent, 1 when something needs attention."""
-    parser = argparse.ArgumentParser(prog="scripts/update-spec", description=__doc__)
-    parser.add_argument("source", help="path or https:// URL of the new OpenAPI description")
-    parser.add_argument("--yes", action="store_true", help="pin the new spec (without it: report only)")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="checkout to update")
-    parser.add_argument(
-        "--tests",
-        nargs="*",
-        default=["tests"],
-        help="offline tests to run against the regenerated client (default: tests)",
-    )
-    args = parser.parse_args(argv)
-    layout = generation.Layout(args.root.resolve())
+def run(source: str, *, pin: bool, root: Path, tests: Sequence[str] = ("tests",)) -> int:
+    """Run the spec-change workflow on ``source`` (a path or https:// URL); ``pin`` is ``--yes``.
+
+    Exit 0 when consistent, 1 when something needs attention, 2 when the new file is rejected.
+    """
+    layout = generation.Layout(root.resolve())
     today = datetime.datetime.now(tz=datetime.UTC).date()
     try:
-        text = _read_source(args.source)
-        new = _validate(text, args.source)
+        text = _read_source(source)
+        new = _validate(text, source)
         with tempfile.TemporaryDirectory() as tmp:
             candidate = Path(tmp) / "candidate.openapi.yaml"
             candidate.write_text(text, encoding="utf-8")
@@ -201,14 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     old = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
     changes = diff_specs(old, new)
     breaking = any(change.breaking for change in changes)
-    print(f"Changes from the pinned spec {old['info']['version']} to {args.source}:")
+    print(f"Changes from the pinned spec {old['info']['version']} to {source}:")
     for change in changes:
         print(f"  {change}")
     if not changes:
         print("  none: nothing to pin")
         return EXIT_OK
     print(f"{sum(c.breaking for c in changes)} breaking, {sum(not c.breaking for c in changes)} compatible")
-    if not args.yes:
+    if not pin:
         print("report only: run again with --yes to pin it, regenerate and run the checks")
         return EXIT_OK
 
@@ -217,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     except SpecRejected as error:
         print(f"rejected: {error}", file=sys.stderr)
         return EXIT_REJECTED
-    _pin(layout, text, version, args.source, today)
-    _add_changelog(layout, changelog_entry(version, today, args.source, changes))
+    _pin(layout, text, version, source, today)
+    _add_changelog(layout, changelog_entry(version, today, source, changes))
     with tempfile.TemporaryDirectory() as tmp:
         previous = Path(tmp) / "jobticket_api"
         shutil.copytree(layout.generated_package, previous)
@@ -235,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     attention = [f"code using {name} must change" for name in removed]
     problems = generation.check(layout)
     attention += problems
-    if not _run_offline_tests(layout.root, args.tests):
+    if not _run_offline_tests(layout.root, list(tests)):
         attention.append("offline tests or the cassette drift check fail against the new spec (see above)")
     if attention:
         print("Needs attention:")
@@ -244,7 +238,3 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ATTENTION
     print("consistent: regeneration check and offline tests pass")
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

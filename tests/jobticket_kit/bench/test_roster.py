@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from jobticket_kit.bench import roster as bench_roster
+from jobticket_kit.cli import main as kit
 
 
 def test_plan_and_apply_each_list_the_company_once(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench_roster.main(["--employees", "200"]) == 0
+    assert kit(["bench", "roster", "--employees", "200"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("roster benchmark: integration of 200 active employees in a company of 450;")
     assert "create 50, update 20, unchanged 178, offboard 2" in lines[0]

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from jobticket_kit.cassettes.drift import Drift, find_drift, main, stale_cassettes
+from jobticket_kit.cassettes.drift import Drift, find_drift, stale_cassettes
 from jobticket_kit.cassettes.layout import Cassette, SpecIdentity, cassette_sets
+from jobticket_kit.cli import main as kit
 from jobticket_kit.spec.validation import default_spec_path
 
 pytestmark = pytest.mark.block_network
@@ -33,7 +34,7 @@ def drift_of(drifts: list[Drift], cassette: str) -> list[str]:
 def test_every_recorded_response_follows_the_pinned_spec() -> None:
     drifts = [drift for directory in cassette_sets() for drift in find_drift(directory)]
     assert drifts == [], "\n".join(map(str, drifts))
-    assert main([]) == 0
+    assert kit(["drift"]) == 0
 
 
 def test_a_field_deleted_from_the_spec_names_the_cassette_and_the_field(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_a_field_deleted_from_the_spec_names_the_cassette_and_the_field(tmp_path
     assert {drift.operation for drift in drifts} == {"getEmployee", "listEmployees"}
     report = "\n".join(map(str, drifts))
     assert "cassette get-employee-200.yaml, interaction 1: getEmployee (GET /employees/" in report
-    assert main(["--spec", str(spec)]) == 1
+    assert kit(["drift", "--spec", str(spec)]) == 1
 
 
 def test_a_changed_type_names_the_cassette_and_the_field(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from jobticket_kit.cassettes.layout import INDEX_NAME, Cassette, default_cassette_dir
-from jobticket_kit.cassettes.record import main, record_all, recording_vcr
+from jobticket_kit.cassettes.record import record_all, recording_vcr
 from jobticket_kit.cassettes.recording_context import (
     DISABLED,
     NO_VIEW_EMPLOYEES,
@@ -30,8 +30,10 @@ from jobticket_kit.cassettes.recording_context import (
 from jobticket_kit.cassettes.scan import scan_directory
 from jobticket_kit.cassettes.scenarios import SCENARIOS
 from jobticket_kit.cassettes.scrub import Scrubber
-from jobticket_kit.contract.session import KEYS_VAR
-from jobticket_kit.target import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR, Target
+from jobticket_kit.cli import main as kit
+from jobticket_kit.settings import KitSettings
+from jobticket_kit.target import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR
+from jobticket_kit.variables import LIMITED_KEYS as KEYS_VAR
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import PENDING_INTEGRATION_ID
 from jobticket_twin.testing import RunningTwin, running_twin, serve_in_thread
@@ -48,8 +50,8 @@ def files(directory: Path) -> dict[str, bytes]:
 def twin_recording(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The set as the twin records it now, after checking that a second recording is byte-identical."""
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    record_all(Target(), first)
-    record_all(Target(), second)
+    record_all(KitSettings(), first)
+    record_all(KitSettings(), second)
     differing = [name for name, data in files(first).items() if files(second).get(name) != data]
     assert set(files(first)) == set(files(second))
     assert differing == [], f"recording the twin twice gave different bytes in {differing}"
@@ -111,7 +113,7 @@ def test_production_is_refused_before_any_request(
     monkeypatch.setenv(BASE_URL_VAR, "https://v1-api.ticket-plus.app")
     monkeypatch.setenv(USERNAME_VAR, "someone")
     monkeypatch.setenv(PASSWORD_VAR, "something")
-    assert main(["--output", str(tmp_path / "out")]) == 2
+    assert kit(["record-cassettes", "--output-dir", str(tmp_path / "out")]) == 2
     assert "production" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -123,11 +125,11 @@ def test_a_remote_target_records_the_whole_set_or_nothing(tmp_path: Path) -> Non
     with running_twin(TwinConfig(rate_limit=0, clock=FakeClock())) as twin:
         username, password = twin.credentials("admin")
         env = {BASE_URL_VAR: twin.base_url, USERNAME_VAR: username, PASSWORD_VAR: password}
-        target = Target.from_env(env)
+        settings = KitSettings.from_env(env)
         with pytest.raises(IncompleteTarget, match="cannot record the whole set") as refused:
-            record_all(target, output, env=env)
+            record_all(settings, output)
         assert (output / "old-scenario.yaml").exists()  # a refused run changes nothing
-        recorded = record_all(target, output, skip_unavailable=True, env=env)
+        recorded = record_all(settings, output, skip_unavailable=True)
     assert "trigger-hr-sync-204 is destructive" in str(refused.value)
     assert "rate-limit-429 needs the key(s) rate-limit-probe" in str(refused.value)
     assert "get-employee-200" in recorded
@@ -177,7 +179,7 @@ def test_a_remote_recording_with_the_opt_in_is_complete_and_offboards_nobody(tmp
         before = {
             employee.id: employee.subscription.status for employee in twin.state.data.employees.values()
         }
-        recorded = record_all(Target.from_env(env), tmp_path, env=env)
+        recorded = record_all(KitSettings.from_env(env), tmp_path)
         after = {employee.id: employee.subscription.status for employee in twin.state.data.employees.values()}
     assert recorded == [scenario.name for scenario in SCENARIOS]
     assert {
@@ -199,6 +201,6 @@ def test_an_unexpected_status_fails_the_recording_and_keeps_the_old_set(
         monkeypatch.setenv(USERNAME_VAR, username)
         monkeypatch.setenv(PASSWORD_VAR, password)
         monkeypatch.setenv(KEYS_VAR, json.dumps({DISABLED: [username, password]}))  # not disabled at all
-        assert main(["--output", str(output), "--skip-unavailable"]) == 1
+        assert kit(["record-cassettes", "--output-dir", str(output), "--skip-unavailable"]) == 1
     assert "auth-401-disabled-key: expected 401, the target answered 200" in capsys.readouterr().err
     assert [path.name for path in output.iterdir()] == ["old-scenario.yaml"]

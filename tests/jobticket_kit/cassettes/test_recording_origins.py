@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jobticket_kit.cassettes.record import main
 from jobticket_kit.cassettes.recording_context import Ids, RecordingContext, RecordingError
+from jobticket_kit.cli import main as kit
 from jobticket_kit.target import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR
 
 from ..hostile import redirecting_to, serving
@@ -21,7 +21,7 @@ def test_a_target_redirecting_elsewhere_is_refused_before_recording(
         monkeypatch.setenv(BASE_URL_VAR, target.url)
         monkeypatch.setenv(USERNAME_VAR, "key")
         monkeypatch.setenv(PASSWORD_VAR, "secret")
-        assert main(["--output", str(output), "--skip-unavailable"]) == 2
+        assert kit(["record-cassettes", "--output-dir", str(output), "--skip-unavailable"]) == 2
     assert elsewhere.hits == []
     assert len(target.hits) == 1
     assert "answered 302" in capsys.readouterr().err

@@ -9,7 +9,8 @@ import pytest
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from jobticket_kit.cassettes.layout import default_cassette_dir
-from jobticket_kit.cassettes.scan import Finding, main, scan_directory
+from jobticket_kit.cassettes.scan import Finding, scan_directory
+from jobticket_kit.cli import main as kit
 from jobticket_kit.privacy.fake import PLACEHOLDER
 
 pytestmark = pytest.mark.block_network
@@ -43,7 +44,7 @@ def fake_email_of(path: Path) -> str:
 def test_every_committed_file_is_clean() -> None:
     findings = scan_directory(default_cassette_dir())
     assert findings == [], "\n".join(map(str, findings))
-    assert main([str(default_cassette_dir())]) == 0
+    assert kit(["scan", str(default_cassette_dir())]) == 0
 
 
 def test_a_real_looking_email_in_a_body_is_found(copy: Path) -> None:
@@ -52,7 +53,7 @@ def test_a_real_looking_email_in_a_body_is_found(copy: Path) -> None:
     findings = scan_directory(copy)
     assert {"email address", "personal data in email"} <= kinds(findings, cassette.name)
     assert any(finding.location.endswith("$.data.email") for finding in findings)
-    assert main([str(copy)]) == 1
+    assert kit(["scan", str(copy)]) == 1
 
 
 def test_an_email_in_a_url_is_found_even_when_encoded(copy: Path) -> None:

@@ -48,17 +48,17 @@ def contract_env(base_url: str | None = None, key: str = "admin", **extra: str) 
             JOBTICKET_BASE_URL=base_url, JOBTICKET_USERNAME=seed.key_id, JOBTICKET_PASSWORD=seed.secret
         )
         # A loopback test twin runs without a limit, so the run need not pace at the staging rate.
-        env.setdefault("JOBTICKET_CONTRACT_PER_MINUTE", "100000")
+        env.setdefault("JOBTICKET_CONTRACT_RATE_LIMIT", "100000")
     env.update(extra)
     return env
 
 
 def run_contract(
-    env: dict[str, str], report_dir: Path, *selection: str, module: str = "jobticket_kit.contract"
+    env: dict[str, str], report_dir: Path, *selection: str, command: str = "contract"
 ) -> Outcome:
-    """Run ``python -m jobticket_kit.contract`` (or the nightly ``module``) and read its reports."""
+    """Run ``jobticket-kit contract`` (or the ``nightly`` command) and read its reports."""
     completed = subprocess.run(
-        [sys.executable, "-m", module, "--report-dir", str(report_dir), *selection],
+        [sys.executable, "-m", "jobticket_kit", command, "--output-dir", str(report_dir), *selection],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -15,7 +15,7 @@ from jobticket_twin import TwinConfig
 from .breakage import BreakEmployeeEmail
 from .conftest import contract_env, run_contract, schemathesis_only, serving
 
-NIGHTLY = "jobticket_kit.nightly"
+NIGHTLY = "nightly"
 NOW = datetime.datetime(2026, 11, 22, 3, 17, tzinfo=datetime.UTC)
 
 
@@ -130,7 +130,7 @@ def test_headline_reads_in_ten_seconds() -> None:
 @pytest.mark.slow
 def test_nightly_against_the_twin_writes_every_report(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
-    outcome = run_contract(contract_env(), reports, "contract_tests/test_pagination.py", module=NIGHTLY)
+    outcome = run_contract(contract_env(), reports, "contract_tests/test_pagination.py", command=NIGHTLY)
     assert outcome.code == 0, outcome.output[-3000:]
     assert {path.name for path in reports.iterdir()} == {
         "junit.xml",
@@ -152,7 +152,7 @@ def test_nightly_against_a_broken_twin_names_operation_check_and_reproduction(tm
     earlier.write_text(json.dumps({"format": 1, "failures": [{"fingerprint": "0123456789abcdef"}]}))
     with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
         selection = ("--previous", str(earlier), *schemathesis_only("getEmployee"))
-        outcome = run_contract(contract_env(url), reports, *selection, module=NIGHTLY)
+        outcome = run_contract(contract_env(url), reports, *selection, command=NIGHTLY)
     assert outcome.code == 1, outcome.output[-3000:]
     nightly = json.loads((reports / "nightly.json").read_text())
     broken = [f for f in nightly["failures"] if f["check"] == "response_schema_conformance"]

@@ -61,7 +61,7 @@ def test_a_redirect_to_production_in_the_preflight_is_refused_not_followed(
 def test_a_redirect_to_another_loopback_port_is_refused_by_the_cli(tmp_path: Path) -> None:
     with serving() as elsewhere, redirecting_to(elsewhere.url) as target:
         completed = subprocess.run(
-            [sys.executable, "-m", "jobticket_kit.contract", "--report-dir", str(tmp_path)],
+            [sys.executable, "-m", "jobticket_kit", "contract", "--output-dir", str(tmp_path)],
             cwd=ROOT,
             env=contract_env(target.url),
             capture_output=True,

@@ -29,7 +29,7 @@ _SCALED_TWIN = ("--rate-limit", "100", "--window", "3", "--block", "2")
 
 def full_remote_env(base_url: str, **extra: str) -> dict[str, str]:
     """The benchmark's full remote configuration, the run-wide pace scaled to the twin's 3-s window."""
-    pace = {variables.CONTRACT_PER_MINUTE: "80", variables.CONTRACT_WINDOW: "3"}
+    pace = {variables.CONTRACT_RATE_LIMIT: "80", variables.CONTRACT_WINDOW: "3"}
     return bench.full_remote_env(base_url, base=contract_env(), overrides={**pace, **extra})
 
 

@@ -52,9 +52,10 @@ def test_fast_pacing_is_refused_for_remote_hosts(tmp_path: Path) -> None:
         "JOBTICKET_BASE_URL": "https://v1-api-staging.ticket-plus.app",
         "JOBTICKET_USERNAME": "u",
         "JOBTICKET_PASSWORD": "p",
-        "JOBTICKET_CONTRACT_PER_MINUTE": "100",
+        "JOBTICKET_CONTRACT_PER_MINUTE": "100",  # the deprecated name still counts, and is the one named
     }
-    result = run_suite(env, report_dir=tmp_path)
+    with pytest.warns(FutureWarning, match="JOBTICKET_CONTRACT_PER_MINUTE is deprecated"):
+        result = run_suite(env, report_dir=tmp_path)
     assert result.exit_code == 2
     assert "JOBTICKET_CONTRACT_PER_MINUTE" in result.reason
 

@@ -73,12 +73,12 @@ def _state(url: str) -> list[Any]:
     return pages
 
 
-def _run(module: str, url: str, integration: int, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(command: str, url: str, integration: int, *args: str) -> subprocess.CompletedProcess[str]:
     env = contract_env(
         url, JOBTICKET_ALLOW_DESTRUCTIVE="1", JOBTICKET_SANDBOX_INTEGRATION_ID=str(integration)
     )
     return subprocess.run(
-        [sys.executable, "-m", module, *args],
+        [sys.executable, "-m", "jobticket_kit", command, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -92,10 +92,10 @@ def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(twin_url: s
     before = _state(twin_url)
     reports = tmp_path / "reports"
     completed = _run(
-        "jobticket_kit.contract",
+        "contract",
         twin_url,
         EXAMPLE_INTEGRATION_ID,
-        "--report-dir",
+        "--output-dir",
         str(reports),
         "contract_tests/test_hr_sync.py",
     )
@@ -122,10 +122,10 @@ def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(twin_url:
     before = _state(twin_url)
     output_dir = tmp_path / "cassettes"
     completed = _run(
-        "jobticket_kit.cassettes.record",
+        "record-cassettes",
         twin_url,
         PENDING_INTEGRATION_ID,
-        "--output",
+        "--output-dir",
         str(output_dir),
         "--skip-unavailable",
     )

@@ -84,7 +84,7 @@ def test_a_failing_named_check_names_operation_check_and_open_point(report_dir: 
 
 @pytest.mark.slow
 def test_plain_pytest_runs_the_same_contract_run(tmp_path: Path) -> None:
-    env = contract_env(JOBTICKET_CONTRACT_REPORTS=str(tmp_path))
+    env = contract_env(JOBTICKET_CONTRACT_OUTPUT_DIR=str(tmp_path))
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "contract_tests/test_errors.py"],
         cwd=ROOT,

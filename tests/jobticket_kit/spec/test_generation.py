@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from jobticket_kit.checkout import project_root
-from jobticket_kit.spec.generation import Layout, check, generate, lock_json, main, tree_differences
+from jobticket_kit.cli import main as kit
+from jobticket_kit.spec.generation import Layout, check, generate, lock_json, tree_differences
 
 ROOT = project_root()
 
@@ -53,7 +54,7 @@ def test_the_check_fails_on_a_hand_edit_an_extra_file_and_a_missing_file(
     # Beside the package too: all of generated/ is the generator's, nothing hand-written may sit there.
     (edited.generated / "README.md").write_text("hand-written\n")
     (edited.generated_package / "api" / "health" / "__init__.py").unlink()
-    assert main(["--check", "--root", str(edited.root)]) == 1
+    assert kit(["generate", "--check", "--root", str(edited.root)]) == 1
     printed = capsys.readouterr()
     assert printed.err.splitlines() == [
         "generated/: differs: jobticket_api/client.py",

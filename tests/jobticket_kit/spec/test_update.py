@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from jobticket_kit.checkout import project_root
+from jobticket_kit.cli import main as kit
 from jobticket_kit.spec.generation import Layout, check
-from jobticket_kit.spec.update import bump_version, main
+from jobticket_kit.spec.update import bump_version
 
 ROOT = project_root()
 COPIED = (
@@ -62,7 +63,10 @@ def changed_spec(layout: Layout, tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_report_only_changes_nothing(checkout: Layout, capsys: pytest.CaptureFixture[str]) -> None:
     before = checkout.spec.read_bytes()
-    assert main([str(changed_spec(checkout, checkout.root.parent)), "--root", str(checkout.root)]) == 0
+    assert (
+        kit(["update-spec", str(changed_spec(checkout, checkout.root.parent)), "--root", str(checkout.root)])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "[BREAKING] GET /health response 200 .status: field removed" in out
     assert (
@@ -82,7 +86,7 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
     checkout: Layout, capfd: pytest.CaptureFixture[str]
 ) -> None:
     new = changed_spec(checkout, checkout.root.parent)
-    code = main([str(new), "--root", str(checkout.root), "--yes", "--tests", "tests/openapi"])
+    code = kit(["update-spec", str(new), "--root", str(checkout.root), "--yes", "--tests", "tests/openapi"])
     out = capfd.readouterr().out
     pinned = yaml.safe_load(checkout.spec.read_text(encoding="utf-8"))
     assert pinned["info"]["version"] == "2.0.0"
@@ -112,7 +116,7 @@ def test_invalid_spec_is_rejected_before_anything_changes(
     broken = tmp_path / "broken.yaml"
     broken.write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n")
     before = checkout.spec.read_bytes()
-    assert main([str(broken), "--root", str(checkout.root), "--yes"]) == 2
+    assert kit(["update-spec", str(broken), "--root", str(checkout.root), "--yes"]) == 2
     assert "not valid OpenAPI" in capsys.readouterr().err
     assert checkout.spec.read_bytes() == before
 

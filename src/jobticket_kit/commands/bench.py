@@ -1,0 +1,90 @@
+"""``jobticket-kit bench client|twin|roster|contract``: benchmarks that print figures and assert nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jobticket_kit.commands.common import output_dir_option
+
+__all__ = ["bench"]
+
+_COUNT = click.IntRange(min=1)
+
+
+@click.group(short_help="Benchmarks: client, twin, roster, contract.")
+def bench() -> None:
+    """Benchmarks on a real clock; their figures go in docs/benchmarks.md."""
+
+
+@bench.command(short_help="Client parse, pacer and import figures.")
+@click.option(
+    "--runs", type=_COUNT, default=300, show_default=True, help="Runs per parse measurement (median)."
+)
+@click.option(
+    "--store-runs", type=_COUNT, default=3000, show_default=True, help="Acquires per pacer store (median)."
+)
+@click.option(
+    "--import-runs", type=_COUNT, default=15, show_default=True, help="Fresh interpreters per import timing."
+)
+def client(runs: int, store_runs: int, import_runs: int) -> int:
+    """The client: parse cost against json.loads, the pacer's rate, its stores' overhead, import time."""
+    from jobticket_kit.bench import client as bench_client
+
+    return bench_client.run(runs=runs, store_runs=store_runs, import_runs=import_runs)
+
+
+@bench.command(short_help="Twin sync time and GET throughput.")
+@click.option(
+    "--roster", "roster_size", type=_COUNT, default=10_000, show_default=True, help="Employees per sync."
+)
+@click.option("--runs", type=_COUNT, default=5, show_default=True, help="Sync runs.")
+@click.option("--requests", type=_COUNT, default=2_000, show_default=True, help="GET requests at most.")
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Time cap of the GET loop.",
+)
+def twin(roster_size: int, runs: int, requests: int, seconds: float) -> int:
+    """The twin in its own process: time of a roster sync and GET throughput on loopback."""
+    from jobticket_twin import bench as bench_twin
+
+    return bench_twin.run(roster_size=roster_size, runs=runs, requests=requests, seconds=seconds)
+
+
+@bench.command(short_help="Requests of planning and applying a roster.")
+@click.option(
+    "--employees",
+    type=click.IntRange(min=100),
+    default=10_000,
+    show_default=True,
+    help="Employees in the integration.",
+)
+def roster(employees: int) -> int:
+    """The HR roster: requests (and paced time) of planning and applying a roster on a twin process."""
+    from jobticket_kit.bench import roster as bench_roster
+
+    return bench_roster.run(employees=employees)
+
+
+@bench.command(name="contract", short_help="A full remote contract run on a real clock.")
+@output_dir_option(help="Where the run's reports go.", default=Path("reports") / "bench-contract")
+@click.option(
+    "--window",
+    type=_COUNT,
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="The twin's rate-limit window and the run's pace window (60: the staging rule).",
+)
+def contract_run(output_dir: Path, window: int) -> int:
+    """A full remote contract run against a twin process on a real clock: requests, waits, coverage.
+
+    About 6-7 minutes at the staging window; --window 6 runs it ten times faster. Exits with the run's code.
+    """
+    from jobticket_kit.bench import contract as bench_contract
+
+    return bench_contract.run(output_dir=output_dir, window=window)

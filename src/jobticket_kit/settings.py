@@ -1,0 +1,331 @@
+"""Every environment variable of the kit's tooling, read and checked in one place.
+
+A command reads :class:`KitSettings` once, before it sends or writes anything. A variable that breaks its
+rule raises :class:`SettingsError`: one line naming the variable and the rule (the command line turns it
+into exit 2), never echoing a secret. A deprecated name still works for one release and warns
+(``FutureWarning``, which Python shows by default) naming the variable that replaces it.
+
+The client's variables (``JOBTICKET_BASE_URL``, ``_USERNAME``, ``_PASSWORD``) are read as the client reads
+them, with ``requests``' reading of the URL added (:mod:`jobticket_kit.hosts`), except that an unset URL
+means the local twin. ``docs/configuration.md``
+holds the table :func:`markdown_table` makes from :data:`VARIABLES` (``jobticket-kit config --markdown``);
+a test compares the two.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jobticket_kit import variables
+from jobticket_kit.hosts import origin_of
+from jobticket_kit.target import Target, TargetError, read_base_url
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "DEFAULT_RATE_LIMIT",
+    "DEFAULT_WINDOW",
+    "REMOTE_BUDGET",
+    "REMOTE_MAX_EXAMPLES",
+    "SAFE_REMOTE_RATE_LIMIT",
+    "TWIN_MAX_EXAMPLES",
+    "VARIABLES",
+    "ContractSettings",
+    "KitSettings",
+    "SettingsError",
+    "Variable",
+    "contract_output_dir",
+    "markdown_table",
+]
+
+DEFAULT_RATE_LIMIT = 80  # requests per window for a whole contract run: below the documented 100 per key
+DEFAULT_WINDOW = 60  # seconds: the API counts requests per rolling minute
+SAFE_REMOTE_RATE_LIMIT = 90  # the API blocks a key for 5 minutes at 100 per minute
+REMOTE_BUDGET = 500  # requests of a full remote run (limited keys and destructive opt-in included)
+TWIN_MAX_EXAMPLES = 100
+REMOTE_MAX_EXAMPLES = 5
+
+
+class SettingsError(TargetError):
+    """A variable breaks its rule; the message names the variable and the rule, in one line."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable as the configuration page documents it."""
+
+    name: str
+    default: str
+    read_by: str
+    meaning: str
+
+    @property
+    def deprecated_names(self) -> tuple[str, ...]:
+        """Older names still read, with a warning."""
+        return variables.DEPRECATED_NAMES.get(self.name, ())
+
+
+_REMOTE_RUN = "`contract`, `nightly` (remote target)"
+_OFF_TWIN = "`contract`, `nightly`, `record-cassettes`"
+
+#: Every variable, in the order of the configuration page.
+VARIABLES: tuple[Variable, ...] = (
+    Variable(
+        variables.BASE_URL,
+        "unset: the local twin",
+        "the client; every kit command",
+        "`staging`, `production` or an `https://` URL (`http://` on loopback only). The kit's commands "
+        "refuse production however it is spelled and, when it is unset, start their own local twin.",
+    ),
+    Variable(
+        variables.USERNAME,
+        "none",
+        "the client; every kit command; `twin`",
+        "API key ID; needed with `JOBTICKET_BASE_URL`. The twin accepts it, with `JOBTICKET_PASSWORD`, as "
+        "one more key with every permission.",
+    ),
+    Variable(
+        variables.PASSWORD,
+        "none",
+        "the client; every kit command; `twin`",
+        "API key secret; never printed, logged or written to a report.",
+    ),
+    Variable(
+        variables.PACER_STORE,
+        "`file`",
+        "the client",
+        "Where the client keeps its pacing state: `memory`, `file`, `file:<absolute dir>` or `redis://…` "
+        "(the `[redis]` extra). Read by the client alone.",
+    ),
+    Variable(
+        variables.SANDBOX_INTEGRATION_ID,
+        "none",
+        _OFF_TWIN,
+        "A positive integer: the HR integration, holding only the kit's synthetic employees, that "
+        "destructive checks (HR sync) may change off the twin.",
+    ),
+    Variable(
+        variables.ALLOW_DESTRUCTIVE,
+        "`0`",
+        _OFF_TWIN,
+        "`1` lets destructive checks run on `JOBTICKET_SANDBOX_INTEGRATION_ID` off the twin (both are "
+        "needed); `0` or unset: never.",
+    ),
+    Variable(
+        variables.LIMITED_KEYS,
+        "none",
+        _OFF_TWIN,
+        'A JSON object name → `["username", "password"]` of extra keys (`without-<permission>`, '
+        "`disabled`, `rate-limit-probe`); each one lets the checks that need it run.",
+    ),
+    Variable(
+        variables.CONTRACT_RATE_LIMIT,
+        f"`{DEFAULT_RATE_LIMIT}`",
+        _REMOTE_RUN,
+        "Requests per window for the whole run, all keys together (a positive integer); above "
+        f"{SAFE_REMOTE_RATE_LIMIT} only on a loopback target. A run on its own twin paces at "
+        f"{DEFAULT_RATE_LIMIT} per {DEFAULT_WINDOW} s on the twin's clock.",
+    ),
+    Variable(
+        variables.CONTRACT_WINDOW,
+        f"`{DEFAULT_WINDOW}`",
+        _REMOTE_RUN,
+        "Seconds the rate limit counts over (a positive integer); another value only on a loopback "
+        "target (a twin with a scaled window).",
+    ),
+    Variable(
+        variables.CONTRACT_BUDGET,
+        f"`{REMOTE_BUDGET}` remote; no cap on the twin",
+        "`contract`, `nightly`",
+        "The most requests the run may send (a positive integer).",
+    ),
+    Variable(
+        variables.CONTRACT_MAX_EXAMPLES,
+        f"`{REMOTE_MAX_EXAMPLES}` remote; `{TWIN_MAX_EXAMPLES}` on the twin",
+        "`contract`, `nightly`",
+        "Schemathesis examples per operation (a positive integer).",
+    ),
+    Variable(
+        variables.CONTRACT_TOLERANT,
+        "`0`",
+        "`contract`, `nightly`",
+        "`1`: failures that only refute an open point of the spec go to the assumption ledger, not the "
+        "verdict (tolerant mode).",
+    ),
+    Variable(
+        variables.CONTRACT_OUTPUT_DIR,
+        "`reports/contract`",
+        "`pytest contract_tests`",
+        "Where a plain pytest run of the contract suite writes its reports (`jobticket-kit contract` "
+        "takes `--output-dir`).",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ContractSettings:
+    """How a contract run paces, caps and judges itself; the defaults are those of a run on the twin."""
+
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    window: int = DEFAULT_WINDOW
+    budget: int | None = None  # None: no cap
+    max_examples: int = TWIN_MAX_EXAMPLES
+    tolerant: bool = False
+    output_dir: Path | None = None  # None: the suite's default folder
+
+
+@dataclass(frozen=True)
+class KitSettings:
+    """What the kit's variables say, checked; ``KitSettings()`` is the local twin with every default."""
+
+    target: Target = field(default_factory=Target)
+    limited_keys: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    contract: ContractSettings = field(default_factory=ContractSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> KitSettings:
+        """Read and check every kit variable of ``env`` (default: this process's environment)."""
+        reader = _Reader(os.environ if env is None else env)
+        target = Target(
+            base_url=read_base_url(reader.text(variables.BASE_URL)),
+            username=reader.text(variables.USERNAME) or None,
+            password=reader.text(variables.PASSWORD) or None,
+            sandbox_integration_id=reader.positive_int(variables.SANDBOX_INTEGRATION_ID),
+            allow_destructive=reader.flag(variables.ALLOW_DESTRUCTIVE),
+        )
+        target.check()
+        return cls(
+            target=target,
+            limited_keys=_limited_keys(reader),
+            contract=_contract(reader, target),
+        )
+
+
+def contract_output_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """Only the report folder of a plain pytest run, which is needed before the run checks the rest."""
+    raw = _Reader(os.environ if env is None else env).text(variables.CONTRACT_OUTPUT_DIR)
+    return Path(raw) if raw else None
+
+
+def markdown_table() -> str:
+    """The configuration page's table of :data:`VARIABLES`."""
+    lines = ["| Variable | Default | Read by | Meaning and rule |", "| --- | --- | --- | --- |"]
+    for variable in VARIABLES:
+        name = f"`{variable.name}`"
+        if variable.deprecated_names:
+            old = ", ".join(f"`{old}`" for old in variable.deprecated_names)
+            name += f" (formerly {old}, still read with a warning)"
+        lines.append(f"| {name} | {variable.default} | {variable.read_by} | {variable.meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+def _contract(reader: _Reader, target: Target) -> ContractSettings:
+    """The run's pace, cap and mode; a faster pace or another window only on a loopback target."""
+    rate_limit, rate_name = reader.positive_int_named(variables.CONTRACT_RATE_LIMIT)
+    window = reader.positive_int(variables.CONTRACT_WINDOW)
+    remote = target.base_url is not None
+    if target.base_url is not None and not origin_of(target.base_url).is_loopback:
+        if window is not None and window != DEFAULT_WINDOW:
+            raise SettingsError(
+                f"{variables.CONTRACT_WINDOW}={window}: the API counts requests per {DEFAULT_WINDOW} s, so "
+                "only a loopback target (a twin with a scaled window) may be paced over another window"
+            )
+        if rate_limit is not None and rate_limit > SAFE_REMOTE_RATE_LIMIT:
+            raise SettingsError(
+                f"{rate_name}={rate_limit} is above {SAFE_REMOTE_RATE_LIMIT}; the API blocks a key for "
+                "5 minutes at 100 per minute, so only a loopback target may go faster"
+            )
+    budget = reader.positive_int(variables.CONTRACT_BUDGET)
+    if budget is None and remote:
+        budget = REMOTE_BUDGET
+    max_examples = reader.positive_int(variables.CONTRACT_MAX_EXAMPLES)
+    output_dir = reader.text(variables.CONTRACT_OUTPUT_DIR)
+    return ContractSettings(
+        rate_limit=rate_limit or DEFAULT_RATE_LIMIT,
+        window=window or DEFAULT_WINDOW,
+        budget=budget,
+        max_examples=max_examples or (REMOTE_MAX_EXAMPLES if remote else TWIN_MAX_EXAMPLES),
+        tolerant=reader.flag(variables.CONTRACT_TOLERANT),
+        output_dir=Path(output_dir) if output_dir else None,
+    )
+
+
+def _limited_keys(reader: _Reader) -> dict[str, tuple[str, str]]:
+    """``JOBTICKET_LIMITED_KEYS``: a JSON object name -> [username, password] (the values never echoed).
+
+    Names are ``without-<permission>`` (a key lacking exactly that permission), ``disabled`` and
+    ``rate-limit-probe``; each one present lets the matching checks run on this target.
+    """
+    name = variables.LIMITED_KEYS
+    raw = reader.text(name)
+    if not raw:
+        return {}
+    shape = f"{name} must be a JSON object name -> [username, password]"
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise SettingsError(shape) from None
+    if not isinstance(data, dict):
+        raise SettingsError(shape)
+    keys: dict[str, tuple[str, str]] = {}
+    for key, pair in data.items():
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) and part for part in pair)
+        ):
+            raise SettingsError(f"{name}: entry {key!r} must be [username, password]")
+        keys[str(key)] = (pair[0], pair[1])
+    return keys
+
+
+class _Reader:
+    """Reads one environment: trimmed text, deprecated names, numbers and flags, each rule in one line."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def text(self, name: str) -> str:
+        """The trimmed value ("" when unset)."""
+        return self.named(name)[0]
+
+    def named(self, name: str) -> tuple[str, str]:
+        """The trimmed value and the name it was set under: ``name`` or a deprecated one (which warns)."""
+        found = [
+            (spelling, self._env[spelling].strip())
+            for spelling in (name, *variables.DEPRECATED_NAMES.get(name, ()))
+            if self._env.get(spelling, "").strip()
+        ]
+        if not found:
+            return "", name
+        if len({value for _, value in found}) > 1:
+            spellings = " and ".join(spelling for spelling, _ in found)
+            raise SettingsError(f"{spellings} are set to different values; set {name} only")
+        for spelling, _ in found:
+            if spelling != name:
+                warnings.warn(f"{spelling} is deprecated; set {name} instead", FutureWarning, stacklevel=1)
+        return found[0][1], found[0][0]
+
+    def positive_int(self, name: str) -> int | None:
+        """A positive integer, or None when unset."""
+        return self.positive_int_named(name)[0]
+
+    def positive_int_named(self, name: str) -> tuple[int | None, str]:
+        """A positive integer (None when unset) and the name it was set under."""
+        raw, spelling = self.named(name)
+        if not raw:
+            return None, spelling
+        if not raw.isdigit() or int(raw) < 1:
+            raise SettingsError(f"{spelling} must be a positive integer, got {raw!r}")
+        return int(raw), spelling
+
+    def flag(self, name: str) -> bool:
+        """``1`` on, ``0`` or unset off; anything else is refused rather than guessed."""
+        raw, spelling = self.named(name)
+        if raw not in ("", "0", "1"):
+            raise SettingsError(f"{spelling} must be 1 (on) or 0 (off), got {raw!r}")
+        return raw == "1"
