@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-__all__ = ["PROG", "CommandError", "CommandFailed", "output_dir_option"]
+__all__ = ["PROG", "CommandError", "CommandFailed", "output_dir_option", "root_option"]
 
 PROG = "jobticket-kit"
 _Decorated = TypeVar("_Decorated", bound=Callable[..., Any])
@@ -59,6 +59,17 @@ def output_dir_option(
         )(command)
 
     return decorate
+
+
+def root_option(*, help: str) -> Callable[[_Decorated], _Decorated]:
+    """``--root DIR``: the checkout a spec command works on (default: the current folder)."""
+    return click.option(
+        "--root",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        default=Path(),
+        metavar="DIR",
+        help=f"{help}  [default: the current folder]",
+    )
 
 
 def _deprecated_alias_of(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from jobticket_kit.commands.common import root_option
+
 __all__ = ["generate"]
 
 
@@ -13,13 +15,7 @@ __all__ = ["generate"]
 @click.option(
     "--check", is_flag=True, help="Change nothing; exit 1 if the generated client differs in any byte."
 )
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path(),
-    metavar="DIR",
-    help="The checkout to work on.  [default: the current folder]",
-)
+@root_option(help="The checkout to work on.")
 def generate(check: bool, root: Path) -> int:
     """Regenerate the client package from openapi/ with the pinned generator (--check: only compare)."""
     from jobticket_kit.spec import generation

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from jobticket_kit.commands.common import root_option
+
 __all__ = ["update_spec"]
 
 
@@ -14,13 +16,7 @@ __all__ = ["update_spec"]
 @click.option(
     "--yes", is_flag=True, help="Pin the new spec, regenerate and run the checks (without it: report only)."
 )
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=Path(),
-    metavar="DIR",
-    help="The checkout to update.  [default: the current folder]",
-)
+@root_option(help="The checkout to update.")
 @click.option(
     "--tests",
     multiple=True,
