@@ -12,7 +12,6 @@ from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import AsyncPager
 from ._same_origin import AsyncSameOriginTransport
-from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:
@@ -32,13 +31,11 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
-    from ._hr_sync import SyncResult
-    from ._offboarding_history import OffboardingHistory
+    from ._hr_sync import SyncHistory, SyncPlan, SyncResult
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
-    from ._roster_plan import RosterPlan
 
 __all__ = ["AsyncJobTicket"]
 
@@ -110,6 +107,11 @@ class AsyncJobTicket:
     def http(self) -> httpx.AsyncClient:
         """The underlying httpx client, paced and retrying like every typed call, for raw requests."""
         return self._http
+
+    @property
+    def base_url(self) -> str:
+        """The checked base URL every request goes to, in its canonical spelling."""
+        return self._core.settings.base_url
 
     @property
     def pacer(self) -> Pacer:
@@ -255,20 +257,17 @@ class AsyncJobTicket:
         *,
         sync_id: str | None = None,
         dry_run: bool = False,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        max_offboard_ratio: float = DEFAULTS["max_offboard_ratio"],
         allow_large_offboarding: bool = False,
-        history: OffboardingHistory | None = None,
+        history: SyncHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        before_send: Callable[[SyncPlan], None] | None = None,
     ) -> SyncResult:
-        """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
+        """Trigger HR Sync behind the guard, as :meth:`JobTicket.sync_roster` does: same rules, same refusals.
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
-        An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
-        ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefusedError` (unless
-        ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
-        rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
-        itself (a POST) is never retried after it may have reached the server.
         """
-        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
 
         run = SyncRun.start(
             self._core,
@@ -278,67 +277,13 @@ class AsyncJobTicket:
             max_offboard_ratio=max_offboard_ratio,
             allow_large_offboarding=allow_large_offboarding,
             history=history,
+            before_send=before_send,
         )
-        run.plan(await self.list_employees().to_list())
-        if dry_run:
-            return run.dry_result()
-        await self._run(run.operation())
-        return run.sent_result()
-
-    async def _listing(self, on_page: Callable[[int, int], None] | None) -> list[Employee]:
-        from ._hr_sync_flow import report_progress  # noqa: PLC0415 - import jobticket stays light
-
         employees: list[Employee] = []
         async for page in self.list_employees().pages():
             employees.extend(report_progress([page], on_page))
-        return employees
-
-    async def plan_roster(
-        self,
-        integration_id: int,
-        roster: Iterable[RosterEntry],
-        *,
-        sync_id: str | None = None,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
-        history: OffboardingHistory | None = None,
-        on_page: Callable[[int, int], None] | None = None,
-        source: str | None = None,
-        lines: Sequence[int] = (),
-    ) -> RosterPlan:
-        """Plan a sync for HR to approve (see :meth:`JobTicket.plan_roster`); sends nothing."""
-        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
-
-        run = SyncRun.start(
-            self._core,
-            integration_id,
-            roster,
-            sync_id=sync_id,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=False,
-            history=history,
-        )
-        run.plan(await self._listing(on_page))
-        return run.roster_plan(source=source, lines=lines)
-
-    async def apply_plan(
-        self,
-        plan: RosterPlan,
-        *,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
-        allow_large_offboarding: bool = False,
-        history: OffboardingHistory | None = None,
-        on_page: Callable[[int, int], None] | None = None,
-    ) -> SyncResult:
-        """Send exactly an approved plan, after re-reading the integration (:meth:`JobTicket.apply_plan`)."""
-        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
-
-        run = SyncRun.from_saved(
-            self._core,
-            plan,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=allow_large_offboarding,
-            history=history,
-        )
-        run.plan(await self._listing(on_page))
+        run.plan(employees)
+        if dry_run:
+            return run.dry_result()
         await self._run(run.operation())
         return run.sent_result()

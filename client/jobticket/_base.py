@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ._environments import Environment
     from ._pacer_store import PacerStore
 
-__all__ = ["USER_AGENT", "ClientCore", "raise_for_status", "translate_transport_errors"]
+__all__ = ["DEFAULTS", "USER_AGENT", "ClientCore", "raise_for_status", "translate_transport_errors"]
 
 __version__ = "1.0.0"
 USER_AGENT = f"jobticket-python/{__version__}"
@@ -106,6 +106,8 @@ DEFAULTS: dict[str, Any] = {
     "retry_after_cap": 60.0,
     "rate_limit": DEFAULT_RATE_LIMIT,
     "rate_window_seconds": DEFAULT_WINDOW_SECONDS,
+    # The HR-sync guard: refuse a sync offboarding more than this share of the active linked employees.
+    "max_offboard_ratio": 0.10,
 }
 
 

@@ -12,7 +12,6 @@ from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import Pager
 from ._same_origin import SameOriginTransport
-from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
 from ._transport import ResilientTransport
 
 if TYPE_CHECKING:
@@ -32,13 +31,11 @@ if TYPE_CHECKING:
 
     from ._clock import Clock
     from ._environments import Environment
-    from ._hr_sync import SyncResult
-    from ._offboarding_history import OffboardingHistory
+    from ._hr_sync import SyncHistory, SyncPlan, SyncResult
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
-    from ._roster_plan import RosterPlan
 
 __all__ = ["JobTicket"]
 
@@ -122,6 +119,11 @@ class JobTicket:
     def http(self) -> httpx.Client:
         """The underlying httpx client, paced and retrying like every typed call, for raw requests."""
         return self._http
+
+    @property
+    def base_url(self) -> str:
+        """The checked base URL every request goes to, in its canonical spelling."""
+        return self._core.settings.base_url
 
     @property
     def pacer(self) -> Pacer:
@@ -264,9 +266,11 @@ class JobTicket:
         *,
         sync_id: str | None = None,
         dry_run: bool = False,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
+        max_offboard_ratio: float = DEFAULTS["max_offboard_ratio"],
         allow_large_offboarding: bool = False,
-        history: OffboardingHistory | None = None,
+        history: SyncHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        before_send: Callable[[SyncPlan], None] | None = None,
     ) -> SyncResult:
         """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
 
@@ -274,10 +278,13 @@ class JobTicket:
         An invalid or empty roster raises :class:`RosterError`, a plan that offboards more than
         ``max_offboard_ratio`` of the active linked employees raises :class:`SyncRefusedError` (unless
         ``allow_large_offboarding``), and so does one that takes the offboarding of the ``history``'s
-        rolling period over its limit; ``dry_run`` returns the plan without sending anything. The sync
-        itself (a POST) is never retried after it may have reached the server.
+        rolling period over its limit; ``dry_run`` returns the plan and every guard's verdict without
+        sending anything. ``on_page(page, total_pages)`` reports the one listing of the employees;
+        ``before_send(plan)`` sees the fresh plan before anything is sent, and refuses the sync by
+        raising :class:`SyncRefusedError` (the HR roster application checks an approved plan so). The
+        sync itself (a POST) is never retried after it may have reached the server.
         """
-        from ._hr_sync_flow import SyncRun  # noqa: PLC0415 - import jobticket stays light
+        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
 
         run = SyncRun.start(
             self._core,
@@ -287,69 +294,10 @@ class JobTicket:
             max_offboard_ratio=max_offboard_ratio,
             allow_large_offboarding=allow_large_offboarding,
             history=history,
+            before_send=before_send,
         )
-        run.plan(self.list_employees())
+        run.plan(report_progress(self.list_employees().pages(), on_page))
         if dry_run:
             return run.dry_result()
-        self._run(run.operation())
-        return run.sent_result()
-
-    def plan_roster(
-        self,
-        integration_id: int,
-        roster: Iterable[RosterEntry],
-        *,
-        sync_id: str | None = None,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
-        history: OffboardingHistory | None = None,
-        on_page: Callable[[int, int], None] | None = None,
-        source: str | None = None,
-        lines: Sequence[int] = (),
-    ) -> RosterPlan:
-        """Plan a sync for HR to approve, from one listing of the company's employees; sends nothing.
-
-        The :class:`RosterPlan` holds the exact body :meth:`apply_plan` will send, every employee's
-        change, the billing effect, the guards' verdicts and the fingerprints of the roster and of the
-        integration state. ``on_page(page, total_pages)`` reports the listing's progress.
-        """
-        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
-
-        run = SyncRun.start(
-            self._core,
-            integration_id,
-            roster,
-            sync_id=sync_id,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=False,
-            history=history,
-        )
-        run.plan(report_progress(self.list_employees().pages(), on_page))
-        return run.roster_plan(source=source, lines=lines)
-
-    def apply_plan(
-        self,
-        plan: RosterPlan,
-        *,
-        max_offboard_ratio: float = DEFAULT_MAX_OFFBOARD_RATIO,
-        allow_large_offboarding: bool = False,
-        history: OffboardingHistory | None = None,
-        on_page: Callable[[int, int], None] | None = None,
-    ) -> SyncResult:
-        """Send exactly an approved plan, after re-reading the integration (one listing).
-
-        Raises :class:`StalePlanError` (a :class:`SyncRefusedError`), sending nothing, when the
-        integration state or the plan's outcome changed since the plan was made, and
-        :class:`SyncRefusedError` when a guard refuses it now.
-        """
-        from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
-
-        run = SyncRun.from_saved(
-            self._core,
-            plan,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=allow_large_offboarding,
-            history=history,
-        )
-        run.plan(report_progress(self.list_employees().pages(), on_page))
         self._run(run.operation())
         return run.sent_result()

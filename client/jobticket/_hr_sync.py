@@ -4,7 +4,11 @@ Trigger HR Sync is a full-roster replace: everyone linked to the integration and
 is offboarded (facts 8). The plan applies the shared rules of :mod:`jobticket.matching` (the twin runs
 the same code) and records, per employee, the action, the fields that change and the link effect that
 is billed. Names and field values are kept out of every ``repr`` and of :meth:`SyncPlan.summary`, so a
-plan can be logged; only the renderings the user asks for (:mod:`jobticket._plan_report`) show them.
+plan can be logged; only the renderings the user asks for (:func:`jobticket.roster.render_plan`) show them.
+
+These are the guarded sync's own types, public through :mod:`jobticket.hr_sync`; the HR roster
+application (:mod:`jobticket.roster`) builds on them, and on :class:`SyncHistory` to add its guard over
+time, without the client ever importing it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .matching import Candidate, MatchedBy, email_key, is_terminated, match_roster
 
@@ -28,6 +32,7 @@ __all__ = [
     "FieldChange",
     "GuardCheck",
     "PlannedChange",
+    "SyncHistory",
     "SyncPlan",
     "SyncResult",
     "new_sync_id",
@@ -184,11 +189,6 @@ class GuardCheck:
     limit: float
     refusal: str | None
 
-    def line(self) -> str:
-        """``per sync: 2.7 % offboarded (limit 10.0 %): passes``."""
-        verdict = "passes" if self.refusal is None else "REFUSES (override: --allow-large-offboarding)"
-        return f"{self.name}: {self.share:.1%} offboarded (limit {self.limit:.1%}): {verdict}"
-
 
 @dataclass(frozen=True)
 class SyncResult:
@@ -199,6 +199,28 @@ class SyncResult:
     sent: bool
     refusal: str | None = None
     """Set on a dry run whose real run the guard would refuse."""
+    guards: tuple[GuardCheck, ...] = field(default=(), compare=False)
+    """Every guard's verdict on the plan (per sync, and over the history's period when one is kept)."""
+    planned_at: datetime.datetime | None = field(default=None, compare=False)
+    """When the plan was computed, by the client's clock (UTC)."""
+
+
+class SyncHistory(Protocol):
+    """What ``sync_roster(history=...)`` asks of a record of earlier syncs: the guard over time.
+
+    :class:`jobticket.roster.OffboardingHistory` keeps one in a local file; another store (a database
+    shared by several hosts) only needs these two methods.
+    """
+
+    def guard_check(
+        self, base_url: str, plan: SyncPlan, now: datetime.datetime, *, allow: bool
+    ) -> GuardCheck:
+        """This guard's verdict on sending ``plan`` to ``base_url`` now (``allow``: the explicit override)."""
+        ...
+
+    def record_sync(self, base_url: str, sync_id: str, plan: SyncPlan, now: datetime.datetime) -> None:
+        """Remember a sync the API accepted; a ``ValueError`` is logged, never raised past the sent sync."""
+        ...
 
 
 def new_sync_id(now: datetime.datetime) -> str:

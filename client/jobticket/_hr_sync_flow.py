@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _operations as ops
-from ._exceptions import PlanFileError, RosterError, RosterProblem, SyncRefusedError
+from ._exceptions import RosterError, RosterProblem, SyncRefusedError
 from ._hr_sync import GuardCheck, SyncPlan, SyncResult, new_sync_id, plan_sync
 from ._logging import logger
-from ._offboarding_history import history_key
 from ._roster import RosterEntry, validate_roster
-from ._roster_plan import RosterPlan
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from jobticket_api.models import Employee
 
     from ._base import ClientCore
-    from ._offboarding_history import OffboardingHistory
+    from ._hr_sync import SyncHistory
     from ._operations import Page
 
 __all__ = ["SyncRun", "report_progress"]
@@ -46,10 +45,14 @@ class SyncRun:
     max_offboard_ratio: float
     allow_large_offboarding: bool
     generated_id: bool
-    history: OffboardingHistory | None = None
-    saved: RosterPlan | None = None
-    """The approved plan being sent: the fresh plan must equal it."""
+    history: SyncHistory | None = None
+    before_send: Callable[[SyncPlan], None] | None = None
+    """Called with the fresh plan before anything can be sent; raising refuses the sync."""
     _plan: SyncPlan | None = None
+    _at: datetime.datetime | None = None
+    """When the plan was computed."""
+    _checks: tuple[GuardCheck, ...] = ()
+    """The guards' verdicts the sync was sent on."""
 
     @classmethod
     def start(
@@ -61,10 +64,12 @@ class SyncRun:
         sync_id: str | None,
         max_offboard_ratio: float,
         allow_large_offboarding: bool,
-        history: OffboardingHistory | None = None,
+        history: SyncHistory | None = None,
+        before_send: Callable[[SyncPlan], None] | None = None,
     ) -> SyncRun:
         """Validate everything that needs no request: arguments and roster."""
-        _check_ratio(max_offboard_ratio)
+        if not 0 <= max_offboard_ratio <= 1:
+            raise ValueError(f"max_offboard_ratio must be between 0 and 1, got {max_offboard_ratio}")
         if sync_id is not None and (not isinstance(sync_id, str) or not sync_id.strip()):
             raise RosterError([RosterProblem("syncId", "must be a non-empty string")])
         rows = validate_roster(roster)
@@ -77,48 +82,16 @@ class SyncRun:
             allow_large_offboarding=allow_large_offboarding,
             generated_id=sync_id is None,
             history=history,
+            before_send=before_send,
         )
-
-    @classmethod
-    def from_saved(
-        cls,
-        core: ClientCore,
-        saved: RosterPlan,
-        *,
-        max_offboard_ratio: float,
-        allow_large_offboarding: bool,
-        history: OffboardingHistory | None,
-    ) -> SyncRun:
-        """Send an approved plan: its exact rows and syncId, to the API it was made on."""
-        _check_ratio(max_offboard_ratio)
-        if saved.base_url.rstrip("/") != core.settings.base_url.rstrip("/"):
-            raise PlanFileError(
-                f"the plan was made on {saved.base_url}, this client talks to {core.settings.base_url}; "
-                "make a plan on the API you send to"
-            )
-        return cls(
-            core=core,
-            integration_id=saved.integration_id,
-            rows=validate_roster(saved.rows),
-            sync_id=saved.sync_id,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=allow_large_offboarding,
-            generated_id=False,
-            history=history,
-            saved=saved,
-        )
-
-    @property
-    def history_key(self) -> str:
-        """This integration's key in the offboarding history."""
-        return history_key(self.core.settings.base_url, self.integration_id)
 
     def plan(self, employees: Iterable[Employee]) -> SyncPlan:
         """Compute the plan from the company's current employees and log it (counts and ids only).
 
-        When sending an approved plan, raise :class:`StalePlanError` if the fresh plan differs from it.
+        Then ``before_send`` sees it: a :class:`SyncRefusedError` it raises is logged and passed on.
         """
         self._plan = plan_sync(self.integration_id, self.rows, employees, today=self.core.today())
+        self._at = self.core.now()
         logger.info(
             "HR sync %s%s for integration %d: %s",
             self.sync_id,
@@ -126,9 +99,9 @@ class SyncRun:
             self.integration_id,
             self._plan.summary(),
         )
-        if self.saved is not None:
+        if self.before_send is not None:
             try:
-                self.saved.check_current(self._plan)
+                self.before_send(self._plan)
             except SyncRefusedError as refused:
                 logger.error("HR sync %s refused, nothing sent: %s", self.sync_id, refused)
                 raise
@@ -140,7 +113,7 @@ class SyncRun:
         return self._plan
 
     def guard_checks(self) -> list[GuardCheck]:
-        """Each guard's verdict on the plan: the per-sync ratio, and the period when a history is kept."""
+        """Each guard's verdict on the plan: the per-sync ratio, and the history's when one is kept."""
         plan = self._checked_plan()
         allow = self.allow_large_offboarding
         checks = [
@@ -152,54 +125,38 @@ class SyncRun:
             )
         ]
         if self.history is not None:
-            now = self.core.now()
-            share = self.history.period_ratio(self.history_key, plan, now)[0]
             checks.append(
-                GuardCheck(
-                    f"over {self.history.period.days} days",
-                    share,
-                    self.history.limit,
-                    self.history.refusal(self.history_key, plan, now, allow),
-                )
+                self.history.guard_check(self.core.settings.base_url, plan, self.core.now(), allow=allow)
             )
         return checks
 
-    def _refusal(self) -> str | None:
-        return next((check.refusal for check in self.guard_checks() if check.refusal is not None), None)
-
     def dry_result(self) -> SyncResult:
-        """Report a dry run: nothing sent, and why a real run would be refused, if it would."""
-        plan, refusal = self._checked_plan(), self._refusal()
+        """Report a dry run: nothing sent, every guard's verdict, and why a real run would be refused."""
+        checks = tuple(self.guard_checks())
+        refusal = _first_refusal(checks)
         logger.info(
             "HR sync %s: dry run, nothing sent%s",
             self.sync_id,
             f"; would refuse: {refusal}" if refusal else "",
         )
-        return SyncResult(self.sync_id, plan, sent=False, refusal=refusal)
-
-    def roster_plan(self, *, source: str | None = None, lines: Iterable[int] = ()) -> RosterPlan:
-        """The plan to save and approve, with the guards' verdicts of now."""
-        return RosterPlan(
-            base_url=self.core.settings.base_url,
-            integration_id=self.integration_id,
-            sync_id=self.sync_id,
-            created_at=self.core.now(),
-            rows=self.rows,
-            plan=self._checked_plan(),
-            source=source,
-            lines=tuple(lines),
-            guards=tuple(self.guard_checks()),
+        return SyncResult(
+            self.sync_id,
+            self._checked_plan(),
+            sent=False,
+            refusal=refusal,
+            guards=checks,
+            planned_at=self._at,
         )
 
     def operation(self) -> ops.Operation[None]:
         """Return the POST to send, or raise :class:`SyncRefusedError` when a guard refuses the plan."""
-        plan, refusal = self._checked_plan(), self._refusal()
+        plan = self._checked_plan()
+        checks = self._checks = tuple(self.guard_checks())
+        refusal = _first_refusal(checks)
         if refusal is not None:
             logger.error("HR sync %s refused, nothing sent: %s", self.sync_id, refusal)
             raise SyncRefusedError(refusal, plan)
-        if self.allow_large_offboarding and any(
-            check.share > check.limit for check in self.guard_checks() if plan.offboarded_active
-        ):
+        if self.allow_large_offboarding and plan.offboarded_active and any(c.share > c.limit for c in checks):
             logger.warning(
                 "HR sync %s: large offboarding explicitly allowed: %s", self.sync_id, plan.summary()
             )
@@ -217,12 +174,11 @@ class SyncRun:
         logger.info("HR sync %s accepted by the API", self.sync_id)
         if self.history is not None:
             try:
-                self.history.record(self.history_key, self.sync_id, plan, self.core.now())
+                self.history.record_sync(self.core.settings.base_url, self.sync_id, plan, self.core.now())
             except ValueError as error:  # the sync is sent: say so loudly, but do not pretend it failed
                 logger.error("HR sync %s was sent but not recorded in the history: %s", self.sync_id, error)
-        return SyncResult(self.sync_id, plan, sent=True)
+        return SyncResult(self.sync_id, plan, sent=True, guards=self._checks, planned_at=self._at)
 
 
-def _check_ratio(max_offboard_ratio: float) -> None:
-    if not 0 <= max_offboard_ratio <= 1:
-        raise ValueError(f"max_offboard_ratio must be between 0 and 1, got {max_offboard_ratio}")
+def _first_refusal(checks: Iterable[GuardCheck]) -> str | None:
+    return next((check.refusal for check in checks if check.refusal is not None), None)

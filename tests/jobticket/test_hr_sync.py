@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from jobticket import RosterError, SyncRefusedError, validate_roster
+from jobticket.hr_sync import GuardCheck, SyncPlan
 from jobticket_api.models import Absence, HrSyncEmployee
 
-from .fakes import FakeEmployeesApi, employee_json, make_async_client, make_client
+from .fakes import BASE_URL, FakeEmployeesApi, employee_json, make_async_client, make_client
 
 INTEGRATION = 7
 
@@ -256,3 +258,74 @@ def test_async_sync_follows_the_same_rules() -> None:
 
     asyncio.run(main())
     assert api.count("POST") == 1
+
+
+# -- what the HR roster application builds on (only the client's public sync) -------------------------
+
+
+def test_a_dry_run_reports_every_guards_verdict_when_it_was_planned_and_the_listings_progress() -> None:
+    pages: list[tuple[int, int]] = []
+    with make_client(company(linked=250, unlinked=0)) as client:
+        result = client.sync_roster(
+            INTEGRATION, [person(1)], dry_run=True, on_page=lambda *page: pages.append(page)
+        )
+        assert client.base_url == BASE_URL
+    assert pages == [(1, 3), (2, 3), (3, 3)]
+    (per_sync,) = result.guards
+    assert (per_sync.name, per_sync.limit) == ("per sync", 0.10)
+    assert per_sync.share == pytest.approx(249 / 250)
+    assert per_sync.refusal == result.refusal
+    assert result.planned_at == datetime.datetime(2026, 5, 13, 8, 48, 2, tzinfo=datetime.UTC)
+
+
+def test_before_send_sees_the_fresh_plan_and_refuses_with_nothing_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = company(linked=3, unlinked=0)
+    seen: list[int] = []
+
+    def approve(plan: SyncPlan) -> None:
+        seen.append(len(plan.unchanged))
+        if len(seen) > 1:
+            raise SyncRefusedError("the approved plan is out of date", plan)
+
+    roster = [person(i) for i in range(1, 4)]
+    with make_client(api) as client, caplog.at_level(logging.ERROR, logger="jobticket"):
+        assert client.sync_roster(INTEGRATION, roster, before_send=approve).sent
+        with pytest.raises(SyncRefusedError, match="out of date"):
+            client.sync_roster(INTEGRATION, roster, before_send=approve)
+    assert seen == [3, 3]
+    assert api.count("POST") == 1
+    assert "refused, nothing sent: the approved plan is out of date" in caplog.text
+
+
+@dataclass
+class MemoryHistory:
+    """A :class:`SyncHistory` of its own: the client needs no file and no roster application for it."""
+
+    limit: int
+    sent: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def guard_check(
+        self, base_url: str, plan: SyncPlan, now: datetime.datetime, *, allow: bool
+    ) -> GuardCheck:
+        total = sum(offboarded for _, _, offboarded in self.sent) + plan.offboarded_active
+        refusal = None if allow or total <= self.limit else f"{total} offboarded in this history"
+        return GuardCheck("in memory", total / plan.active_linked, self.limit / plan.active_linked, refusal)
+
+    def record_sync(self, base_url: str, sync_id: str, plan: SyncPlan, now: datetime.datetime) -> None:
+        self.sent.append((base_url, sync_id, plan.offboarded_active))
+
+
+def test_any_sync_history_guards_over_time_and_remembers_what_was_sent() -> None:
+    api = company(linked=20, unlinked=0)
+    history = MemoryHistory(limit=1)
+    roster = [person(i) for i in range(1, 20)]  # HR020 left out: 5 %, under the per-sync limit
+    with make_client(api) as client:
+        first = client.sync_roster(INTEGRATION, roster, history=history)
+        assert [check.name for check in first.guards] == ["per sync", "in memory"]
+        with pytest.raises(SyncRefusedError, match="2 offboarded in this history"):
+            client.sync_roster(INTEGRATION, roster, history=history)
+        third = client.sync_roster(INTEGRATION, roster, history=history, allow_large_offboarding=True)
+    assert history.sent == [(BASE_URL, first.sync_id, 1), (BASE_URL, third.sync_id, 1)]
+    assert api.count("POST") == 2

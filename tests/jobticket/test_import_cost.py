@@ -1,12 +1,21 @@
-"""``import jobticket`` loads no generated model module, no asyncio and not the HR-sync planner; each comes
-when first used. Nothing the client does loads ``requests``: it sends with httpx and reads URLs as httpx."""
+"""``import jobticket`` loads no generated model module, no asyncio, not the HR-sync planner and not the HR
+roster application; each comes when first used, and the client itself never loads the application.
+Nothing the client does loads ``requests``: it sends with httpx and reads URLs as httpx."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("asyncio", "jobticket_api.models", "jobticket_api.api", "requests", "jobticket._hr_sync")
+HEAVY = (
+    "asyncio",
+    "jobticket_api.models",
+    "jobticket_api.api",
+    "requests",
+    "jobticket._hr_sync",
+    "jobticket.hr_sync",
+    "jobticket.roster",
+)
 
 
 def loaded_after(code: str) -> list[str]:
@@ -42,5 +51,25 @@ jobticket.AsyncJobTicket("http://[::1]:8090", username="u", password="p")
 
 
 def test_the_hr_sync_names_load_on_first_use() -> None:
-    assert loaded_after("import jobticket; jobticket.SyncPlan") == ["jobticket._hr_sync"]
+    planner = ["jobticket._hr_sync"]
+    assert loaded_after("from jobticket.hr_sync import SyncPlan") == [*planner, "jobticket.hr_sync"]
+    old_name = "import warnings, jobticket; warnings.simplefilter('ignore'); jobticket.SyncPlan"
+    assert loaded_after(old_name) == planner
     assert loaded_after("from jobticket import RosterError, validate_roster") == []
+
+
+def test_a_guarded_sync_loads_the_planner_but_never_the_roster_application() -> None:
+    dry_run = """
+import httpx, jobticket
+empty = {"data": {"data": [], "page": 1, "perPage": 100, "total": 0, "totalPages": 0}}
+handler = lambda request: httpx.Response(200, json=empty)
+with jobticket.JobTicket("http://127.0.0.1:9", username="u", password="p",
+                         transport=httpx.MockTransport(handler)) as client:
+    row = {"firstName": "A", "lastName": "B", "email": "a@example.org", "hrId": "1"}
+    assert client.sync_roster(7, [row], dry_run=True).plan.created
+"""
+    assert loaded_after(dry_run) == ["jobticket_api.models", "jobticket_api.api", "jobticket._hr_sync"]
+
+
+def test_the_roster_application_loads_no_requests_and_no_asyncio() -> None:
+    assert loaded_after("import jobticket.roster") == ["jobticket._hr_sync", "jobticket.roster"]

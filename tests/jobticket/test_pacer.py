@@ -9,8 +9,9 @@ from collections import deque
 import httpx
 import pytest
 
-from jobticket import FakeClock, JobTicket, Pacer, shared_pacer
+from jobticket import FakeClock, JobTicket, Pacer
 from jobticket._exceptions import BlockedError
+from jobticket._pacer import shared_pacer
 
 from .fakes import employee_json, json_response, make_client
 

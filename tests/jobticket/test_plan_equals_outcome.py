@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobticket import JobTicket, Pacer, RosterError, SyncPlan
+from jobticket import JobTicket, Pacer, RosterError
+from jobticket.hr_sync import SyncPlan
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.models import Employee, HrLink, Plan, Subscription
 from jobticket_twin.seed import SeedData

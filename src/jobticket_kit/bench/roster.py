@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from jobticket import FakeClock, JobTicket, Pacer
+from jobticket.roster import apply_plan, plan_roster
 from jobticket_twin.bench import roster as bench_roster
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from jobticket_twin.testing import twin_process
@@ -95,9 +96,9 @@ def run(*, employees: int) -> int:
                 transport.counts.clear()
                 paced_from, started = clock(), time.perf_counter()
                 if label == "plan ":
-                    plan = client.plan_roster(integration, hr_roster(employees))
+                    plan = plan_roster(client, integration, hr_roster(employees))
                 else:
-                    client.apply_plan(plan)
+                    apply_plan(client, plan)
                 figures.append(
                     _figures(label, transport.counts, clock() - paced_from, time.perf_counter() - started)
                 )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jobticket._exceptions import RosterFileError
-from jobticket._roster_csv import checked_rows, parse_mapping, read_roster_csv
+from jobticket.roster import RosterFileError, checked_rows, read_roster_csv
+from jobticket.roster._csv import parse_mapping
 
 SPREADSHEET = (
     "\ufeffPersonalnummer;Vorname;Nachname;E-Mail;Geburtsdatum;Eintritt;Austritt;Abteilung\r\n"

@@ -4,6 +4,9 @@ The per-sync ratio alone lets a run of small syncs (6 %, 6 %, 6 %...) remove a l
 integration. This file remembers what each sent sync offboarded, per API and integration, and refuses a
 sync that would take the total of the period (default 10 % in 7 days) over the limit, unless the same
 explicit override is given. The file holds counts, syncIds and times only: no personal data.
+
+The client's ``sync_roster(history=...)`` takes any :class:`jobticket.hr_sync.SyncHistory`; this is the
+application's, kept beside the plan files HR approves.
 """
 
 from __future__ import annotations
@@ -15,12 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import HistoryError
+from .._exceptions import HistoryError
+from .._hr_sync import GuardCheck
 
 if TYPE_CHECKING:
-    from ._hr_sync import SyncPlan
+    from .._hr_sync import SyncPlan
 
-__all__ = ["HISTORY_FILE_NAME", "OffboardingHistory"]
+__all__ = [
+    "DEFAULT_PERIOD_DAYS",
+    "DEFAULT_PERIOD_LIMIT",
+    "HISTORY_FILE_NAME",
+    "OffboardingHistory",
+    "history_key",
+]
 
 HISTORY_FILE_NAME = ".jobticket-offboarding-history.json"
 DEFAULT_PERIOD_LIMIT = 0.10
@@ -39,7 +49,7 @@ class _Record:
 
 
 class OffboardingHistory:
-    """What earlier syncs offboarded, per ``base_url`` and integration, stored at ``path``."""
+    """What earlier syncs offboarded, per ``base_url`` and integration, kept in the JSON file ``path``."""
 
     def __init__(
         self,
@@ -95,6 +105,20 @@ class OffboardingHistory:
 
     def _in_period(self, key: str, now: datetime.datetime) -> list[_Record]:
         return [record for record in self._load().get(key, []) if now - record.at <= self.period]
+
+    def guard_check(
+        self, base_url: str, plan: SyncPlan, now: datetime.datetime, *, allow: bool
+    ) -> GuardCheck:
+        """The period guard's verdict on sending ``plan`` to ``base_url`` now."""
+        key = history_key(base_url, plan.integration_id)
+        share = self.period_ratio(key, plan, now)[0]
+        return GuardCheck(
+            f"over {self.period.days} days", share, self.limit, self.refusal(key, plan, now, allow)
+        )
+
+    def record_sync(self, base_url: str, sync_id: str, plan: SyncPlan, now: datetime.datetime) -> None:
+        """Remember a sync the API accepted (see :meth:`record`)."""
+        self.record(history_key(base_url, plan.integration_id), sync_id, plan, now)
 
     def refusal(self, key: str, plan: SyncPlan, now: datetime.datetime, allow: bool) -> str | None:
         """Why the period guard refuses ``plan`` (None when it may be sent)."""

@@ -1,4 +1,4 @@
-"""``python -m jobticket roster plan|apply`` end to end, against a twin in its own process, by URL.
+"""``python -m jobticket roster plan|apply`` (jobticket.roster) end to end, against a twin process, by URL.
 
 A spreadsheet export (BOM, semicolons, German headers and dates) is planned, the integration changes
 behind HR's back and the approved plan is refused with nothing changed; a fresh plan is applied and the
@@ -31,6 +31,7 @@ MAPPING = (
     "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail,"
     "dateOfBirth=Geburtsdatum,terminationDate=Austritt"
 )
+PLAN_ROSTER_CSV = ("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def test_plan_approve_refuse_when_changed_then_apply_a_fresh_plan(cli: Cli) -> N
     leavers, staying = rows[:2], rows[2:]
     (cli.workdir / "roster.csv").write_bytes(spreadsheet(staying + NEW_HIRES))
 
-    planned = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    planned = cli.run(*PLAN_ROSTER_CSV, "--output", "roster.plan.json")
     assert planned.returncode == 0, planned.stderr
     out = planned.stdout
     assert "create          2" in out
@@ -146,7 +147,7 @@ def test_plan_approve_refuse_when_changed_then_apply_a_fresh_plan(cli: Cli) -> N
     assert "nothing was sent" in refused.stderr
     assert cli.employees() == before
 
-    again = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    again = cli.run(*PLAN_ROSTER_CSV)
     assert again.returncode == 0, again.stderr
     assert "stays offboarded" in again.stdout
     applied = cli.run("roster", "apply", "roster.plan.json")
@@ -166,7 +167,7 @@ def test_a_row_without_email_is_refused_by_line_and_column_and_nothing_is_sent(c
     broken = [*rows[:3], ["NEU-3", "Ohne", "Mail", "", "", "", ""], *rows[3:]]
     (cli.workdir / "roster.csv").write_bytes(spreadsheet(broken))
     before = cli.employees()
-    result = cli.run("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
+    result = cli.run(*PLAN_ROSTER_CSV)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "roster.csv line 5, column 4 (E-Mail): is required",
@@ -196,18 +197,37 @@ def test_bad_arguments_and_plan_files_exit_2_with_one_line(cli: Cli) -> None:
 def test_the_command_line_stays_out_of_import_jobticket_and_is_the_console_script() -> None:
     code = (
         "import sys; import jobticket; "
-        "print(sorted(m for m in ('jobticket._cli', 'jobticket._roster_csv', 'jobticket._plan_report') "
-        "if m in sys.modules))"
+        "print(sorted(m for m in sys.modules if m.startswith('jobticket.roster')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
-    project = tomllib.loads((Path(__file__).parents[2] / "client" / "pyproject.toml").read_text("utf-8"))
-    assert project["project"]["scripts"] == {"jobticket": "jobticket._cli:main"}
+    project = tomllib.loads((Path(__file__).parents[3] / "client" / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["scripts"] == {"jobticket": "jobticket.roster._cli:main"}
     usage = subprocess.run(
         [sys.executable, "-m", "jobticket", "--help"], capture_output=True, text=True, check=False
     )
     assert usage.returncode == 0
     assert "roster" in usage.stdout
+    plan_usage = subprocess.run(
+        [sys.executable, "-m", "jobticket", "roster", "plan", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plan_usage.returncode == 0
+    assert "--output PLAN.json" in plan_usage.stdout
+    assert "--out " not in plan_usage.stdout  # the old spelling works, but is not offered
+
+
+def test_the_old_out_option_still_names_the_plan_file_with_a_warning(cli: Cli) -> None:
+    rows, _ = current_rows(cli)
+    (cli.workdir / "roster.csv").write_bytes(spreadsheet(rows))
+    planned = cli.run(*PLAN_ROSTER_CSV, "--out", "old.json")
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stderr.startswith("jobticket: --out is deprecated and will be removed; use --output\n")
+    assert json.loads((cli.workdir / "old.json").read_text("utf-8"))["syncId"]
+    assert not (cli.workdir / "roster.plan.json").exists()
+    assert "roster apply old.json" in planned.stderr
 
 
 @pytest.mark.slow

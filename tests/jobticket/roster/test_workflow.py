@@ -1,4 +1,4 @@
-"""Approve then send through the client API, against the twin on loopback with a fake clock.
+"""Approve then send through the roster application's API, against the twin on loopback with a fake clock.
 
 A saved plan is sent exactly (rows and syncId) after one re-read; a plan outdated by the date is refused;
 the guard over time refuses a run of small offboardings; plans render as text, Markdown and JSON while
@@ -19,18 +19,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobticket import (
-    AsyncJobTicket,
-    FakeClock,
-    JobTicket,
+from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer, SyncRefusedError
+from jobticket.roster import (
     OffboardingHistory,
-    Pacer,
     PlanFileError,
     RosterPlan,
     StalePlanError,
-    SyncRefusedError,
+    apply_plan,
+    apply_plan_async,
+    plan_roster,
+    plan_roster_async,
+    render_plan,
 )
-from jobticket._plan_report import render
 from jobticket_twin import TwinConfig
 from jobticket_twin.testing import RunningTwin, running_twin
 from tests.jobticket.test_against_twin import current_roster
@@ -78,14 +78,14 @@ def test_a_saved_plan_is_sent_exactly_after_one_re_read(fresh: RunningTwin, tmp_
         roster = current_roster(jobticket.list_employees().to_list())
         counter.seen.clear()
         new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
-        plan = jobticket.plan_roster(INTEGRATION, [*roster, new], sync_id="sync-approved")
+        plan = plan_roster(jobticket, INTEGRATION, [*roster, new], sync_id="sync-approved")
         pages = math.ceil(len(fresh.state.data.employees) / 100)
         assert counter.seen == ["GET"] * pages
         plan.save(tmp_path / "plan.json")
         loaded = RosterPlan.load(tmp_path / "plan.json")
         assert loaded.to_json() == plan.to_json()
         counter.seen.clear()
-        result = jobticket.apply_plan(loaded)
+        result = apply_plan(jobticket, loaded)
         assert counter.seen == ["GET"] * pages + ["POST"]
     assert result.sent
     assert result.sync_id == "sync-approved"
@@ -95,7 +95,7 @@ def test_a_saved_plan_is_sent_exactly_after_one_re_read(fresh: RunningTwin, tmp_
 
 def test_an_edited_or_foreign_plan_is_refused_before_any_request(fresh: RunningTwin, tmp_path: Path) -> None:
     with client(fresh) as jobticket:
-        plan = jobticket.plan_roster(INTEGRATION, current_roster(jobticket.list_employees().to_list()))
+        plan = plan_roster(jobticket, INTEGRATION, current_roster(jobticket.list_employees().to_list()))
     path = tmp_path / "plan.json"
     plan.save(path)
     body = json.loads(path.read_text("utf-8"))
@@ -113,7 +113,7 @@ def test_an_edited_or_foreign_plan_is_refused_before_any_request(fresh: RunningT
     username, password = fresh.credentials("admin")
     other = JobTicket("http://127.0.0.2:1", username=username, password=password, transport=counter)
     with other, pytest.raises(PlanFileError, match="make a plan on the API you send to"):
-        other.apply_plan(plan)
+        apply_plan(other, plan)
     assert counter.seen == []
 
 
@@ -123,11 +123,11 @@ def test_a_plan_outdated_by_the_date_is_refused(fresh: RunningTwin) -> None:
         roster = current_roster(jobticket.list_employees().to_list())
         tomorrow = (datetime.date(2026, 5, 13) + datetime.timedelta(days=1)).isoformat()
         roster[0]["terminationDate"] = tomorrow
-        plan = jobticket.plan_roster(INTEGRATION, roster)
+        plan = plan_roster(jobticket, INTEGRATION, roster)
         assert plan.plan.offboarded == ()
         fresh.fake_clock.advance(2 * DAY)
         with pytest.raises(StalePlanError, match="a terminationDate has passed since"):
-            jobticket.apply_plan(plan)
+            apply_plan(jobticket, plan)
     assert "POST" not in counter.seen
 
 
@@ -139,18 +139,18 @@ def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningT
         first = jobticket.sync_roster(INTEGRATION, roster[step:], history=history)
         assert first.sent
         assert 0.05 < first.plan.offboard_ratio < 0.1
-        plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
+        plan = plan_roster(jobticket, INTEGRATION, roster[2 * step :], history=history)
         assert [guard.refusal is None for guard in plan.guards] == [True, False]
         with pytest.raises(SyncRefusedError, match=r"within 7 days \(1[0-9]\.[0-9]%") as refused:
-            jobticket.apply_plan(plan, history=history)
+            apply_plan(jobticket, plan, history=history)
         assert f"{2 * step} of {len(roster)} active employees" in str(refused.value)
         fresh.fake_clock.advance(8 * DAY)  # the first sync leaves the period
-        plan = jobticket.plan_roster(INTEGRATION, roster[2 * step :], history=history)
-        assert jobticket.apply_plan(plan, history=history).sent
-        third = jobticket.plan_roster(INTEGRATION, roster[3 * step :], history=history)
+        plan = plan_roster(jobticket, INTEGRATION, roster[2 * step :], history=history)
+        assert apply_plan(jobticket, plan, history=history).sent
+        third = plan_roster(jobticket, INTEGRATION, roster[3 * step :], history=history)
         with pytest.raises(SyncRefusedError):
-            jobticket.apply_plan(third, history=history)
-        assert jobticket.apply_plan(third, history=history, allow_large_offboarding=True).sent
+            apply_plan(jobticket, third, history=history)
+        assert apply_plan(jobticket, third, history=history, allow_large_offboarding=True).sent
     recorded = json.loads((tmp_path / "history.json").read_text("utf-8"))
     assert [r["offboarded"] for r in next(iter(recorded["integrations"].values()))] == [step] * 3
     (tmp_path / "history.json").write_text("not json", "utf-8")
@@ -165,17 +165,17 @@ def test_renderings_show_people_and_cost_while_logs_stay_free_of_personal_data(
         roster = current_roster(jobticket.list_employees().to_list())
         roster[0]["lastName"] = "Neuname"
         new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
-        plan = jobticket.plan_roster(INTEGRATION, [*roster[:-1], new])
-        jobticket.apply_plan(plan)
+        plan = plan_roster(jobticket, INTEGRATION, [*roster[:-1], new])
+        apply_plan(jobticket, plan)
     left_out = roster[-1]
-    text, markdown = render(plan, "text"), render(plan, "markdown")
+    text, markdown = render_plan(plan, "text"), render_plan(plan, "markdown")
     assert f"lastName: {fresh_name(plan, 0)} → Neuname" in text
     assert "CREATE" in text
     assert "Jana Neu <jana.neu@example.org>" in text
     assert f"{left_out['firstName']} {left_out['lastName']}" in text
     assert "| offboard | - |" in markdown
     assert "open point O-37" in markdown
-    body = json.loads(render(plan, "json"))
+    body = json.loads(render_plan(plan, "json"))
     assert body["plan"]["billing"]["addedEur"] == 1
     assert body["plan"]["counts"] == {"create": 1, "update": 1, "unchanged": len(roster) - 2, "offboard": 1}
     logged = caplog.text
@@ -204,8 +204,10 @@ def test_the_async_client_plans_and_applies_the_same_way(fresh: RunningTwin) -> 
             pacer=Pacer(1_000_000, 60.0, clock=fresh.fake_clock),
         ) as jobticket:
             roster = current_roster(await jobticket.list_employees().to_list())
-            plan = await jobticket.plan_roster(INTEGRATION, roster, on_page=lambda *page: pages.append(page))
-            return plan, (await jobticket.apply_plan(plan)).sent
+            plan = await plan_roster_async(
+                jobticket, INTEGRATION, roster, on_page=lambda *page: pages.append(page)
+            )
+            return plan, (await apply_plan_async(jobticket, plan)).sent
 
     plan, sent = asyncio.run(main())
     assert sent

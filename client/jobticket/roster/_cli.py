@@ -1,13 +1,14 @@
-"""``python -m jobticket`` / ``jobticket``: the HR roster sync as HR-integration teams run it.
+"""``jobticket`` / ``python -m jobticket``: the HR roster sync as HR-integration teams run it.
 
-    jobticket roster plan ROSTER.csv --integration ID [--out PLAN.json] [--map hrId=Personalnummer,...]
+    jobticket roster plan ROSTER.csv --integration ID [--output PLAN.json] [--map hrId=Personalnummer,...]
     jobticket roster apply PLAN.json [--allow-large-offboarding]
 
 ``plan`` reads the CSV, lists the integration's employees once, prints the readable plan and saves it;
 ``apply`` sends exactly that plan after re-reading the integration and checking its fingerprint.
 Credentials come from JOBTICKET_BASE_URL, JOBTICKET_USERNAME and JOBTICKET_PASSWORD. Exit codes: 0 sent
 (or planned), 1 refused by a guard, 2 bad input, 3 the API or the network failed. Standard library only
-(besides the client itself).
+(besides the client itself), so a team that vendors the client runs it without installing more.
+``--out`` (the previous spelling of ``--output``) still works, hidden from the help, with a warning.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ._client import JobTicket
-from ._exceptions import (
+from .._base import DEFAULTS
+from .._client import JobTicket
+from .._exceptions import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -34,13 +36,14 @@ from ._exceptions import (
     SyncRefusedError,
     UnknownIntegrationError,
 )
-from ._logging import logger
-from ._offboarding_history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, OffboardingHistory
-from ._plan_report import FORMATS, render
-from ._roster_csv import CsvRoster, checked_rows, parse_mapping, read_roster_csv
-from ._roster_plan import RosterPlan
-from ._sync_limits import DEFAULT_MAX_OFFBOARD_RATIO
-from .variables import BASE_URL, PASSWORD, USERNAME
+from .._logging import logger
+from ..variables import BASE_URL, PASSWORD, USERNAME
+from ._csv import CsvRoster, parse_mapping, read_roster_csv
+from ._history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, OffboardingHistory
+from ._plan import RosterPlan
+from ._report import PLAN_FORMATS, render_plan
+from ._validation import checked_rows
+from ._workflow import apply_plan, plan_roster
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -48,6 +51,20 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 SENT, REFUSED, BAD_INPUT, FAILED = 0, 1, 2, 3
+
+
+class _DeprecatedOut(argparse.Action):
+    """``--out``, the option's previous name: still accepted, with a warning to use ``--output``."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stderr.write("jobticket: --out is deprecated and will be removed; use --output\n")
+        setattr(namespace, self.dest, values)
 
 
 def _ratio(text: str) -> float:
@@ -80,7 +97,7 @@ def _integration(text: str) -> int:
 
 def _guard_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--max-offboard-ratio", type=_ratio, default=DEFAULT_MAX_OFFBOARD_RATIO, metavar="SHARE",
+        "--max-offboard-ratio", type=_ratio, default=DEFAULTS["max_offboard_ratio"], metavar="SHARE",
         help="refuse a sync offboarding more than this share of the active linked employees (default 10%%)",
     )  # fmt: skip
     parser.add_argument(
@@ -92,7 +109,7 @@ def _guard_options(parser: argparse.ArgumentParser) -> None:
         help="the rolling period of --period-limit (default 7 days)",
     )  # fmt: skip
     parser.add_argument(
-        "--format", choices=FORMATS, default="text", help="how to print the plan (default text)"
+        "--format", choices=PLAN_FORMATS, default="text", help="how to print the plan (default text)"
     )
 
 
@@ -112,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--integration", type=_integration, required=True, metavar="ID", help="the HR integration ID"
     )
     plan.add_argument(
-        "--out", type=Path, metavar="PLAN.json", help="where to save the plan (default ROSTER.plan.json)"
+        "--output", type=Path, metavar="PLAN.json", help="where to save the plan (default ROSTER.plan.json)"
     )
+    plan.add_argument("--out", type=Path, dest="output", action=_DeprecatedOut, help=argparse.SUPPRESS)
     plan.add_argument(
         "--map", default="", metavar="FIELD=HEADER,...",
         help="read a field from a differently named column, e.g. hrId=Personalnummer,email=E-Mail",
@@ -164,12 +182,12 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     rows = checked_rows(roster)
     if roster.ignored:
         err.write(f"columns not sent (not sync fields): {', '.join(roster.ignored)}\n")
-    plan_path = args.out or args.roster.with_name(args.roster.stem + ".plan.json")
+    plan_path = args.output or args.roster.with_name(args.roster.stem + ".plan.json")
     with _client(env) as client:
         _check_integration(client, args.integration)
         plan = _make_plan(args, client, rows, roster, plan_path=plan_path, err=err)
     plan.save(plan_path)
-    out.write(render(plan, args.format, plan.guards))
+    out.write(render_plan(plan, args.format, plan.guards))
     refused = [guard for guard in plan.guards if guard.refusal is not None]
     for guard in refused:
         err.write(f"a guard would refuse this plan: {guard.refusal}\n")
@@ -189,7 +207,8 @@ def _make_plan(
     plan_path: Path,
     err: TextIO,
 ) -> RosterPlan:
-    return client.plan_roster(
+    return plan_roster(
+        client,
         args.integration,
         rows,
         sync_id=args.sync_id,
@@ -216,14 +235,15 @@ def _check_integration(client: JobTicket, integration_id: int) -> None:
 def _apply(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     plan = RosterPlan.load(args.plan)
     with _client(env) as client:
-        result = client.apply_plan(
+        result = apply_plan(
+            client,
             plan,
             max_offboard_ratio=args.max_offboard_ratio,
             allow_large_offboarding=args.allow_large_offboarding,
             history=_history(args.plan, args),
             on_page=Progress(err),
         )
-    out.write(render(plan.with_plan(result.plan), args.format))
+    out.write(render_plan(plan.with_plan(result.plan), args.format))
     err.write(
         f"sent: syncId {result.sync_id} to integration {plan.integration_id} ({result.plan.summary()})\n"
     )

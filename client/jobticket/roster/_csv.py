@@ -1,9 +1,10 @@
-"""Read the roster CSV that HR systems and spreadsheets export, and locate every problem by line and column.
+"""Read the roster CSV that HR systems and spreadsheets export, naming every problem by line and column.
 
 UTF-8 with or without a byte-order mark, comma or semicolon separated, headers named as the sync's fields
 (any case) or mapped (``hrId=Personalnummer``), empty cells as null, dates as ``DD.MM.YYYY`` or
 ``YYYY-MM-DD``. Problems name the line, the column and the rule, never the cell's value (personal data).
-Standard library only.
+What the file breaks is found here; what its rows break of the sync's own rules is located by line and
+column in :mod:`._validation`. Standard library only.
 """
 
 from __future__ import annotations
@@ -15,22 +16,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import CsvProblem, RosterError, RosterFileError
-from ._roster import validate_roster
+from .._exceptions import CsvProblem, RosterFileError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from ._exceptions import RosterProblem
-
-__all__ = [
-    "CsvRoster",
-    "checked_rows",
-    "locate",
-    "parse_mapping",
-    "read_roster_csv",
-]
+__all__ = ["CsvRoster", "parse_mapping", "parse_roster_csv", "read_roster_csv"]
 
 REQUIRED = ("firstName", "lastName", "email", "hrId")
 DATES = ("dateOfBirth", "startDate", "terminationDate")
@@ -41,7 +33,6 @@ _FALSE = {"false", "0", "no", "nein", "falsch"}
 _GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d+)")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SLASHED = re.compile(r"\d{1,4}/\d{1,2}/\d{1,4}")
-_ROSTER_PATH = re.compile(r"employees\[(\d+)\]\.(\w+)")
 DATE_RULE = "use DD.MM.YYYY or YYYY-MM-DD"
 
 
@@ -60,7 +51,7 @@ class CsvRoster:
     """Headers of columns that are not sync fields (not sent)."""
     delimiter: str = ","
     problems: tuple[CsvProblem, ...] = ()
-    """What the file breaks, by line and column; see :func:`checked_rows` for the sync's own rules."""
+    """What the file breaks, by line and column; see :func:`.checked_rows` for the sync's own rules."""
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -221,43 +212,3 @@ def parse_roster_csv(text: str, source: str, mapping: Mapping[str, str]) -> CsvR
     names = {name: header[index] for name, index in columns.items()}
     numbers = {name: index + 1 for name, index in columns.items()}
     return CsvRoster(source, rows, lines, numbers, names, ignored, delimiter, tuple(problems))
-
-
-def checked_rows(roster: CsvRoster) -> list[dict[str, Any]]:
-    """The rows, validated by the sync's rules; raise :class:`RosterFileError` with every problem located."""
-    problems = list(roster.problems)
-    if any(problem.line == 1 for problem in problems) or not roster.rows:
-        if not roster.rows and not problems:
-            problems.append(
-                CsvProblem(roster.source, None, "has no employees: a sync of nobody offboards everyone")
-            )
-        raise RosterFileError(problems)
-    try:
-        rows = validate_roster(roster.rows)
-    except RosterError as error:
-        reported = {(problem.line, problem.column) for problem in problems}
-        for problem in error.problems:
-            located = locate(problem, roster)
-            if (located.line, located.column) not in reported:
-                problems.append(located)
-    if problems:
-        problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
-        raise RosterFileError(problems)
-    return rows
-
-
-def locate(problem: RosterProblem, roster: CsvRoster) -> CsvProblem:
-    """Turn a roster problem (``employees[3].email``) into the file's line and column."""
-    found = _ROSTER_PATH.match(problem.path)
-    if found is None:
-        return CsvProblem(roster.source, None, f"{problem.path}: {problem.rule}")
-    index, name = int(found.group(1)), found.group(2)
-    rule = _file_rule(problem.rule, roster)
-    return CsvProblem(
-        roster.source, roster.lines[index], rule, roster.columns.get(name), roster.headers.get(name, name)
-    )
-
-
-def _file_rule(rule: str, roster: CsvRoster) -> str:
-    """Rules that point at another row (``duplicate of employees[1].email``) point at its line instead."""
-    return re.sub(r"employees\[(\d+)\]\.\w+", lambda m: f"line {roster.lines[int(m.group(1))]}", rule)

@@ -14,29 +14,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import PlanFileError, StalePlanError
-from ._hr_sync import EmployeeChange, FieldChange, GuardCheck, SyncPlan, fingerprint
+from .._exceptions import PlanFileError, StalePlanError
+from .._hr_sync import fingerprint
+from ._plan_json import plan_from_json, plan_json
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Mapping
 
-__all__ = ["RosterPlan", "plan_json"]
+    from .._hr_sync import EmployeeChange, GuardCheck, SyncPlan
+
+__all__ = ["RosterPlan", "describe_changes"]
 
 _FORMAT = "jobticket-roster-plan"
 _VERSION = 1
-BILLING_PERIOD_NOTE = (
-    "The billing period is not documented (open point O-37); the working assumption is per month."
-)
-LINKS_ENDED_NOTE = (
-    "Offboarding keeps the employee's link (working assumption O-26), so no link ends; whether an "
-    "offboarded employee is still billed is not documented."
-)
 
 
 @dataclass(frozen=True)
 class RosterPlan:
-    """What HR reads and approves: exactly the body :meth:`JobTicket.apply_plan` sends, and its plan."""
+    """What HR reads and approves: exactly the body :func:`.apply_plan` sends, and its plan."""
 
     base_url: str
     integration_id: int
@@ -100,7 +96,7 @@ class RosterPlan:
         except OSError as error:
             raise PlanFileError(f"{path}: cannot be read: {error.strerror}") from None
         except ValueError:
-            raise PlanFileError(f"{path}: is not JSON; give the file `roster plan --out` wrote") from None
+            raise PlanFileError(f"{path}: is not JSON; give the file `roster plan --output` wrote") from None
         return cls.from_json(body, str(path))
 
     @classmethod
@@ -186,77 +182,3 @@ def describe_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str
     """Log-safe lines (ids, hrIds, statuses) of what differs between two plan states."""
     ids = sorted(set(old) | set(new), key=int)
     return [_describe(i, old.get(i), new.get(i)) for i in ids if old.get(i) != new.get(i)]
-
-
-def _change_json(change: EmployeeChange) -> dict[str, Any]:
-    return {
-        "action": change.action,
-        "hrId": change.hr_id,
-        "employeeId": change.employee_id,
-        "row": change.row,
-        "matchedBy": change.matched_by,
-        "changes": [{"field": c.name, "old": c.old, "new": c.new} for c in change.changes],
-        "link": change.link,
-        "newlyBilled": change.newly_billed,
-        "wasActiveLinked": change.was_active_linked,
-        "terminated": change.terminated,
-        "staysCancelled": change.stays_cancelled,
-        "name": change.name,
-        "email": change.email,
-    }
-
-
-def plan_json(plan: SyncPlan) -> dict[str, Any]:
-    """The plan as JSON: counts, offboarding ratio, billing effect and every employee's change."""
-    return {
-        "integrationId": plan.integration_id,
-        "today": plan.today.isoformat(),
-        "counts": {
-            "create": len(plan.created),
-            "update": len(plan.updated),
-            "unchanged": len(plan.unchanged),
-            "offboard": len(plan.offboarded),
-        },
-        "activeLinked": plan.active_linked,
-        "offboardedActive": plan.offboarded_active,
-        "offboardRatio": round(plan.offboard_ratio, 6),
-        "billing": {
-            "newLinks": plan.new_links,
-            "newlyBilled": plan.newly_billed,
-            "eurPerLinkedEmployee": 1,
-            "addedEur": plan.newly_billed,
-            "linksEnded": 0,
-            "period": "not documented (O-37); working assumption: per month",
-            "notes": [BILLING_PERIOD_NOTE, LINKS_ENDED_NOTE],
-        },
-        "employees": [_change_json(change) for change in plan.employees],
-    }
-
-
-def plan_from_json(body: Mapping[str, Any], state: Mapping[str, Any]) -> SyncPlan:
-    """Rebuild a :class:`SyncPlan` from :func:`plan_json`."""
-    employees = tuple(
-        EmployeeChange(
-            action=item["action"],
-            hr_id=str(item["hrId"]),
-            employee_id=None if item["employeeId"] is None else int(item["employeeId"]),
-            row=None if item["row"] is None else int(item["row"]),
-            matched_by=item["matchedBy"],
-            changes=tuple(FieldChange(c["field"], c["old"], c["new"]) for c in item["changes"]),
-            link=item["link"],
-            newly_billed=bool(item["newlyBilled"]),
-            was_active_linked=bool(item["wasActiveLinked"]),
-            terminated=bool(item["terminated"]),
-            stays_cancelled=bool(item["staysCancelled"]),
-            name=str(item["name"]),
-            email=str(item["email"]),
-        )
-        for item in body["employees"]
-    )
-    return SyncPlan(
-        integration_id=int(body["integrationId"]),
-        employees=employees,
-        active_linked=int(body["activeLinked"]),
-        today=datetime.date.fromisoformat(body["today"]),
-        state=dict(state),
-    )

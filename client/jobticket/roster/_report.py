@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ._roster_plan import BILLING_PERIOD_NOTE, LINKS_ENDED_NOTE
+from ._plan_json import BILLING_PERIOD_NOTE, LINKS_ENDED_NOTE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._hr_sync import EmployeeChange, GuardCheck
-    from ._roster_plan import RosterPlan
+    from .._hr_sync import EmployeeChange, GuardCheck
+    from ._plan import RosterPlan
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["PLAN_FORMATS", "render_plan"]
 
-FORMATS = ("text", "markdown", "json")
+PLAN_FORMATS = ("text", "markdown", "json")
 _ORDER = {"create": 0, "update": 1, "offboard": 2, "unchanged": 3}
 
 
@@ -76,6 +76,12 @@ def _billing(plan: RosterPlan) -> list[str]:
     return lines
 
 
+def _guard_line(guard: GuardCheck) -> str:
+    """``per sync: 2.7 % offboarded (limit 10.0 %): passes``, and how to override a refusal."""
+    verdict = "passes" if guard.refusal is None else "REFUSES (override: --allow-large-offboarding)"
+    return f"{guard.name}: {guard.share:.1%} offboarded (limit {guard.limit:.1%}): {verdict}"
+
+
 def _counts(plan: RosterPlan) -> list[tuple[str, int, str]]:
     sync = plan.plan
     share = f"{sync.offboard_ratio:.1%}"
@@ -94,7 +100,7 @@ def render_text(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
     out += [f"  {name:<10}{count:>7}   {note}".rstrip() for name, count, note in _counts(plan)]
     out += ["", "Billing effect", *(f"  {line}" for line in _billing(plan))]
     if guards:
-        out += ["", "Guards", *(f"  {guard.line()}" for guard in guards)]
+        out += ["", "Guards", *(f"  {_guard_line(guard)}" for guard in guards)]
     out += ["", "Employees"]
     for change in _ordered(plan):
         line = plan.line_of(change)
@@ -118,7 +124,7 @@ def render_markdown(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
     out += [f"| {name} | {count} | {note} |" for name, count, note in _counts(plan)]
     out += ["", "## Billing effect", "", *(f"- {line}" for line in _billing(plan))]
     if guards:
-        out += ["", "## Guards", "", *(f"- {guard.line()}" for guard in guards)]
+        out += ["", "## Guards", "", *(f"- {_guard_line(guard)}" for guard in guards)]
     out += [
         "",
         "## Employees",
@@ -145,7 +151,7 @@ def render_json(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(plan: RosterPlan, output_format: str, guards: Sequence[GuardCheck] = ()) -> str:
-    """Render in one of :data:`FORMATS`."""
+def render_plan(plan: RosterPlan, output_format: str, guards: Sequence[GuardCheck] = ()) -> str:
+    """Render in one of :data:`PLAN_FORMATS` (``guards``: the verdicts to show, e.g. ``plan.guards``)."""
     renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
     return renderers[output_format](plan, guards)

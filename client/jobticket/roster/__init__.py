@@ -1,0 +1,50 @@
+"""The HR roster application: from an HR system's CSV export to an approved plan, then exactly that sync.
+
+Built on the client (:mod:`jobticket`) and never imported by it: ``import jobticket`` stays a light API
+client, and a program that only reads subscriptions never loads the CSV reader, the plan files or the
+command line. The guarded sync itself, and the types it plans with, are the client's
+(``JobTicket.sync_roster``, :mod:`jobticket.hr_sync`); this package adds what HR teams work with::
+
+    from pathlib import Path
+
+    from jobticket import JobTicket
+    from jobticket.roster import RosterPlan, apply_plan, checked_rows, plan_roster, read_roster_csv
+
+    roster = read_roster_csv(Path("roster.csv"), {"hrId": "Personalnummer"})
+    with JobTicket() as client:
+        plan = plan_roster(client, 7, checked_rows(roster), source=roster.source, lines=roster.lines)
+    plan.save("roster.plan.json")  # HR reviews it (render_plan(plan, "text", plan.guards)), then:
+    with JobTicket() as client:
+        apply_plan(client, RosterPlan.load("roster.plan.json"))
+
+The same steps run as ``jobticket roster plan|apply`` (the console script, or ``python -m jobticket``).
+"""
+
+from __future__ import annotations
+
+from .._exceptions import CsvProblem, HistoryError, PlanFileError, RosterFileError, StalePlanError
+from ._csv import CsvRoster, read_roster_csv
+from ._history import OffboardingHistory
+from ._plan import RosterPlan
+from ._report import PLAN_FORMATS, render_plan
+from ._validation import checked_rows
+from ._workflow import apply_plan, apply_plan_async, plan_roster, plan_roster_async
+
+__all__ = [
+    "PLAN_FORMATS",
+    "CsvProblem",
+    "CsvRoster",
+    "HistoryError",
+    "OffboardingHistory",
+    "PlanFileError",
+    "RosterFileError",
+    "RosterPlan",
+    "StalePlanError",
+    "apply_plan",
+    "apply_plan_async",
+    "checked_rows",
+    "plan_roster",
+    "plan_roster_async",
+    "read_roster_csv",
+    "render_plan",
+]
