@@ -52,6 +52,6 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
         raise SandboxRefused(
             f"{where}: {len(ids)} of the {len(linked)} employee(s) linked to it are not the kit's synthetic "
             f"employees (ids {shown}); destructive checks could offboard them, so nothing was sent. "
-            "Use a dedicated integration that holds only synthetic employees (README, Safety)"
+            "Use a dedicated integration that holds only synthetic employees (docs/safety.md)"
         )
     return len(linked)
