@@ -4,7 +4,6 @@ slow drips end at the deadline, contradicting pages stop the walk, unframed down
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,23 @@ from jobticket import (
     RetryPolicy,
 )
 from jobticket_api.models import EmployeeDocument
+from tests.helpers.loopback import Connection, Handler, LoopbackServer, Received, chunked, head
 
 from .fakes import PASSWORD, USERNAME, document_json, employee_json, make_async_client, page_json
-from .hostile import HostileServer, RawRequest, chunked, drip, head, hostile_server, send_json
 from .test_hr_sync import person
 
 PDF = b"%PDF-1.4\n" + b"y" * 20_000 + b"\n%%EOF\n"
 DOCUMENT = EmployeeDocument.from_dict(document_json(101))
 
 
-def client_for(server: HostileServer, **options: Any) -> JobTicket:
+def client_for(server: LoopbackServer, **options: Any) -> JobTicket:
     options.setdefault("retry_policy", RetryPolicy(jitter=lambda: 0.0))
     return JobTicket(
         server.base_url, username=USERNAME, password=PASSWORD, pacer=Pacer(1000, 60.0), **options
     )
 
 
-def async_client_for(server: HostileServer, **options: Any) -> AsyncJobTicket:
+def async_client_for(server: LoopbackServer, **options: Any) -> AsyncJobTicket:
     options.setdefault("retry_policy", RetryPolicy(jitter=lambda: 0.0))
     return AsyncJobTicket(
         server.base_url, username=USERNAME, password=PASSWORD, pacer=Pacer(1000, 60.0), **options
@@ -49,20 +48,14 @@ def async_client_for(server: HostileServer, **options: Any) -> AsyncJobTicket:
 # -- the overall deadline ------------------------------------------------------------------------------
 
 
-def dripping_json(server: list[HostileServer]) -> Any:
+def dripping_json(request: Received, connection: Connection) -> None:
     body = b'{"data": ' + b" " * 4000 + b"}"
-
-    def answer(request: RawRequest, connection: socket.socket) -> None:
-        connection.sendall(head(200, {"Content-Type": "application/json", "Content-Length": str(len(body))}))
-        drip(connection, server[0], body, every=0.01)  # 40 s for the whole body, each read well in time
-
-    return answer
+    connection.send_head(200, {"Content-Type": "application/json", "Content-Length": str(len(body))})
+    connection.drip(body, every=0.01)  # 40 s for the whole body, each read well in time
 
 
 def test_a_slow_drip_ends_at_the_deadline_although_every_read_is_in_time() -> None:
-    holder: list[HostileServer] = []
-    with hostile_server(dripping_json(holder)) as server:
-        holder.append(server)
+    with LoopbackServer(dripping_json) as server:
         with (
             client_for(server, timeout=5.0, deadline=0.5) as client,
             pytest.raises(APITimeoutError, match=r"deadline of 0\.5 s"),
@@ -73,47 +66,45 @@ def test_a_slow_drip_ends_at_the_deadline_although_every_read_is_in_time() -> No
 
 
 def test_the_default_deadline_is_three_read_timeouts() -> None:
-    holder: list[HostileServer] = []
-    with hostile_server(dripping_json(holder)) as server:
-        holder.append(server)
-        with client_for(server, timeout=0.2) as client, pytest.raises(APITimeoutError, match=r"of 0\.6 s"):
-            client.get_employee(42)
+    with (
+        LoopbackServer(dripping_json) as server,
+        client_for(server, timeout=0.2) as client,
+        pytest.raises(APITimeoutError, match=r"of 0\.6 s"),
+    ):
+        client.get_employee(42)
 
 
 def test_an_async_slow_drip_ends_at_the_deadline() -> None:
-    holder: list[HostileServer] = []
-
-    async def main() -> None:
-        async with async_client_for(holder[0], timeout=5.0, deadline=0.5) as client:
+    async def main(server: LoopbackServer) -> None:
+        async with async_client_for(server, timeout=5.0, deadline=0.5) as client:
             with pytest.raises(APITimeoutError, match="deadline"):
                 await client.get_employee(42)
 
-    with hostile_server(dripping_json(holder)) as server:
-        holder.append(server)
-        asyncio.run(main())
+    with LoopbackServer(dripping_json) as server:
+        asyncio.run(main(server))
         assert server.bytes_sent < 1000
 
 
 def test_a_dripped_download_ends_at_the_deadline_and_leaves_no_file(tmp_path: Path) -> None:
-    holder: list[HostileServer] = []
+    def answer(request: Received, connection: Connection) -> None:
+        connection.send_head(200, {"Content-Type": "application/pdf", "Content-Length": str(len(PDF))})
+        connection.drip(PDF, every=0.005)
 
-    def answer(request: RawRequest, connection: socket.socket) -> None:
-        connection.sendall(head(200, {"Content-Type": "application/pdf", "Content-Length": str(len(PDF))}))
-        drip(connection, holder[0], PDF, every=0.005)
-
-    with hostile_server(answer) as server:
-        holder.append(server)
-        with client_for(server, timeout=5.0, deadline=0.5) as client, pytest.raises(APITimeoutError):
-            client.download_document(DOCUMENT, tmp_path / "invoice.pdf")
+    with (
+        LoopbackServer(answer) as server,
+        client_for(server, timeout=5.0, deadline=0.5) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.download_document(DOCUMENT, tmp_path / "invoice.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_no_retry_starts_when_its_back_off_would_pass_the_deadline() -> None:
-    def answer(request: RawRequest, connection: socket.socket) -> None:
-        send_json(connection, {"message": "Service unavailable."}, status=503)
+    def answer(request: Received, connection: Connection) -> None:
+        connection.json({"message": "Service unavailable."}, status=503)
 
     policy = RetryPolicy(max_retries=2, initial_backoff=0.2, max_backoff=0.2, jitter=lambda: 0.0)
-    with hostile_server(answer) as server:
+    with LoopbackServer(answer) as server:
         with (
             client_for(server, deadline=0.1, retry_policy=policy) as client,
             pytest.raises(InternalServerError),
@@ -137,13 +128,13 @@ def test_a_deadline_must_be_positive(deadline: float) -> None:
 # -- the pager -----------------------------------------------------------------------------------------
 
 
-def paging_server(page_body: Any) -> Any:
-    def answer(request: RawRequest, connection: socket.socket) -> None:
+def paging_server(page_body: Any) -> Handler:
+    def answer(request: Received, connection: Connection) -> None:
         if request.path == "/employees":
             page = int(request.query("page", "1"))
-            send_json(connection, page_body(page, int(request.query("perPage", "100"))))
+            connection.json(page_body(page, int(request.query("perPage", "100"))))
         else:
-            send_json(connection, {"message": "Not found."}, status=404)
+            connection.json({"message": "Not found."}, status=404)
 
     return answer
 
@@ -180,7 +171,7 @@ def beyond_total(page: int, per_page: int) -> dict[str, Any]:
 def test_contradicting_pages_stop_the_walk_with_a_typed_error(
     pages: Any, message: str, requests: int
 ) -> None:
-    with hostile_server(paging_server(pages)) as server, client_for(server) as client:
+    with LoopbackServer(paging_server(pages)) as server, client_for(server) as client:
         seen: list[int] = []
         with pytest.raises(PaginationError, match=message):
             seen.extend(employee.id for employee in client.list_employees())
@@ -189,7 +180,7 @@ def test_contradicting_pages_stop_the_walk_with_a_typed_error(
 
 
 def test_a_dry_run_sync_stops_on_a_repeating_listing_instead_of_running_forever() -> None:
-    with hostile_server(paging_server(repeating)) as server, client_for(server) as client:
+    with LoopbackServer(paging_server(repeating)) as server, client_for(server) as client:
         with pytest.raises(PaginationError, match="repeats"):
             client.sync_roster(7, [person(1)], dry_run=True)
         assert [r.method for r in server.requests] == ["GET", "GET"]
@@ -212,14 +203,12 @@ def test_the_async_pager_has_the_same_bounds() -> None:
 # -- downloads without a length ------------------------------------------------------------------------
 
 
-def download_server(raw: bytes) -> Any:
+def download_server(raw: bytes) -> Handler:
     """Answer the download with ``raw`` bytes after a PDF head without Content-Length, then close."""
 
-    def answer(request: RawRequest, connection: socket.socket) -> None:
-        connection.sendall(raw)
-        connection.shutdown(socket.SHUT_RDWR)
+    def answer(request: Received, connection: Connection) -> None:
+        connection.send(raw)
         connection.close()
-        raise OSError("closed on purpose")
 
     return answer
 
@@ -232,7 +221,7 @@ def test_a_body_that_ends_when_the_server_closes_is_refused(tmp_path: Path, body
     existing = tmp_path / "invoice.pdf"
     existing.write_bytes(b"previous version")
     with (
-        hostile_server(download_server(head(200, PDF_HEAD) + body)) as server,
+        LoopbackServer(download_server(head(200, PDF_HEAD) + body)) as server,
         client_for(server) as client,
         pytest.raises(APIConnectionError, match="neither Content-Length nor chunked"),
     ):
@@ -244,7 +233,7 @@ def test_a_body_that_ends_when_the_server_closes_is_refused(tmp_path: Path, body
 def test_a_chunked_body_with_its_terminator_is_published(tmp_path: Path) -> None:
     raw = head(200, {**PDF_HEAD, "Transfer-Encoding": "chunked"}) + chunked(PDF) + b"0\r\n\r\n"
     target = tmp_path / "invoice.pdf"
-    with hostile_server(download_server(raw)) as server, client_for(server) as client:
+    with LoopbackServer(download_server(raw)) as server, client_for(server) as client:
         result = client.download_document(DOCUMENT, target)
     assert target.read_bytes() == PDF
     assert result.bytes_written == len(PDF)
@@ -253,7 +242,7 @@ def test_a_chunked_body_with_its_terminator_is_published(tmp_path: Path) -> None
 def test_a_chunked_body_cut_before_its_terminator_is_not_published(tmp_path: Path) -> None:
     raw = head(200, {**PDF_HEAD, "Transfer-Encoding": "chunked"}) + chunked(PDF[:12_000])
     with (
-        hostile_server(download_server(raw)) as server,
+        LoopbackServer(download_server(raw)) as server,
         client_for(server) as client,
         pytest.raises(APIConnectionError, match="incomplete chunked read"),
     ):
@@ -262,14 +251,11 @@ def test_a_chunked_body_cut_before_its_terminator_is_not_published(tmp_path: Pat
 
 
 def test_an_async_download_that_ends_on_close_is_refused(tmp_path: Path) -> None:
-    holder: list[HostileServer] = []
-
-    async def main() -> None:
-        async with async_client_for(holder[0]) as client:
+    async def main(server: LoopbackServer) -> None:
+        async with async_client_for(server) as client:
             with pytest.raises(APIConnectionError, match="neither Content-Length nor chunked"):
                 await client.download_document(DOCUMENT, tmp_path / "invoice.pdf")
 
-    with hostile_server(download_server(head(200, PDF_HEAD) + PDF)) as server:
-        holder.append(server)
-        asyncio.run(main())
+    with LoopbackServer(download_server(head(200, PDF_HEAD) + PDF)) as server:
+        asyncio.run(main(server))
     assert list(tmp_path.iterdir()) == []

@@ -17,8 +17,7 @@ import yaml
 from jobticket_kit import nightly, variables
 from jobticket_kit.checkout import project_root
 from jobticket_kit.cli import main as kit
-
-from .hostile import serving
+from tests.helpers.loopback import LoopbackServer, redirecting
 
 # 342 bytes that a plain safe_load turns into 9**9 strings.
 ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -196,19 +195,19 @@ def test_update_spec_refuses_bad_files_and_changes_nothing(
 def test_update_spec_never_fetches_a_remote_ref(
     checkout: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with serving() as remote:
+    with LoopbackServer() as remote:
         source = _write(
-            tmp_path / "new.yaml", _spec_with(Remote={"$ref": f"{remote.url}/schemas.yaml#/Employee"})
+            tmp_path / "new.yaml", _spec_with(Remote={"$ref": f"{remote.base_url}/schemas.yaml#/Employee"})
         )
         assert kit(["update-spec", str(source), "--yes", "--root", str(checkout)]) == 2
-    assert remote.hits == []
+    assert remote.request_lines == []
     assert "is not local: only '#/...' refs inside the file are resolved" in _one_line(capsys)
 
 
 def test_update_spec_follows_no_redirect(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with serving() as elsewhere, serving(lambda path: f"{elsewhere.url}{path}") as source:
-        assert kit(["update-spec", f"{source.url}/spec.yaml", "--yes", "--root", str(checkout)]) == 2
-    assert elsewhere.hits == []
+    with LoopbackServer() as elsewhere, LoopbackServer(redirecting(elsewhere.base_url)) as source:
+        assert kit(["update-spec", source.url("/spec.yaml"), "--yes", "--root", str(checkout)]) == 2
+    assert elsewhere.request_lines == []
     assert "answered 302: redirects are not followed" in _one_line(capsys)
 
 

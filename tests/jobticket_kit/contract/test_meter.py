@@ -16,8 +16,8 @@ from jobticket_kit.contract.meter import Answer, MeterObserver, Outgoing
 from jobticket_kit.contract.metering import Learning, metered
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.privacy.redact import Redactor
+from tests.helpers.loopback import LoopbackServer, answering
 
-from ..hostile import serving
 from .conftest import contract_env
 
 EMPLOYEE = {"data": {"id": 42, "firstName": "Kasimir", "lastName": "Wojciechowski", "status": "active"}}
@@ -73,14 +73,19 @@ def test_every_observer_sees_every_answer_and_learns_its_personal_values() -> No
     recorder, redactor, journal = Recorder(), Redactor(), Journal()
     budget = RequestBudget(per_minute=None)
     with (
-        serving(body=json.dumps(EMPLOYEE).encode()) as target,
+        LoopbackServer(answering(json.dumps(EMPLOYEE).encode())) as target,
         metered(
-            budget, load_spec(), {}, target.url, journal=journal, observers=[Learning(redactor), recorder]
+            budget,
+            load_spec(),
+            {},
+            target.base_url,
+            journal=journal,
+            observers=[Learning(redactor), recorder],
         ),
         requests.Session() as session,
     ):
-        assert session.get(f"{target.url}/employees/42", timeout=5).status_code == 200
-        assert session.get(f"{target.url}/_twin/clock", timeout=5).status_code == 200
+        assert session.get(target.url("/employees/42"), timeout=5).status_code == 200
+        assert session.get(target.url("/_twin/clock"), timeout=5).status_code == 200
     assert recorder.sent == [("getEmployee", False)]  # control routes are neither metered nor observed
     assert recorder.answers == [("getEmployee", 200, EMPLOYEE)]
     assert [(exchange.operation, exchange.status) for exchange in journal.exchanges] == [("getEmployee", 200)]
@@ -91,14 +96,18 @@ def test_every_observer_sees_every_answer_and_learns_its_personal_values() -> No
 def test_an_objection_is_raised_after_every_observer_saw_the_answer() -> None:
     recorder = Recorder()
     with (
-        serving() as target,
+        LoopbackServer() as target,
         metered(
-            RequestBudget(per_minute=None), load_spec(), {}, target.url, observers=[Objecting(), recorder]
+            RequestBudget(per_minute=None),
+            load_spec(),
+            {},
+            target.base_url,
+            observers=[Objecting(), recorder],
         ),
         requests.Session() as session,
         pytest.raises(Veto, match="healthCheck"),
     ):
-        session.get(f"{target.url}/health", timeout=5)
+        session.get(target.url("/health"), timeout=5)
     assert recorder.answers == [("healthCheck", 200, {})]
 
 

@@ -17,8 +17,8 @@ from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.metering import metered
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.origins import OtherOriginRefused
+from tests.helpers.loopback import LoopbackServer, redirecting
 
-from ..hostile import redirecting_to, serving
 from .conftest import ROOT, contract_env
 
 PRODUCTION = "https://v1-api.ticket-plus.app"
@@ -45,10 +45,10 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 def test_a_redirect_to_production_in_the_preflight_is_refused_not_followed(
     tmp_path: Path, loopback_only: list[Any]
 ) -> None:
-    with redirecting_to(PRODUCTION) as target:
-        env = contract_env(target.url)
+    with LoopbackServer(redirecting(PRODUCTION)) as target:
+        env = contract_env(target.base_url)
         result = run_suite(env, report_dir=tmp_path)
-    assert target.hits == ["GET /employees?perPage=1"]
+    assert target.request_lines == ["GET /employees?perPage=1"]
     assert result.verdict is Verdict.NO_VERDICT
     assert "refused a request to https://v1-api.ticket-plus.app" in result.reason
     assert "redirected" in result.reason
@@ -57,55 +57,55 @@ def test_a_redirect_to_production_in_the_preflight_is_refused_not_followed(
     assert "Requests refused (another origin, never sent): https://v1-api.ticket-plus.app: 1" in summary
 
 
-@pytest.mark.slow
 def test_a_redirect_to_another_loopback_port_is_refused_by_the_cli(tmp_path: Path) -> None:
-    with serving() as elsewhere, redirecting_to(elsewhere.url) as target:
+    with LoopbackServer() as elsewhere, LoopbackServer(redirecting(elsewhere.base_url)) as target:
         completed = subprocess.run(
             [sys.executable, "-m", "jobticket_kit", "contract", "--output-dir", str(tmp_path)],
             cwd=ROOT,
-            env=contract_env(target.url),
+            env=contract_env(target.base_url),
             capture_output=True,
             text=True,
             timeout=120,
             check=False,
         )
     assert completed.returncode == 2
-    assert elsewhere.hits == []
-    assert f"refused a request to {elsewhere.url}" in completed.stdout
+    assert elsewhere.request_lines == []
+    assert f"refused a request to {elsewhere.base_url}" in completed.stdout
     assert "Traceback" not in completed.stdout + completed.stderr
 
 
-@pytest.mark.slow
 def test_every_request_of_the_run_is_checked_redirect_by_redirect() -> None:
     """What schemathesis and the named checks send passes the same guard (requests' HTTPAdapter)."""
     budget, refused = RequestBudget(per_minute=100_000), dict[str, int]()
     with (
-        serving() as elsewhere,
-        redirecting_to(elsewhere.url) as hostile,
-        serving() as target,
-        metered(budget, load_spec(), {}, target.url, refused),
+        LoopbackServer() as elsewhere,
+        LoopbackServer(redirecting(elsewhere.base_url)) as hostile,
+        LoopbackServer() as target,
+        metered(budget, load_spec(), {}, target.base_url, refused),
         requests.Session() as session,
     ):
-        assert session.get(f"{target.url}/health", timeout=5).status_code == 200
+        assert session.get(target.url("/health"), timeout=5).status_code == 200
         with pytest.raises(OtherOriginRefused, match=r"127\.0\.0\.1"):
-            session.get(f"{hostile.url}/employees", timeout=5)  # another port is another origin
+            session.get(hostile.url("/employees"), timeout=5)  # another port is another origin
         with pytest.raises(OtherOriginRefused, match="malformed URL"):
-            session.get(f"{target.url.replace('127.0.0.1', '127.0.0.1%2e')}/health", timeout=5)
-    assert elsewhere.hits == []
-    assert hostile.hits == []
-    assert target.hits == ["GET /health"]
+            session.get(target.url("/health").replace("127.0.0.1", "127.0.0.1%2e"), timeout=5)
+    assert elsewhere.request_lines == []
+    assert hostile.request_lines == []
+    assert target.request_lines == ["GET /health"]
     assert budget.spent == 1
-    assert refused == {hostile.url: 1, "malformed URL": 1}
+    assert refused == {hostile.base_url: 1, "malformed URL": 1}
 
 
 def test_a_same_origin_redirect_is_followed_and_counted() -> None:
     budget, refused = RequestBudget(per_minute=100_000), dict[str, int]()
     with (
-        serving(lambda path: "/health" if path == "/employees" else None) as target,
-        metered(budget, load_spec(), {}, target.url, refused),
+        LoopbackServer(
+            redirecting(lambda request: "/health" if request.target == "/employees" else None)
+        ) as target,
+        metered(budget, load_spec(), {}, target.base_url, refused),
         requests.Session() as session,
     ):
-        assert session.get(f"{target.url}/employees", timeout=5).status_code == 200
-    assert target.hits == ["GET /employees", "GET /health"]
+        assert session.get(target.url("/employees"), timeout=5).status_code == 200
+    assert target.request_lines == ["GET /employees", "GET /health"]
     assert refused == {}
     assert budget.spent == 2
