@@ -32,8 +32,7 @@ from jobticket import (
     UnexpectedResponseError,
 )
 from jobticket_api.models import Employee
-from jobticket_twin import TwinConfig
-from jobticket_twin.testing import RunningTwin, running_twin
+from tests.helpers.twins import Twin
 
 INTEGRATION = 7
 
@@ -59,7 +58,7 @@ class Recorder(httpx.BaseTransport):
 
 @dataclass
 class Harness:
-    twin: RunningTwin
+    twin: Twin
     clock: FakeClock
 
     @property
@@ -92,19 +91,15 @@ class Harness:
         self.control("PUT", "/faults", {"spec": spec})
 
 
-@pytest.fixture(scope="module")
-def shared_twin() -> Iterator[tuple[RunningTwin, FakeClock]]:
-    clock = FakeClock()
-    with running_twin(TwinConfig(clock=clock, rate_limit=100, window_seconds=60, block_seconds=300)) as twin:
-        yield twin, clock
+# One twin for the module, on the API's own limit (100 per 60 s, a 300 s block), reset before each test.
+pytestmark = pytest.mark.twin(shared=True, rate_limit=100, window=60, block=300)
 
 
 @pytest.fixture
-def harness(shared_twin: tuple[RunningTwin, FakeClock]) -> Iterator[Harness]:
-    twin, clock = shared_twin
+def harness(twin: Twin) -> Iterator[Harness]:
+    clock = twin.fake_clock
     clock.sleeps.clear()
     harness = Harness(twin, clock)
-    harness.control("POST", "/reset")
     harness.faults(None)
     yield harness
     harness.faults(None)

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +21,17 @@ import pytest
 from jobticket.variables import BASE_URL, PACER_STORE, PASSWORD, USERNAME
 from jobticket_kit.variables import ALL_VARIABLES
 from jobticket_twin.seed import SEED_KEYS
-from jobticket_twin.testing import TwinProcess, twin_process
-
-pytestmark = pytest.mark.slow
+from tests.helpers.twins import Twin
 
 WORKER = Path(__file__).with_name("fleet_worker.py")
 WINDOW = 6.0  # the twin's 60 s window scaled by 1/10
 CALLS = 40  # per process: four together need two windows at 90 per window
+SCALED_TWIN = {"process": True, "rate_limit": 100, "window": WINDOW}
+
+pytestmark = [pytest.mark.slow, pytest.mark.twin(**SCALED_TWIN, block=30)]
 
 
-@pytest.fixture
-def twin() -> Iterator[TwinProcess]:
-    with twin_process("--rate-limit", "100", "--window", str(WINDOW), "--block", "30") as running:
-        yield running
-
-
-def _env(twin: TwinProcess, home: Path, **extra: str) -> dict[str, str]:
+def _env(twin: Twin, home: Path, **extra: str) -> dict[str, str]:
     """A worker's environment: its own home and cache directory, the twin's URL and the admin key."""
     admin = SEED_KEYS["admin"]
     clean = {name: value for name, value in os.environ.items() if name not in ALL_VARIABLES}
@@ -82,27 +77,25 @@ def _statuses(reports: list[dict[str, Any]]) -> dict[str, int]:
     return total
 
 
-def test_four_processes_on_one_host_with_default_settings_get_no_429(
-    twin: TwinProcess, tmp_path: Path
-) -> None:
+def test_four_processes_on_one_host_with_default_settings_get_no_429(twin: Twin, tmp_path: Path) -> None:
     reports = _run_fleet([_env(twin, tmp_path / "home")] * 4, "--calls", str(CALLS))
     assert [r["store"] for r in reports] == ["FileStore"] * 4
     assert [r["ok"] for r in reports] == [CALLS] * 4
     assert _statuses(reports) == {"200": 4 * CALLS}  # 160 calls, more than the 100 the twin allows per window
 
 
-def test_the_same_fleet_pacing_per_process_is_blocked(tmp_path: Path) -> None:
+# A block above the client's 60 s retry_after_cap, so that the blocked workers stop at once.
+@pytest.mark.twin(**SCALED_TWIN, block=100)
+def test_the_same_fleet_pacing_per_process_is_blocked(twin: Twin, tmp_path: Path) -> None:
     """The control: with memory stores each process thinks it has 90 per window to itself."""
-    # A block above the client's 60 s retry_after_cap, so that the blocked workers stop at once.
-    with twin_process("--rate-limit", "100", "--window", str(WINDOW), "--block", "100") as twin:
-        env = _env(twin, tmp_path / "home", **{PACER_STORE: "memory"})
-        reports = _run_fleet([env] * 4, "--calls", str(CALLS))
+    env = _env(twin, tmp_path / "home", **{PACER_STORE: "memory"})
+    reports = _run_fleet([env] * 4, "--calls", str(CALLS))
     assert [r["store"] for r in reports] == ["MemoryStore"] * 4
     assert _statuses(reports).get("429", 0) >= 1
     assert any(r["rate_limited"] for r in reports)
 
 
-def test_two_hosts_sharing_one_redis_get_no_429(twin: TwinProcess, tmp_path: Path, redis_url: str) -> None:
+def test_two_hosts_sharing_one_redis_get_no_429(twin: Twin, tmp_path: Path, redis_url: str) -> None:
     hosts = [_env(twin, tmp_path / name, **{PACER_STORE: redis_url}) for name in ("host-a", "host-b")]
     reports = _run_fleet([hosts[0], hosts[0], hosts[1], hosts[1]], "--calls", str(CALLS))
     assert [r["store"] for r in reports] == ["RedisStore"] * 4
@@ -110,21 +103,21 @@ def test_two_hosts_sharing_one_redis_get_no_429(twin: TwinProcess, tmp_path: Pat
     assert _statuses(reports) == {"200": 4 * CALLS}
 
 
+@pytest.mark.twin(**SCALED_TWIN)  # the documented 300 s block
 @pytest.mark.parametrize("store", ["file", "redis"])
 def test_a_block_seen_by_one_process_stops_the_others_locally(
-    store: str, tmp_path: Path, request: pytest.FixtureRequest
+    twin: Twin, store: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    with twin_process("--rate-limit", "100", "--window", str(WINDOW)) as twin:  # the documented 300 s block
-        extra = {PACER_STORE: request.getfixturevalue("redis_url")} if store == "redis" else {}
-        homes = ("host-a", "host-b") if store == "redis" else ("home", "home")
-        # One process paces above the server's limit (a misconfigured job) and is blocked...
-        (reckless,) = _run_fleet(
-            [_env(twin, tmp_path / homes[0], **extra)], "--calls", "101", "--rate-limit", "1000"
-        )
-        assert reckless["statuses"] == {"200": 100, "429": 1}
-        assert reckless["retry_after"] == 300
-        # ...and the others of the credential do not knock during the block: refused before sending.
-        others = _run_fleet([_env(twin, tmp_path / homes[1], **extra)] * 2, "--calls", "5")
+    extra = {PACER_STORE: request.getfixturevalue("redis_url")} if store == "redis" else {}
+    homes = ("host-a", "host-b") if store == "redis" else ("home", "home")
+    # One process paces above the server's limit (a misconfigured job) and is blocked...
+    (reckless,) = _run_fleet(
+        [_env(twin, tmp_path / homes[0], **extra)], "--calls", "101", "--rate-limit", "1000"
+    )
+    assert reckless["statuses"] == {"200": 100, "429": 1}
+    assert reckless["retry_after"] == 300
+    # ...and the others of the credential do not knock during the block: refused before sending.
+    others = _run_fleet([_env(twin, tmp_path / homes[1], **extra)] * 2, "--calls", "5")
     for other in others:
         assert other["rate_limited"]
         assert other["sent"] == 0

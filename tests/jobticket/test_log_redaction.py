@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from jobticket import FakeClock, JobTicket, Pacer, UnprocessableEntityError
-from jobticket_twin import TwinConfig
-from jobticket_twin.testing import RunningTwin, running_twin
+from tests.helpers.twins import Twin
 
 from .fakes import employee_json, json_response, make_client
 
@@ -21,20 +19,17 @@ EMAIL = "anna.mueller@example.com"
 PERSONAL_QUERY = {"firstName": "Annabelle", "lastName": "Zwicky-Oberholzer", "dateOfBirth": "1987-11-23"}
 
 
-@pytest.fixture(scope="module")
-def twin() -> Iterator[RunningTwin]:
-    with running_twin(TwinConfig(rate_limit=0)) as running:
-        yield running
+pytestmark = pytest.mark.twin(shared=True, rate_limit=0, fake_clock=False)
 
 
-def secrets_of(twin: RunningTwin) -> list[str]:
+def secrets_of(twin: Twin) -> list[str]:
     username, password = twin.credentials("admin")
     basic = base64.b64encode(f"{username}:{password}".encode()).decode()
     return [password, basic, EMAIL, "anna.mueller%40example.com", *PERSONAL_QUERY.values()]
 
 
 def test_no_record_at_info_or_above_leaks_a_personal_value_or_a_credential(
-    twin: RunningTwin, caplog: pytest.LogCaptureFixture
+    twin: Twin, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)  # the root logger, as a downstream app might configure it
     username, password = twin.credentials("admin")
@@ -54,7 +49,7 @@ def test_no_record_at_info_or_above_leaks_a_personal_value_or_a_credential(
             assert secret not in text, (record.name, text)
 
 
-def test_our_debug_records_are_redacted_too(twin: RunningTwin, caplog: pytest.LogCaptureFixture) -> None:
+def test_our_debug_records_are_redacted_too(twin: Twin, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     username, password = twin.credentials("admin")
     with JobTicket(twin.base_url, username=username, password=password, pacer=Pacer(1000, 60.0)) as client:

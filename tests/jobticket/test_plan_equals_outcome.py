@@ -9,7 +9,6 @@ with the plan: matched ids, changed fields, statuses, links and billed links.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,10 +17,9 @@ from hypothesis import strategies as st
 
 from jobticket import JobTicket, Pacer, RosterError
 from jobticket.hr_sync import SyncPlan
-from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.models import Employee, HrLink, Plan, Subscription
 from jobticket_twin.seed import SeedData
-from jobticket_twin.testing import RunningTwin, running_twin
+from tests.helpers.twins import Twin
 
 INTEGRATION = 7
 OTHER_INTEGRATION = 9
@@ -104,13 +102,10 @@ def rosters(draw: st.DrawFn, employees: list[Employee]) -> list[dict[str, Any]]:
     return rows
 
 
-@pytest.fixture(scope="module")
-def twin() -> Iterator[RunningTwin]:
-    with running_twin(TwinConfig(clock=FakeClock(), rate_limit=0)) as running:
-        yield running
+pytestmark = pytest.mark.twin(shared=True, rate_limit=0)
 
 
-def client_for(twin: RunningTwin) -> JobTicket:
+def client_for(twin: Twin) -> JobTicket:
     username, password = twin.credentials("admin")
     return JobTicket(
         twin.base_url,
@@ -120,7 +115,7 @@ def client_for(twin: RunningTwin) -> JobTicket:
     )
 
 
-def publish(twin: RunningTwin, employees: list[Employee]) -> None:
+def publish(twin: Twin, employees: list[Employee]) -> None:
     data = twin.state.data
     twin.state.publish(SeedData({e.id: e for e in employees}, {}, dict(data.integrations)))
 
@@ -196,7 +191,7 @@ def assert_outcome_is_plan(
     )
 
 
-def check(twin: RunningTwin, employees: list[Employee], rows: list[dict[str, Any]]) -> None:
+def check(twin: Twin, employees: list[Employee], rows: list[dict[str, Any]]) -> None:
     publish(twin, employees)
     with client_for(twin) as client:
         before = snapshot(client)
@@ -218,7 +213,7 @@ def check(twin: RunningTwin, employees: list[Employee], rows: list[dict[str, Any
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_the_plan_is_what_the_twin_does(twin: RunningTwin, data: st.DataObject) -> None:
+def test_the_plan_is_what_the_twin_does(twin: Twin, data: st.DataObject) -> None:
     employees = data.draw(companies(), label="employees")
     check(twin, employees, data.draw(rosters(employees), label="rows"))
 
@@ -231,7 +226,7 @@ def employee(employee_id: int, email: str, *links: HrLink, status: str = "active
 
 
 def test_the_issue_collision_one_rows_email_belongs_to_another_rows_linked_employee(
-    twin: RunningTwin,
+    twin: Twin,
 ) -> None:
     # Employee 1 is linked as H1 and has the email of row 0 (hrId H2); row 1 is H1 with a new email.
     employees = [employee(1, "anna@example.com", HrLink(INTEGRATION, "H1"))]
@@ -251,7 +246,7 @@ def test_the_issue_collision_one_rows_email_belongs_to_another_rows_linked_emplo
 
 
 def test_a_terminated_row_for_someone_who_never_existed_is_a_creation_not_an_offboarding(
-    twin: RunningTwin,
+    twin: Twin,
 ) -> None:
     employees = [employee(1, "ben@example.com", HrLink(INTEGRATION, "H1"))]
     rows = [

@@ -13,14 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from jobticket_kit.spec.validation import default_validator
-from jobticket_twin import FakeClock, TwinConfig, WebhookReceiver
-from jobticket_twin.testing import RunningTwin, running_twin, serve_in_thread
+from jobticket_twin import WebhookReceiver
+from tests.helpers.loopback import Connection, LoopbackServer, Received
+from tests.helpers.twins import Twin, TwinOptions
 from tests.jobticket_twin.helpers import auth, spec_checked
 
 SECRET = "whsec-test-only"
@@ -37,15 +34,15 @@ class Receiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
 
-    async def endpoint(self, request: Request) -> Response:
-        body = await request.body()
+    def endpoint(self, request: Received, connection: Connection) -> None:
+        body = request.body
         with self.lock:
             status = 500 if len(self.answered) < self.failures else 204
             self.answered.append(status)
             self.attempts.append((body, request.headers["x-signing-signature"]))
             if status == 204:
                 self.received.append((body, dict(request.headers)))
-        return Response(status_code=status)
+        connection.respond(status)
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -60,26 +57,21 @@ class Receiver:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     endpoint = Receiver()
-    app = Starlette(routes=[Route("/hook", endpoint.endpoint, methods=["POST"])])
-    with serve_in_thread(app) as url:
-        endpoint.url = f"{url}/hook"
+    with LoopbackServer(endpoint.endpoint) as server:
+        endpoint.url = server.url("/hook")
         yield endpoint
 
 
 @pytest.fixture
-def twin(receiver: Receiver) -> Iterator[RunningTwin]:
-    config = TwinConfig(
-        clock=FakeClock(),
-        webhook_receivers=(WebhookReceiver(receiver.url, SECRET),),
-        webhook_attempts=4,
-        webhook_backoff_seconds=0.01,
+def twin_options(receiver: Receiver) -> TwinOptions:
+    return TwinOptions(
+        webhooks=(WebhookReceiver(receiver.url, SECRET),),
+        config={"webhook_attempts": 4, "webhook_backoff_seconds": 0.01},
     )
-    with running_twin(config) as running:
-        yield running
 
 
 @pytest.fixture
-def api(twin: RunningTwin) -> Iterator[httpx.Client]:
+def api(twin: Twin) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=twin.base_url, trust_env=False) as client:
         yield spec_checked(client)
 
@@ -116,9 +108,7 @@ def test_a_generated_document_is_announced_and_readable(api: httpx.Client, recei
     assert download.content.startswith(b"%PDF")
 
 
-def test_failed_deliveries_are_retried_until_a_2xx(
-    api: httpx.Client, receiver: Receiver, twin: RunningTwin
-) -> None:
+def test_failed_deliveries_are_retried_until_a_2xx(api: httpx.Client, receiver: Receiver, twin: Twin) -> None:
     receiver.failures = 2
     api.post("/_twin/employees/42/subscription", json={"status": "paused"})
     receiver.wait_for(1)
@@ -130,7 +120,7 @@ def test_failed_deliveries_are_retried_until_a_2xx(
 
 
 def test_a_sync_that_offboards_sends_one_event_per_changed_subscription(
-    api: httpx.Client, receiver: Receiver, twin: RunningTwin
+    api: httpx.Client, receiver: Receiver, twin: Twin
 ) -> None:
     roster = [
         {"firstName": "P", "lastName": "Q", "email": f"p{n}@example.com", "hrId": f"p{n}"} for n in range(3)
@@ -158,9 +148,8 @@ def test_a_sync_that_offboards_sends_one_event_per_changed_subscription(
 
 def test_receivers_can_be_registered_through_the_control_interface(api: httpx.Client) -> None:
     second = Receiver()
-    app = Starlette(routes=[Route("/other", second.endpoint, methods=["POST"])])
-    with serve_in_thread(app) as url:
-        second.url = f"{url}/other"
+    with LoopbackServer(second.endpoint) as server:
+        second.url = server.url("/other")
         assert (
             api.post("/_twin/webhooks", json={"url": second.url, "secret": "other-secret"}).status_code == 201
         )

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import pytest
 
 from jobticket.variables import BASE_URL, PASSWORD, USERNAME
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
-from jobticket_twin.testing import TwinProcess, twin_process
+from tests.helpers.twins import Twin
 
 INTEGRATION = SECOND_ACTIVE_INTEGRATION_ID
 ADMIN = SEED_KEYS["admin"]
@@ -36,7 +35,7 @@ PLAN_ROSTER_CSV = ("roster", "plan", "roster.csv", "--integration", str(INTEGRAT
 
 @dataclass
 class Cli:
-    twin: TwinProcess
+    twin: Twin
     workdir: Path
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -66,15 +65,11 @@ class Cli:
         return items
 
 
-@pytest.fixture(scope="module")
-def twin() -> Iterator[TwinProcess]:
-    with twin_process("--rate-limit", "0") as running:
-        yield running
+pytestmark = pytest.mark.twin(process=True, shared=True, rate_limit=0)
 
 
 @pytest.fixture
-def cli(twin: TwinProcess, tmp_path: Path) -> Cli:
-    httpx.post(f"{twin.base_url}/_twin/reset", trust_env=False).raise_for_status()
+def cli(twin: Twin, tmp_path: Path) -> Cli:
     return Cli(twin, tmp_path)
 
 

@@ -12,14 +12,13 @@ import datetime
 import json
 import logging
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
-from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer, SyncRefusedError
+from jobticket import AsyncJobTicket, JobTicket, Pacer, SyncRefusedError
 from jobticket.roster import (
     OffboardingHistory,
     PlanFileError,
@@ -31,8 +30,7 @@ from jobticket.roster import (
     plan_roster_async,
     render_plan,
 )
-from jobticket_twin import TwinConfig
-from jobticket_twin.testing import RunningTwin, running_twin
+from tests.helpers.twins import Twin
 from tests.jobticket.test_against_twin import current_roster
 
 INTEGRATION = 7
@@ -49,19 +47,10 @@ class Counter(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
-@pytest.fixture(scope="module")
-def twin() -> Iterator[RunningTwin]:
-    with running_twin(TwinConfig(clock=FakeClock(), rate_limit=0)) as running:
-        yield running
+pytestmark = pytest.mark.twin(shared=True, rate_limit=0)
 
 
-@pytest.fixture
-def fresh(twin: RunningTwin) -> RunningTwin:
-    twin.state.reset()
-    return twin
-
-
-def client(twin: RunningTwin, counter: Counter | None = None) -> JobTicket:
+def client(twin: Twin, counter: Counter | None = None) -> JobTicket:
     username, password = twin.credentials("admin")
     return JobTicket(
         twin.base_url,
@@ -72,14 +61,14 @@ def client(twin: RunningTwin, counter: Counter | None = None) -> JobTicket:
     )
 
 
-def test_a_saved_plan_is_sent_exactly_after_one_re_read(fresh: RunningTwin, tmp_path: Path) -> None:
+def test_a_saved_plan_is_sent_exactly_after_one_re_read(twin: Twin, tmp_path: Path) -> None:
     counter = Counter()
-    with client(fresh, counter) as jobticket:
+    with client(twin, counter) as jobticket:
         roster = current_roster(jobticket.list_employees().to_list())
         counter.seen.clear()
         new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
         plan = plan_roster(jobticket, INTEGRATION, [*roster, new], sync_id="sync-approved")
-        pages = math.ceil(len(fresh.state.data.employees) / 100)
+        pages = math.ceil(len(twin.state.data.employees) / 100)
         assert counter.seen == ["GET"] * pages
         plan.save(tmp_path / "plan.json")
         loaded = RosterPlan.load(tmp_path / "plan.json")
@@ -89,12 +78,12 @@ def test_a_saved_plan_is_sent_exactly_after_one_re_read(fresh: RunningTwin, tmp_
         assert counter.seen == ["GET"] * pages + ["POST"]
     assert result.sent
     assert result.sync_id == "sync-approved"
-    created = [e for e in fresh.state.data.employees.values() if e.email == "jana.neu@example.org"]
+    created = [e for e in twin.state.data.employees.values() if e.email == "jana.neu@example.org"]
     assert [link.last_sync_id for link in created[0].links] == ["sync-approved"]
 
 
-def test_an_edited_or_foreign_plan_is_refused_before_any_request(fresh: RunningTwin, tmp_path: Path) -> None:
-    with client(fresh) as jobticket:
+def test_an_edited_or_foreign_plan_is_refused_before_any_request(twin: Twin, tmp_path: Path) -> None:
+    with client(twin) as jobticket:
         plan = plan_roster(jobticket, INTEGRATION, current_roster(jobticket.list_employees().to_list()))
     path = tmp_path / "plan.json"
     plan.save(path)
@@ -110,30 +99,30 @@ def test_an_edited_or_foreign_plan_is_refused_before_any_request(fresh: RunningT
     with pytest.raises(PlanFileError, match="changed after planning"):
         RosterPlan.from_json(body)
     counter = Counter()
-    username, password = fresh.credentials("admin")
+    username, password = twin.credentials("admin")
     other = JobTicket("http://127.0.0.2:1", username=username, password=password, transport=counter)
     with other, pytest.raises(PlanFileError, match="make a plan on the API you send to"):
         apply_plan(other, plan)
     assert counter.seen == []
 
 
-def test_a_plan_outdated_by_the_date_is_refused(fresh: RunningTwin) -> None:
+def test_a_plan_outdated_by_the_date_is_refused(twin: Twin) -> None:
     counter = Counter()
-    with client(fresh, counter) as jobticket:
+    with client(twin, counter) as jobticket:
         roster = current_roster(jobticket.list_employees().to_list())
         tomorrow = (datetime.date(2026, 5, 13) + datetime.timedelta(days=1)).isoformat()
         roster[0]["terminationDate"] = tomorrow
         plan = plan_roster(jobticket, INTEGRATION, roster)
         assert plan.plan.offboarded == ()
-        fresh.fake_clock.advance(2 * DAY)
+        twin.fake_clock.advance(2 * DAY)
         with pytest.raises(StalePlanError, match="a terminationDate has passed since"):
             apply_plan(jobticket, plan)
     assert "POST" not in counter.seen
 
 
-def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningTwin, tmp_path: Path) -> None:
+def test_the_guard_over_time_refuses_a_run_of_small_offboardings(twin: Twin, tmp_path: Path) -> None:
     history = OffboardingHistory(tmp_path / "history.json")
-    with client(fresh) as jobticket:
+    with client(twin) as jobticket:
         roster = current_roster(jobticket.list_employees().to_list())
         step = math.ceil(len(roster) * 0.06)  # 6 % each: under the per-sync limit
         first = jobticket.sync_roster(INTEGRATION, roster[step:], history=history)
@@ -144,7 +133,7 @@ def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningT
         with pytest.raises(SyncRefusedError, match=r"within 7 days \(1[0-9]\.[0-9]%") as refused:
             apply_plan(jobticket, plan, history=history)
         assert f"{2 * step} of {len(roster)} active employees" in str(refused.value)
-        fresh.fake_clock.advance(8 * DAY)  # the first sync leaves the period
+        twin.fake_clock.advance(8 * DAY)  # the first sync leaves the period
         plan = plan_roster(jobticket, INTEGRATION, roster[2 * step :], history=history)
         assert apply_plan(jobticket, plan, history=history).sent
         third = plan_roster(jobticket, INTEGRATION, roster[3 * step :], history=history)
@@ -154,14 +143,14 @@ def test_the_guard_over_time_refuses_a_run_of_small_offboardings(fresh: RunningT
     recorded = json.loads((tmp_path / "history.json").read_text("utf-8"))
     assert [r["offboarded"] for r in next(iter(recorded["integrations"].values()))] == [step] * 3
     (tmp_path / "history.json").write_text("not json", "utf-8")
-    with client(fresh) as jobticket, pytest.raises(ValueError, match="is not an offboarding history"):
+    with client(twin) as jobticket, pytest.raises(ValueError, match="is not an offboarding history"):
         jobticket.sync_roster(INTEGRATION, roster[3 * step :], history=history, dry_run=True)
 
 
 def test_renderings_show_people_and_cost_while_logs_stay_free_of_personal_data(
-    fresh: RunningTwin, caplog: pytest.LogCaptureFixture
+    twin: Twin, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with client(fresh) as jobticket, caplog.at_level(logging.DEBUG, logger="jobticket"):
+    with client(twin) as jobticket, caplog.at_level(logging.DEBUG, logger="jobticket"):
         roster = current_roster(jobticket.list_employees().to_list())
         roster[0]["lastName"] = "Neuname"
         new = {"firstName": "Jana", "lastName": "Neu", "email": "jana.neu@example.org", "hrId": "NEW-1"}
@@ -192,16 +181,16 @@ def fresh_name(plan: RosterPlan, row: int) -> str:
     return str(change.changes[0].old)
 
 
-def test_the_async_client_plans_and_applies_the_same_way(fresh: RunningTwin) -> None:
-    username, password = fresh.credentials("admin")
+def test_the_async_client_plans_and_applies_the_same_way(twin: Twin) -> None:
+    username, password = twin.credentials("admin")
     pages: list[tuple[int, int]] = []
 
     async def main() -> tuple[RosterPlan, bool]:
         async with AsyncJobTicket(
-            fresh.base_url,
+            twin.base_url,
             username=username,
             password=password,
-            pacer=Pacer(1_000_000, 60.0, clock=fresh.fake_clock),
+            pacer=Pacer(1_000_000, 60.0, clock=twin.fake_clock),
         ) as jobticket:
             roster = current_roster(await jobticket.list_employees().to_list())
             plan = await plan_roster_async(

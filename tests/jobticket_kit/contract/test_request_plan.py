@@ -19,12 +19,12 @@ from jobticket_kit.contract.coverage import on_demand_statuses
 from jobticket_kit.contract.operations import load_spec
 from jobticket_twin import TwinConfig
 from jobticket_twin.seed import SEED_KEYS
-from jobticket_twin.testing import twin_process
+from tests.helpers.twins import Twin
 
 from .breakage import BreakSortingAndFields, BreakSortingOnce
 from .conftest import ROOT, contract_env, run_contract, schemathesis_only, serving
 
-_SCALED_TWIN = ("--rate-limit", "100", "--window", "3", "--block", "2")
+_SCALED_TWIN = {"process": True, "rate_limit": 100, "window": 3.0, "block": 2.0}
 
 
 def full_remote_env(base_url: str, **extra: str) -> dict[str, str]:
@@ -34,9 +34,9 @@ def full_remote_env(base_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_a_full_remote_run_covers_every_status_within_its_budget(report_dir: Path) -> None:
-    with twin_process(*_SCALED_TWIN) as twin:
-        outcome = run_contract(full_remote_env(twin.base_url), report_dir)
+@pytest.mark.twin(**_SCALED_TWIN)
+def test_a_full_remote_run_covers_every_status_within_its_budget(twin: Twin, report_dir: Path) -> None:
+    outcome = run_contract(full_remote_env(twin.base_url), report_dir)
     assert outcome.code == 0, outcome.output[-3000:]
     requests = outcome.results["requests"]
     print(f"full remote run: {requests['spent']} requests, pacing waited {requests['pacing_wait_seconds']} s")
@@ -64,10 +64,9 @@ def test_a_full_remote_run_covers_every_status_within_its_budget(report_dir: Pat
 
 
 @pytest.mark.slow
-def test_transient_server_errors_are_never_contract_drift(report_dir: Path) -> None:
-    faults = ("--faults", "error=0.08,statuses=502|503|504,seed=5")
-    with twin_process(*_SCALED_TWIN, *faults) as twin:
-        outcome = run_contract(full_remote_env(twin.base_url, JOBTICKET_CONTRACT_BUDGET="300"), report_dir)
+@pytest.mark.twin(**_SCALED_TWIN, faults="error=0.08,statuses=502|503|504,seed=5")
+def test_transient_server_errors_are_never_contract_drift(twin: Twin, report_dir: Path) -> None:
+    outcome = run_contract(full_remote_env(twin.base_url, JOBTICKET_CONTRACT_BUDGET="300"), report_dir)
     assert outcome.code in (0, 2), outcome.output[-3000:]
     if outcome.code == 2:
         assert outcome.results["reason"].startswith("outage"), outcome.results["reason"]
@@ -132,19 +131,17 @@ def test_a_failure_that_does_not_reproduce_is_flaky_not_broken(report_dir: Path)
 
 
 @pytest.mark.slow
-def test_a_second_process_on_the_same_key_still_ends_the_run_blocked(report_dir: Path) -> None:
+@pytest.mark.twin(process=True, rate_limit=40)
+def test_a_second_process_on_the_same_key_still_ends_the_run_blocked(twin: Twin, report_dir: Path) -> None:
     admin = SEED_KEYS["admin"]
-    with twin_process("--rate-limit", "40") as twin:
-        neighbour = subprocess.Popen(  # another job using the same key, 30 requests over ~1.5 s
-            [sys.executable, "-c", _NEIGHBOUR, twin.base_url, admin.key_id, admin.secret],
-            env={**os.environ, "PYTHONPATH": str(ROOT / "client")},
-        )
-        try:
-            outcome = run_contract(
-                contract_env(twin.base_url), report_dir, *schemathesis_only("listEmployees")
-            )
-        finally:
-            neighbour.wait(timeout=30)
+    neighbour = subprocess.Popen(  # another job using the same key, 30 requests over ~1.5 s
+        [sys.executable, "-c", _NEIGHBOUR, twin.base_url, admin.key_id, admin.secret],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "client")},
+    )
+    try:
+        outcome = run_contract(contract_env(twin.base_url), report_dir, *schemathesis_only("listEmployees"))
+    finally:
+        neighbour.wait(timeout=30)
     assert outcome.code == 2, outcome.output[-3000:]
     assert outcome.results["reason"].startswith("blocked:")
     assert "blocked" in outcome.output

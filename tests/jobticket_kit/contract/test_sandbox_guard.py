@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,13 @@ import pytest
 from jobticket_kit.cassettes.scenarios import SYNTHETIC_EMPLOYEE
 from jobticket_kit.contract.synthetic import is_synthetic, synthetic_employee
 from jobticket_twin.seed import EXAMPLE_INTEGRATION_ID, PENDING_INTEGRATION_ID, SEED_KEYS
-from jobticket_twin.testing import twin_process
+from tests.helpers.twins import Twin
 
 from .conftest import ROOT, contract_env
 
 _ADMIN = (SEED_KEYS["admin"].key_id, SEED_KEYS["admin"].secret)
+
+pytestmark = pytest.mark.twin(process=True, rate_limit=0)  # for the tests that use a twin
 
 
 @pytest.mark.parametrize(
@@ -49,13 +50,6 @@ def test_the_kits_own_employees_follow_the_rule() -> None:
     assert is_synthetic(SYNTHETIC_EMPLOYEE["email"], SYNTHETIC_EMPLOYEE["hrId"])
     item = synthetic_employee("sandbox", 3)
     assert is_synthetic(item["email"], item["hrId"])
-
-
-@pytest.fixture
-def twin_url() -> Iterator[str]:
-    """``python -m jobticket_twin`` on a free loopback port, stopped afterwards."""
-    with twin_process("--rate-limit", "0") as twin:
-        yield twin.base_url
 
 
 def _state(url: str) -> list[Any]:
@@ -88,12 +82,12 @@ def _run(command: str, url: str, integration: int, *args: str) -> subprocess.Com
     )
 
 
-def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(twin_url: str, tmp_path: Path) -> None:
-    before = _state(twin_url)
+def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(twin: Twin, tmp_path: Path) -> None:
+    before = _state(twin.base_url)
     reports = tmp_path / "reports"
     completed = _run(
         "contract",
-        twin_url,
+        twin.base_url,
         EXAMPLE_INTEGRATION_ID,
         "--output-dir",
         str(reports),
@@ -104,26 +98,26 @@ def test_a_sandbox_holding_seeded_employees_is_refused_and_unchanged(twin_url: s
     assert "not the kit's synthetic employees" in output
     assert "nothing was sent" in output
     assert "Traceback" not in output
-    assert _state(twin_url) == before
+    assert _state(twin.base_url) == before
     results = json.loads((reports / "results.json").read_text(encoding="utf-8"))
     assert results["requests"]["by_operation"].get("triggerHrSync", 0) == 0
 
 
 @pytest.mark.slow
-def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(twin_url: str, tmp_path: Path) -> None:
+def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(twin: Twin, tmp_path: Path) -> None:
     # The pending integration gets one employee on the reserved domain whose hrId is a real roster's.
     planted = dict(synthetic_employee("planted", 1), hrId="emp-4711")
-    with httpx.Client(base_url=twin_url, auth=_ADMIN, timeout=10) as http:
+    with httpx.Client(base_url=twin.base_url, auth=_ADMIN, timeout=10) as http:
         response = http.post(
             f"/hr-integrations/{PENDING_INTEGRATION_ID}/sync",
             json={"syncId": "setup", "employees": [planted]},
         )
         assert response.status_code == 204
-    before = _state(twin_url)
+    before = _state(twin.base_url)
     output_dir = tmp_path / "cassettes"
     completed = _run(
         "record-cassettes",
-        twin_url,
+        twin.base_url,
         PENDING_INTEGRATION_ID,
         "--output-dir",
         str(output_dir),
@@ -134,5 +128,5 @@ def test_one_almost_synthetic_employee_is_enough_to_refuse_a_recording(twin_url:
     assert len(lines) == 1, lines
     assert "1 of the 1 employee(s) linked to it are not the kit's synthetic employees" in lines[0]
     assert planted["email"] not in lines[0]
-    assert _state(twin_url) == before
+    assert _state(twin.base_url) == before
     assert not output_dir.exists()
