@@ -76,6 +76,7 @@ def test_without_spec_stamp_keeps_everything_else() -> None:
     assert without_spec_stamp(cassette) == b"metadata:\n\n\n  status: 200\n"
 
 
+@pytest.mark.slow  # records the whole set twice (the module's fixture): about 2 s
 def test_the_committed_set_is_what_the_twin_records_today(twin_recording: dict[str, bytes]) -> None:
     committed = files(default_cassette_dir())
     stale = sorted(
