@@ -13,10 +13,6 @@ import httpx
 import pytest
 import vcr  # type: ignore[import-untyped]
 import yaml
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from jobticket_kit.cassettes.layout import INDEX_NAME, Cassette, default_cassette_dir
 from jobticket_kit.cassettes.record import record_all, recording_vcr
@@ -36,7 +32,8 @@ from jobticket_kit.target import BASE_URL_VAR, PASSWORD_VAR, USERNAME_VAR
 from jobticket_kit.variables import LIMITED_KEYS as KEYS_VAR
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import PENDING_INTEGRATION_ID
-from jobticket_twin.testing import RunningTwin, running_twin, serve_in_thread
+from jobticket_twin.testing import RunningTwin, running_twin
+from tests.helpers.loopback import LoopbackServer, answering
 
 REQUIRED_STATUSES = {200, 204, 400, 401, 403, 404, 409, 422, 429}
 KEY_ROLES = (DISABLED, NO_VIEW_EMPLOYEES, NO_VIEW_INTEGRATIONS, PROBE)
@@ -143,20 +140,16 @@ def test_a_remote_target_records_the_whole_set_or_nothing(tmp_path: Path) -> Non
 
 def test_binary_bodies_survive_recording_and_replay(tmp_path: Path) -> None:
     payload = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4
-
-    async def download(_: Request) -> Response:
-        return Response(payload, media_type="application/pdf")
-
     cassette = tmp_path / "binary.yaml"
     with (
-        serve_in_thread(Starlette(routes=[Route("/file", download)])) as url,
+        LoopbackServer(answering(payload, content_type="application/pdf")) as server,
         recording_vcr(Scrubber()).use_cassette(str(cassette)),
     ):
-        assert httpx.get(f"{url}/file").content == payload
+        assert httpx.get(server.url("/file")).content == payload
     assert "!!binary" in cassette.read_text(encoding="utf-8")
     # The server is gone: only the cassette can answer now.
     with vcr.VCR(record_mode="none").use_cassette(str(cassette)):
-        assert httpx.get(f"{url}/file").content == payload
+        assert httpx.get(server.url("/file")).content == payload
 
 
 def subscriptions(twin: RunningTwin) -> dict[int, object]:
