@@ -55,6 +55,7 @@ from ._operations import Page
 from ._pacer import Pacer
 from ._pacer_store import PacerStore
 from ._pagination import AsyncPager, Pager
+from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._roster import validate_roster
 from ._settings import DEFAULT_TIMEOUT
@@ -94,6 +95,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RetryPolicy",
     "RosterError",
     "RosterProblem",

@@ -8,9 +8,11 @@ import httpx
 
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
+from ._borrowed import AsyncBorrowedTransport
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import AsyncPager
+from ._raw import RawResponse, capture_async, record
 from ._same_origin import AsyncSameOriginTransport
 from ._transport import AsyncResilientTransport
 
@@ -32,12 +34,13 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._hr_sync import SyncHistory, SyncPlan, SyncResult
+    from ._operations import Page
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
 
-__all__ = ["AsyncJobTicket"]
+__all__ = ["AsyncJobTicket", "AsyncJobTicketWithRawResponse"]
 
 T = TypeVar("T")
 
@@ -55,19 +58,20 @@ class AsyncJobTicket:
         username: str | None = None,
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
-        deadline: float | None = DEFAULTS["deadline"],
-        max_retries: int = DEFAULTS["max_retries"],
-        retry_after_cap: float = DEFAULTS["retry_after_cap"],
-        rate_limit: int = DEFAULTS["rate_limit"],
-        rate_window_seconds: float = DEFAULTS["rate_window_seconds"],
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        rate_limit: int | None = None,
+        rate_window_seconds: float | None = None,
         pacer: Pacer | None = None,
         pacer_store: PacerStore | str | None = None,
         retry_policy: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self._core = ClientCore(
+        core = ClientCore.build(
             base_url,
             username=username,
             password=password,
@@ -80,18 +84,41 @@ class AsyncJobTicket:
             pacer=pacer,
             pacer_store=pacer_store,
             retry_policy=retry_policy,
+            headers=headers,
             clock=clock,
             env=env,
         )
+        self._connect(core, transport or httpx.AsyncHTTPTransport(), owns_pool=True)
+
+    def _connect(self, core: ClientCore, pool: httpx.AsyncBaseTransport, *, owns_pool: bool) -> None:
+        self._core = core
+        self._pool = pool
         resilient = AsyncResilientTransport(
-            transport or httpx.AsyncHTTPTransport(),
-            pacer=self._core.pacer,
-            policy=self._core.policy,
-            clock=self._core.clock,
-            deadline=self._core.deadline,
+            pool if owns_pool else AsyncBorrowedTransport(pool),
+            pacer=core.pacer,
+            policy=core.policy,
+            clock=core.clock,
+            deadline=core.deadline,
         )
-        guarded = AsyncSameOriginTransport(resilient, self._core.settings.base_url)
-        self._http = httpx.AsyncClient(transport=guarded, **self._core.client_options())
+        guarded = AsyncSameOriginTransport(resilient, core.settings.base_url)
+        self._http = httpx.AsyncClient(transport=guarded, **core.client_options())
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client with these options replaced, on this one's connection pool and pacer.
+
+        As :meth:`JobTicket.with_options`: ``await client.with_options(timeout=5).get_employee(42)``.
+        """
+        derived = type(self).__new__(type(self))
+        core = self._core.derive(timeout=timeout, deadline=deadline, max_retries=max_retries, headers=headers)
+        derived._connect(core, self._pool, owns_pool=False)
+        return derived
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -118,8 +145,13 @@ class AsyncJobTicket:
         """The pacer shared by every client of this credential."""
         return self._core.pacer
 
+    @property
+    def with_raw_response(self) -> AsyncJobTicketWithRawResponse:
+        """The raw variant of every typed call: the same arguments, the response beside the value."""
+        return AsyncJobTicketWithRawResponse(self)
+
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (a client made by :meth:`with_options` leaves it to its origin)."""
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:
@@ -134,6 +166,7 @@ class AsyncJobTicket:
         """Send a raw request and return the response; error statuses raise the typed errors."""
         with translate_transport_errors():
             response = await self._http.request(method, url, **kwargs)
+        record(response)
         raise_for_status(response)
         return response
 
@@ -240,6 +273,7 @@ class AsyncJobTicket:
                 raise NotDownloadableError(metadata.id)
             with translate_transport_errors():
                 async with self._http.stream(**ops.download(metadata.id)) as response:
+                    record(response)
                     if not response.is_success:
                         await response.aread()
                         raise_for_status(response, download_error(response, metadata.id))
@@ -287,3 +321,121 @@ class AsyncJobTicket:
             return run.dry_result()
         await self._run(run.operation())
         return run.sent_result()
+
+
+class AsyncJobTicketWithRawResponse:
+    """``client.with_raw_response`` of :class:`AsyncJobTicket`: :class:`JobTicketWithRawResponse`, awaited."""
+
+    def __init__(self, client: AsyncJobTicket) -> None:
+        self._client = client
+
+    async def health(self) -> RawResponse[HealthStatus]:
+        """Health Check, with its response."""
+        return await capture_async(self._client.health)
+
+    async def get_employee(self, employee_id: int) -> RawResponse[Employee]:
+        """Get Employee, with its response."""
+        return await capture_async(lambda: self._client.get_employee(employee_id))
+
+    async def list_employees(
+        self,
+        *,
+        status: str | None = None,
+        plan_type: str | None = None,
+        email: str | None = None,
+        ids: Sequence[int] | None = None,
+        sort_field: ListEmployeesSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[Employee]]:
+        """The first page of List Employees, with its response."""
+        pager = self._client.list_employees(
+            status=status,
+            plan_type=plan_type,
+            email=email,
+            ids=ids,
+            sort_field=sort_field,
+            sort_order=sort_order,
+            per_page=per_page,
+        )
+        return await capture_async(pager.first_page)
+
+    async def list_employee_documents(
+        self,
+        employee_id: int,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[EmployeeDocument]]:
+        """The first page of List Employee Documents, with its response."""
+        pager = self._client.list_employee_documents(
+            employee_id, sort_field=sort_field, sort_order=sort_order, per_page=per_page
+        )
+        return await capture_async(pager.first_page)
+
+    async def list_documents(
+        self,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[EmployeeDocument]]:
+        """The first page of List All Documents, with its response."""
+        pager = self._client.list_documents(sort_field=sort_field, sort_order=sort_order, per_page=per_page)
+        return await capture_async(pager.first_page)
+
+    async def get_document(self, document_id: int) -> RawResponse[EmployeeDocument]:
+        """Get Document, with its response."""
+        return await capture_async(lambda: self._client.get_document(document_id))
+
+    async def list_hr_integrations(
+        self,
+        *,
+        sort_field: ListHrIntegrationsSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[HrIntegration]]:
+        """The first page of List HR Integrations, with its response."""
+        pager = self._client.list_hr_integrations(
+            sort_field=sort_field, sort_order=sort_order, per_page=per_page
+        )
+        return await capture_async(pager.first_page)
+
+    async def get_hr_integration(self, integration_id: int) -> RawResponse[HrIntegration]:
+        """Get HR Integration, with its response."""
+        return await capture_async(lambda: self._client.get_hr_integration(integration_id))
+
+    async def download_document(
+        self, document: int | EmployeeDocument, destination: Destination
+    ) -> RawResponse[DownloadResult]:
+        """Download Document, with the file's response (its headers; the body went to ``destination``)."""
+        return await capture_async(lambda: self._client.download_document(document, destination))
+
+    async def sync_roster(
+        self,
+        integration_id: int,
+        roster: Iterable[RosterEntry],
+        *,
+        sync_id: str | None = None,
+        dry_run: bool = False,
+        max_offboard_ratio: float = DEFAULTS["max_offboard_ratio"],
+        allow_large_offboarding: bool = False,
+        history: SyncHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        before_send: Callable[[SyncPlan], None] | None = None,
+    ) -> RawResponse[SyncResult]:
+        """Trigger HR Sync behind the guard, with the sync's response (a dry run: its listing's last page)."""
+        return await capture_async(
+            lambda: self._client.sync_roster(
+                integration_id,
+                roster,
+                sync_id=sync_id,
+                dry_run=dry_run,
+                max_offboard_ratio=max_offboard_ratio,
+                allow_large_offboarding=allow_large_offboarding,
+                history=history,
+                on_page=on_page,
+                before_send=before_send,
+            )
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -29,52 +30,110 @@ if TYPE_CHECKING:
     from ._environments import Environment
     from ._pacer_store import PacerStore
 
-__all__ = ["DEFAULTS", "USER_AGENT", "ClientCore", "raise_for_status", "translate_transport_errors"]
+__all__ = [
+    "DEFAULTS",
+    "USER_AGENT",
+    "ClientCore",
+    "conflict",
+    "raise_for_status",
+    "translate_transport_errors",
+]
 
 __version__ = "1.0.0"
 USER_AGENT = f"jobticket-python/{__version__}"
 
 
+@dataclass(frozen=True)
 class ClientCore:
-    """Checked settings plus the pacing and retry rules of one client."""
+    """Checked settings plus the pacing and retry rules of one client (``with_options`` derives another).
 
-    def __init__(
-        self,
+    Every option has one way to be set: two arguments that would set the same thing raise
+    :class:`ConfigurationError` naming both (:func:`conflict`), instead of one silently winning.
+    """
+
+    settings: Settings
+    clock: Clock
+    pacer: Pacer
+    policy: RetryPolicy
+    timeout: httpx.Timeout
+    deadline: float
+    deadline_given: bool
+    """Whether ``deadline`` was chosen, or follows the read timeout (``with_options(timeout=)`` moves it)."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
         base_url: str | Environment | None,
         *,
         username: str | None,
         password: str | None,
         timeout: float | httpx.Timeout,
         deadline: float | None,
-        max_retries: int,
-        retry_after_cap: float,
-        rate_limit: int,
-        rate_window_seconds: float,
+        max_retries: int | None,
+        retry_after_cap: float | None,
+        rate_limit: int | None,
+        rate_window_seconds: float | None,
         pacer: Pacer | None,
         pacer_store: PacerStore | str | None,
         retry_policy: RetryPolicy | None,
+        headers: Mapping[str, str] | None,
         clock: Clock | None,
         env: Mapping[str, str] | None,
-    ) -> None:
-        self.settings = Settings.build(base_url, username, password, env)
-        self.clock = _one_clock(clock, pacer)
-        redact_httpx_records(self.settings.base_url)
-        if pacer is not None and pacer_store is not None:
-            raise ConfigurationError(
-                "pacer_store= applies to the client's own pacer: give it to Pacer(store=)"
+    ) -> ClientCore:
+        """Check the constructor's arguments, refuse conflicting ones and pick the shared pacer."""
+        if retry_policy is not None:
+            _refuse_beside("retry_policy", max_retries=max_retries, retry_after_cap=retry_after_cap)
+        if pacer is not None:
+            _refuse_beside(
+                "pacer",
+                clock=None if clock is None or clock == pacer.clock else clock,
+                pacer_store=pacer_store,
+                rate_limit=rate_limit,
+                rate_window_seconds=rate_window_seconds,
             )
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self.deadline = default_deadline(self.timeout) if deadline is None else deadline
-        if not self.deadline > 0:
-            raise ConfigurationError(f"deadline must be a positive number of seconds, got {deadline!r}")
-        self.policy = retry_policy or RetryPolicy(max_retries=max_retries, retry_after_cap=retry_after_cap)
-        self.pacer = pacer or shared_pacer(
-            self.settings.base_url,
-            self.settings.username,
+        settings = Settings.build(base_url, username, password, env)
+        clock = pacer.clock if pacer is not None else clock or SystemClock()
+        redact_httpx_records(settings.base_url)
+        policy = retry_policy or RetryPolicy(
+            max_retries=DEFAULTS["max_retries"] if max_retries is None else max_retries,
+            retry_after_cap=DEFAULTS["retry_after_cap"] if retry_after_cap is None else retry_after_cap,
+        )
+        pacer = pacer or shared_pacer(
+            settings.base_url,
+            settings.username,
             limit=rate_limit,
             window_seconds=rate_window_seconds,
-            clock=self.clock,
-            store=choose_store(pacer_store, self.clock, env),
+            clock=clock,
+            store=choose_store(pacer_store, clock, env),
+        )
+        core = cls(settings, clock, pacer, policy, httpx.Timeout(DEFAULTS["timeout"]), 0.0, False)
+        return core.derive(timeout=timeout, deadline=deadline, headers=headers)
+
+    def derive(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> ClientCore:
+        """These settings with some replaced (None keeps one); the pacer and clock stay the same."""
+        new_timeout = self.timeout
+        if timeout is not None:
+            new_timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        given = deadline is not None or self.deadline_given
+        if deadline is None:
+            deadline = self.deadline if self.deadline_given else default_deadline(new_timeout)
+        if not deadline > 0:
+            raise ConfigurationError(f"deadline must be a positive number of seconds, got {deadline!r}")
+        return replace(
+            self,
+            timeout=new_timeout,
+            deadline=deadline,
+            deadline_given=given,
+            policy=self.policy if max_retries is None else replace(self.policy, max_retries=max_retries),
+            headers={**self.headers, **_checked_headers(headers or {})},
         )
 
     def client_options(self) -> dict[str, Any]:
@@ -83,7 +142,7 @@ class ClientCore:
             "base_url": self.settings.base_url,
             "auth": httpx.BasicAuth(self.settings.username, self.settings.password),
             "timeout": self.timeout,
-            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **self.headers},
             "follow_redirects": False,  # a redirect could carry the Authorization header elsewhere
         }
 
@@ -99,6 +158,43 @@ class ClientCore:
         return f"base_url={self.settings.base_url!r}, username={self.settings.username!r}"
 
 
+def conflict(first: str, second: str, why: str) -> ConfigurationError:
+    """The error of two arguments that set the same thing: it names both, and says which way to choose."""
+    return ConfigurationError(f"{first}= and {second}= both given: {why}")
+
+
+# (argument, argument it already decides): where the second one is set instead.
+_DECIDED_BY = {
+    ("retry_policy", "max_retries"): "the policy has its own, RetryPolicy(max_retries=...)",
+    ("retry_policy", "retry_after_cap"): "the policy has its own, RetryPolicy(retry_after_cap=...)",
+    ("pacer", "pacer_store"): "the pacer has its own store, Pacer(store=...)",
+    ("pacer", "rate_limit"): "the pacer has its own limit, Pacer(limit=...)",
+    ("pacer", "rate_window_seconds"): "the pacer has its own window, Pacer(window_seconds=...)",
+    ("pacer", "clock"): "the pacer has its own clock, Pacer(clock=...), and pacing, retries and back-off "
+    "must read one clock",
+}
+
+
+def _refuse_beside(name: str, **others: object) -> None:
+    """Refuse any of ``others`` given beside ``name``, which already decides what they would set."""
+    for other, given in others.items():
+        if given is not None:
+            raise conflict(name, other, f"{_DECIDED_BY[name, other]}; pass one of the two")
+
+
+# Headers the client sets from its own arguments: a second way to set them would fight the first.
+_MANAGED_HEADERS = {"authorization": "username/password", "host": "base_url"}
+
+
+def _checked_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    for name in headers:
+        owner = _MANAGED_HEADERS.get(name.lower())
+        if owner is not None:
+            raise conflict("headers", owner, f"the {name} header comes from {owner}=; do not set it twice")
+    return dict(headers)
+
+
+# What an argument left out (None) means; the pacer's limit and window apply when a client creates it.
 DEFAULTS: dict[str, Any] = {
     "timeout": DEFAULT_TIMEOUT,
     "deadline": None,  # three times the read timeout (_deadline.default_deadline)
@@ -109,18 +205,6 @@ DEFAULTS: dict[str, Any] = {
     # The HR-sync guard: refuse a sync offboarding more than this share of the active linked employees.
     "max_offboard_ratio": 0.10,
 }
-
-
-def _one_clock(clock: Clock | None, pacer: Pacer | None) -> Clock:
-    """The client's clock: the one given, else the given pacer's; a pacer on another clock is refused."""
-    if pacer is None:
-        return clock or SystemClock()
-    if clock is not None and clock != pacer.clock:
-        raise ConfigurationError(
-            f"clock={clock!r} differs from the pacer's clock {pacer.clock!r}: pacing, retries and back-off "
-            "must read one clock"
-        )
-    return pacer.clock
 
 
 @contextlib.contextmanager

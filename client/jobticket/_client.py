@@ -8,9 +8,11 @@ import httpx
 
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
+from ._borrowed import BorrowedTransport
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import Pager
+from ._raw import RawResponse, capture, record
 from ._same_origin import SameOriginTransport
 from ._transport import ResilientTransport
 
@@ -32,12 +34,13 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._hr_sync import SyncHistory, SyncPlan, SyncResult
+    from ._operations import Page
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
     from ._retry import RetryPolicy
     from ._roster import RosterEntry
 
-__all__ = ["JobTicket"]
+__all__ = ["JobTicket", "JobTicketWithRawResponse"]
 
 T = TypeVar("T")
 
@@ -51,13 +54,18 @@ class JobTicket:
 
     ``timeout`` is httpx's (per connect, read, write); ``deadline`` bounds a whole call, retries and body
     included (default three times the read timeout), so a server dripping bytes cannot hold it open.
-    ``rate_limit`` per ``rate_window_seconds`` applies when this is the first client of the credential in
-    the process (later ones share its pacer; pass ``pacer=`` to choose). ``pacer_store`` (else
-    ``JOBTICKET_PACER_STORE``, default ``"file"``) is where the slots live: ``"memory"`` for this process,
-    ``"file"`` for every process of the user on the host, ``"redis://…"`` for several hosts.
-    ``retry_policy`` replaces ``max_retries`` and ``retry_after_cap``. ``clock`` is the one source of
-    time and waiting for pacing, retries and back-off (``FakeClock()`` in tests: nothing waits in real
-    time); ``transport`` is for tests.
+    ``max_retries`` (default 2) and ``retry_after_cap`` (default 60 s) build the retry policy, or
+    ``retry_policy`` gives the whole of it. ``rate_limit`` per ``rate_window_seconds`` (default 90 per
+    60 s) creates the credential's pacer when this is its first client in the process; later clients
+    share it, and asking one of them for another limit raises. ``pacer`` chooses the pacer instead.
+    ``pacer_store`` (else ``JOBTICKET_PACER_STORE``, default ``"file"``) is where the slots live:
+    ``"memory"`` for this process, ``"file"`` for every process of the user on the host, ``"redis://…"``
+    for several hosts. ``headers`` go with every request. Arguments that set the same thing
+    (``retry_policy`` and ``max_retries``, ``pacer`` and ``rate_limit``...) raise
+    :class:`ConfigurationError` naming both. ``clock`` is the one source of time and waiting for
+    pacing, retries and back-off (``FakeClock()`` in tests: nothing waits in real time); ``transport``
+    is for tests. :meth:`with_options` gives a client with other per-call options on the same
+    connections and pacer.
     """
 
     def __init__(
@@ -67,19 +75,20 @@ class JobTicket:
         username: str | None = None,
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
-        deadline: float | None = DEFAULTS["deadline"],
-        max_retries: int = DEFAULTS["max_retries"],
-        retry_after_cap: float = DEFAULTS["retry_after_cap"],
-        rate_limit: int = DEFAULTS["rate_limit"],
-        rate_window_seconds: float = DEFAULTS["rate_window_seconds"],
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        rate_limit: int | None = None,
+        rate_window_seconds: float | None = None,
         pacer: Pacer | None = None,
         pacer_store: PacerStore | str | None = None,
         retry_policy: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self._core = ClientCore(
+        core = ClientCore.build(
             base_url,
             username=username,
             password=password,
@@ -92,18 +101,46 @@ class JobTicket:
             pacer=pacer,
             pacer_store=pacer_store,
             retry_policy=retry_policy,
+            headers=headers,
             clock=clock,
             env=env,
         )
+        self._connect(core, transport or httpx.HTTPTransport(), owns_pool=True)
+
+    def _connect(self, core: ClientCore, pool: httpx.BaseTransport, *, owns_pool: bool) -> None:
+        self._core = core
+        self._pool = pool
         resilient = ResilientTransport(
-            transport or httpx.HTTPTransport(),
-            pacer=self._core.pacer,
-            policy=self._core.policy,
-            clock=self._core.clock,
-            deadline=self._core.deadline,
+            pool if owns_pool else BorrowedTransport(pool),
+            pacer=core.pacer,
+            policy=core.policy,
+            clock=core.clock,
+            deadline=core.deadline,
         )
-        guarded = SameOriginTransport(resilient, self._core.settings.base_url)
-        self._http = httpx.Client(transport=guarded, **self._core.client_options())
+        guarded = SameOriginTransport(resilient, core.settings.base_url)
+        self._http = httpx.Client(transport=guarded, **core.client_options())
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client with these options replaced (None keeps this one's), for one call or a few.
+
+        It shares this client's connection pool, pacer, clock and credentials: nothing is opened, and
+        the credential's rate limit is still kept. ``headers`` are added to this client's. A new
+        ``timeout`` moves the default deadline with it. Closing it leaves the pool open; it stays
+        usable while this client is::
+
+            client.with_options(timeout=5, max_retries=0).get_employee(42)
+        """
+        derived = type(self).__new__(type(self))
+        core = self._core.derive(timeout=timeout, deadline=deadline, max_retries=max_retries, headers=headers)
+        derived._connect(core, self._pool, owns_pool=False)
+        return derived
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -130,8 +167,13 @@ class JobTicket:
         """The pacer shared by every client of this credential."""
         return self._core.pacer
 
+    @property
+    def with_raw_response(self) -> JobTicketWithRawResponse:
+        """The raw variant of every typed call: the same arguments, the response beside the value."""
+        return JobTicketWithRawResponse(self)
+
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (a client made by :meth:`with_options` leaves it to its origin)."""
         self._http.close()
 
     def __enter__(self) -> Self:
@@ -146,6 +188,7 @@ class JobTicket:
         """Send a raw request and return the response; error statuses raise the typed errors."""
         with translate_transport_errors():
             response = self._http.request(method, url, **kwargs)
+        record(response)
         raise_for_status(response)
         return response
 
@@ -249,6 +292,7 @@ class JobTicket:
             if not metadata.downloadable:
                 raise NotDownloadableError(metadata.id)
             with translate_transport_errors(), self._http.stream(**ops.download(metadata.id)) as response:
+                record(response)
                 if not response.is_success:
                     response.read()
                     raise_for_status(response, download_error(response, metadata.id))
@@ -301,3 +345,124 @@ class JobTicket:
             return run.dry_result()
         self._run(run.operation())
         return run.sent_result()
+
+
+class JobTicketWithRawResponse:
+    """``client.with_raw_response``: each typed call, same arguments, returning a :class:`RawResponse`.
+
+    A listing's raw variant fetches its first page only: the page (``.parse().total``...) and its response.
+    """
+
+    def __init__(self, client: JobTicket) -> None:
+        self._client = client
+
+    def health(self) -> RawResponse[HealthStatus]:
+        """Health Check, with its response."""
+        return capture(self._client.health)
+
+    def get_employee(self, employee_id: int) -> RawResponse[Employee]:
+        """Get Employee, with its response."""
+        return capture(lambda: self._client.get_employee(employee_id))
+
+    def list_employees(
+        self,
+        *,
+        status: str | None = None,
+        plan_type: str | None = None,
+        email: str | None = None,
+        ids: Sequence[int] | None = None,
+        sort_field: ListEmployeesSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[Employee]]:
+        """The first page of List Employees, with its response."""
+        pager = self._client.list_employees(
+            status=status,
+            plan_type=plan_type,
+            email=email,
+            ids=ids,
+            sort_field=sort_field,
+            sort_order=sort_order,
+            per_page=per_page,
+        )
+        return capture(pager.first_page)
+
+    def list_employee_documents(
+        self,
+        employee_id: int,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[EmployeeDocument]]:
+        """The first page of List Employee Documents, with its response."""
+        pager = self._client.list_employee_documents(
+            employee_id, sort_field=sort_field, sort_order=sort_order, per_page=per_page
+        )
+        return capture(pager.first_page)
+
+    def list_documents(
+        self,
+        *,
+        sort_field: DocumentSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[EmployeeDocument]]:
+        """The first page of List All Documents, with its response."""
+        pager = self._client.list_documents(sort_field=sort_field, sort_order=sort_order, per_page=per_page)
+        return capture(pager.first_page)
+
+    def get_document(self, document_id: int) -> RawResponse[EmployeeDocument]:
+        """Get Document, with its response."""
+        return capture(lambda: self._client.get_document(document_id))
+
+    def list_hr_integrations(
+        self,
+        *,
+        sort_field: ListHrIntegrationsSortField | None = None,
+        sort_order: SortOrder | None = None,
+        per_page: int = ops.MAX_PER_PAGE,
+    ) -> RawResponse[Page[HrIntegration]]:
+        """The first page of List HR Integrations, with its response."""
+        pager = self._client.list_hr_integrations(
+            sort_field=sort_field, sort_order=sort_order, per_page=per_page
+        )
+        return capture(pager.first_page)
+
+    def get_hr_integration(self, integration_id: int) -> RawResponse[HrIntegration]:
+        """Get HR Integration, with its response."""
+        return capture(lambda: self._client.get_hr_integration(integration_id))
+
+    def download_document(
+        self, document: int | EmployeeDocument, destination: Destination
+    ) -> RawResponse[DownloadResult]:
+        """Download Document, with the file's response (its headers; the body went to ``destination``)."""
+        return capture(lambda: self._client.download_document(document, destination))
+
+    def sync_roster(
+        self,
+        integration_id: int,
+        roster: Iterable[RosterEntry],
+        *,
+        sync_id: str | None = None,
+        dry_run: bool = False,
+        max_offboard_ratio: float = DEFAULTS["max_offboard_ratio"],
+        allow_large_offboarding: bool = False,
+        history: SyncHistory | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        before_send: Callable[[SyncPlan], None] | None = None,
+    ) -> RawResponse[SyncResult]:
+        """Trigger HR Sync behind the guard, with the sync's response (a dry run: its listing's last page)."""
+        return capture(
+            lambda: self._client.sync_roster(
+                integration_id,
+                roster,
+                sync_id=sync_id,
+                dry_run=dry_run,
+                max_offboard_ratio=max_offboard_ratio,
+                allow_large_offboarding=allow_large_offboarding,
+                history=history,
+                on_page=on_page,
+                before_send=before_send,
+            )
+        )

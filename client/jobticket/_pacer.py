@@ -15,7 +15,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ._clock import Clock, SystemClock
-from ._exceptions import BlockedError
+from ._exceptions import BlockedError, ConfigurationError
 from ._logging import logger
 from ._pacer_store import MemoryStore, PacerStore, credential_key, open_store, process_memory_store
 
@@ -141,17 +141,18 @@ def shared_pacer(
     base_url: str,
     username: str,
     *,
-    limit: int = DEFAULT_RATE_LIMIT,
-    window_seconds: float = DEFAULT_WINDOW_SECONDS,
+    limit: int | None = None,
+    window_seconds: float | None = None,
     clock: Clock | None = None,
     store: PacerStore | str | None = None,
 ) -> Pacer:
     """Return the process-wide pacer of one credential on one clock and store, creating it on first use.
 
-    The first client of a credential fixes its limit; later clients with other settings share it anyway,
-    because two pacers for one credential would together exceed the limit (other processes pace by
-    their own limit against the same sent times). Clients on a test clock get a pacer of that clock,
-    so fake time never mixes with real time.
+    The first client of a credential fixes its limit and window (``None``: 90 per 60 s); a later client
+    that asks for another limit or window raises :class:`ConfigurationError`, because two pacers for
+    one credential would together exceed the limit, and silently pacing by the first one's would not be
+    what was asked (other processes pace by their own limit against the same sent times). Clients on a
+    test clock get a pacer of that clock, so fake time never mixes with real time.
     """
     clock = clock or SystemClock()
     chosen = choose_store(store, clock)
@@ -160,6 +161,21 @@ def shared_pacer(
         pacer = _registry.get(key)
         if pacer is None:
             pacer = _registry[key] = Pacer(
-                limit, window_seconds, clock=clock, store=chosen, key=credential_key(base_url, username)
+                DEFAULT_RATE_LIMIT if limit is None else limit,
+                DEFAULT_WINDOW_SECONDS if window_seconds is None else window_seconds,
+                clock=clock,
+                store=chosen,
+                key=credential_key(base_url, username),
             )
-        return pacer
+            return pacer
+    for name, asked, shared in (
+        ("rate_limit", limit, pacer.limit),
+        ("rate_window_seconds", window_seconds, pacer.window_seconds),
+    ):
+        if asked is not None and asked != shared:
+            raise ConfigurationError(
+                f"{name}={asked!r} and the shared pacer of this API key ({pacer.limit} requests per "
+                f"{pacer.window_seconds:g} s, fixed by its first client) disagree: every client of a key "
+                f"shares one pacer; ask for the same {name}=, or pass pacer= to choose one"
+            )
+    return pacer

@@ -83,18 +83,37 @@ class _Walk(Generic[T]):
 
 
 class Pager(Generic[T]):
-    """Iterate items (``for item in pager``) or whole pages (``pager.pages()``)."""
+    """Iterate items (``for item in pager``) or whole pages (``pager.pages()``).
+
+    ``first_page()`` fetches page 1 alone (its ``total`` and ``total_pages`` need no walk); the next
+    walk then goes on from it instead of fetching it again.
+    """
 
     def __init__(self, fetch: Callable[[Operation[Page[T]]], Page[T]], query: PageQuery[T]) -> None:
         self._fetch = fetch
         self._query = query
+        self._started: tuple[Page[T], Iterator[Page[T]]] | None = None
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
             yield from page.items
 
+    def first_page(self) -> Page[T]:
+        """Page 1 of the listing, fetched once (checked like every page of a walk)."""
+        if self._started is None:
+            walk = self._walk()
+            self._started = (next(walk), walk)
+        return self._started[0]
+
     def pages(self) -> Iterator[Page[T]]:
         """Yield each page as it is fetched; raise :class:`PaginationError` on contradicting pages."""
+        started, self._started = self._started, None
+        if started is None:
+            started = (next(walk := self._walk()), walk)
+        yield started[0]
+        yield from started[1]
+
+    def _walk(self) -> Iterator[Page[T]]:
         walk = _Walk[T]()
         while True:
             page = self._fetch(self._query(walk.number))
@@ -116,14 +135,30 @@ class AsyncPager(Generic[T]):
     ) -> None:
         self._fetch = fetch
         self._query = query
+        self._started: tuple[Page[T], AsyncIterator[Page[T]]] | None = None
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
             for item in page.items:
                 yield item
 
+    async def first_page(self) -> Page[T]:
+        """Page 1 of the listing, fetched once (checked like every page of a walk)."""
+        if self._started is None:
+            walk = self._walk()
+            self._started = (await anext(walk), walk)
+        return self._started[0]
+
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Yield each page as it is fetched; raise :class:`PaginationError` on contradicting pages."""
+        started, self._started = self._started, None
+        if started is None:
+            started = (await anext(walk := self._walk()), walk)
+        yield started[0]
+        async for page in started[1]:
+            yield page
+
+    async def _walk(self) -> AsyncIterator[Page[T]]:
         walk = _Walk[T]()
         while True:
             page = await self._fetch(self._query(walk.number))

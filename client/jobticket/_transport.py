@@ -64,7 +64,7 @@ class _Attempts:
         self.started = time.perf_counter()
 
     def blocked(self, error: BlockedError) -> RateLimitError:
-        logger.warning(
+        logger.info(  # raised as RateLimitError, like the 429 it follows
             "%s not sent: credential blocked for another %.0f s",
             describe_request(self.request),
             error.remaining,
@@ -147,7 +147,7 @@ class _Attempts:
                 retry_after,
             )
             return _Verdict(retry=True, delay=0.0, retry_after=retry_after)
-        logger.error(
+        logger.info(  # raised as RateLimitError: the caller decides whether it is an error
             "%s -> 429; rate limited, retry after %s s (not waited: above the %.0f s cap or tried twice)",
             describe_request(self.request),
             "unknown" if retry_after is None else f"{retry_after:.0f}",

@@ -22,7 +22,8 @@ import anyio.from_thread
 import anyio.to_thread
 import httpx
 
-from jobticket import AsyncJobTicket, FakeClock, JobTicket, Pacer
+from jobticket import AsyncJobTicket, FakeClock, JobTicket
+from jobticket._pacer_store import MemoryStore
 from jobticket_twin.app import create_app
 from jobticket_twin.config import TwinConfig, WebhookReceiver
 from jobticket_twin.faults import parse_fault_spec
@@ -62,7 +63,7 @@ class TwinKit:
         self.config = config
         self.base_url = BASE_URL
         self._transport = _PortalTransport(app, portal)
-        self._pacers: dict[str, Pacer] = {}
+        self._pacer_store = MemoryStore()
         self._clients: list[JobTicket] = []
         self.events: list[WebhookEvent] = []
         """Every webhook event the twin published, in order (whether or not a receiver is registered)."""
@@ -98,9 +99,9 @@ class TwinKit:
     def _client_options(self, key: str, options: dict[str, Any]) -> dict[str, Any]:
         username, password = self.credentials(key)
         if "pacer" not in options:
-            limit = options.pop("rate_limit", 90)
-            window = options.pop("rate_window_seconds", 60.0)
-            options["pacer"] = self._pacers.setdefault(key, Pacer(limit, window, clock=self.clock))
+            # This kit's own store: its clients of one key share one pacer, as in one process, and a
+            # client asking for another rate_limit= raises as it would there; no other kit shares it.
+            options.setdefault("pacer_store", self._pacer_store)
         return {"username": username, "password": password, "clock": self.clock, **options}
 
     def client(self, key: str = "admin", **options: Any) -> JobTicket:

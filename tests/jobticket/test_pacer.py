@@ -9,7 +9,7 @@ from collections import deque
 import httpx
 import pytest
 
-from jobticket import FakeClock, JobTicket, Pacer
+from jobticket import ConfigurationError, FakeClock, JobTicket, Pacer
 from jobticket._exceptions import BlockedError
 from jobticket._pacer import shared_pacer
 
@@ -112,12 +112,15 @@ def test_async_acquire_uses_the_same_bookkeeping() -> None:
 
 def test_clients_of_one_credential_share_one_pacer_and_others_do_not() -> None:
     first = JobTicket("https://shared.test.invalid", username="key-1", password="a")
-    second = JobTicket("https://SHARED.test.invalid/", username="key-1", password="a", rate_limit=50)
+    second = JobTicket("https://SHARED.test.invalid/", username="key-1", password="a", rate_limit=90)
     other = JobTicket("https://shared.test.invalid", username="key-2", password="b")
     assert first.pacer is second.pacer
     assert first.pacer is shared_pacer("https://shared.test.invalid", "key-1")
     assert first.pacer.limit == 90
     assert other.pacer is not first.pacer
+    # Another limit for the same key is not silently paced at the first client's: it is refused.
+    with pytest.raises(ConfigurationError, match=r"rate_limit=50 and the shared pacer of this API key \(90 "):
+        JobTicket("https://shared.test.invalid", username="key-1", password="a", rate_limit=50)
     for client in (first, second, other):
         client.close()
 
