@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from starlette.applications import Starlette
-    from starlette.types import ASGIApp
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from jobticket_twin.state import TwinState
 
@@ -77,22 +77,72 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Ite
         sock.close()
 
 
+class _ResponseDropped(Exception):
+    """The app started a response and returned without finishing its body (the ``drop`` fault)."""
+
+    def __init__(self, received: int, expected: int | None) -> None:
+        self.received = received
+        self.expected = expected
+
+
+def _as_on_a_socket(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so an unfinished response raises :class:`_ResponseDropped` instead of httpx's assert."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        length: int | None = None
+        received, complete = 0, False
+
+        async def watching(message: Message) -> None:
+            nonlocal length, received, complete
+            if message["type"] == "http.response.start":
+                declared = dict(message.get("headers", [])).get(b"content-length")
+                length = int(declared) if declared is not None else None
+            elif message["type"] == "http.response.body":
+                received += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
+            await send(message)
+
+        await app(scope, receive, watching)
+        if scope["type"] == "http" and not complete:
+            raise _ResponseDropped(received, length)
+
+    return wrapped
+
+
 class _PortalTransport(httpx.BaseTransport):
-    """Runs httpx's ASGITransport on one long-lived event loop, so a sync client can call the app."""
+    """Runs httpx's ASGITransport on one long-lived event loop, so a sync client can call the app.
+
+    Faults look as they do over a socket: a response dropped half-way raises httpx's
+    ``RemoteProtocolError`` with h11's words, and an app slower than the request's read timeout raises
+    ``ReadTimeout`` (httpx's ASGITransport has no timeouts and would fail an assert instead).
+    """
 
     def __init__(self, app: ASGIApp, portal: anyio.from_thread.BlockingPortal) -> None:
-        self._inner = httpx.ASGITransport(app=app)
+        self._inner = httpx.ASGITransport(app=_as_on_a_socket(app))
         self._portal = portal
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        read_timeout = request.extensions.get("timeout", {}).get("read")
+
         async def call() -> httpx.Response:
-            response = await self._inner.handle_async_request(request)
-            body = await response.aread()
+            with anyio.fail_after(read_timeout):
+                response = await self._inner.handle_async_request(request)
+                body = await response.aread()
             return httpx.Response(
                 response.status_code, headers=response.headers, content=body, request=request
             )
 
-        return self._portal.call(call)
+        try:
+            return self._portal.call(call)
+        except TimeoutError:
+            raise httpx.ReadTimeout("timed out", request=request) from None
+        except _ResponseDropped as dropped:
+            expected = "" if dropped.expected is None else f", expected {dropped.expected}"
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body "
+                f"(received {dropped.received} bytes{expected})",
+                request=request,
+            ) from None
 
 
 @contextlib.contextmanager

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+from jobticket import FakeClock, JobTicket, JobTicketError, RetryPolicy
 from jobticket_twin import FaultSpec, FaultSpecError, TwinConfig, create_app, parse_fault_spec
 from jobticket_twin.faults import FaultInjector
+from jobticket_twin.kit import in_process_twin
 from jobticket_twin.testing import in_process_client, running_twin
 from tests.jobticket_twin.helpers import BASE_URL, auth, spec_checked
 
@@ -101,3 +107,60 @@ def test_latency_delays_but_does_not_change_the_answer() -> None:
     app = create_app(TwinConfig(faults=parse_fault_spec("latency=0.001-0.002")))
     with in_process_client(app, BASE_URL) as client:
         assert spec_checked(client).get("/employees/42", auth=auth()).status_code == 200
+
+
+# Each fault, the call that meets it, and the client's timeout and retries (latency must bite quickly).
+FAULTS_BOTH_WAYS = [
+    ("error=1,statuses=500", "get_employee", 30.0, 2),
+    ("error=1,statuses=502", "get_employee", 30.0, 2),
+    ("error=1,statuses=503", "list_employees", 30.0, 2),
+    ("error=1,statuses=504", "get_document", 30.0, 2),
+    ("drop=1", "get_employee", 30.0, 2),
+    ("drop=1", "list_employees", 30.0, 2),
+    ("drop=1", "download_document", 30.0, 2),
+    ("truncate=1", "get_employee", 30.0, 2),
+    ("truncate=1", "list_employees", 30.0, 2),
+    ("latency=0.3", "get_employee", 0.05, 0),
+    ("unhealthy", "health", 30.0, 2),
+]
+
+
+def meet(
+    client: JobTicket, clock: FakeClock, call: str, tmp_path: Path
+) -> tuple[str, str, int | None, list[float]]:
+    """What ``call`` raises: the error's type, its message (numbers masked), status, and the back-offs."""
+    calls: dict[str, Callable[[], object]] = {
+        "get_employee": lambda: client.get_employee(42),
+        "get_document": lambda: client.get_document(101),
+        "list_employees": lambda: client.list_employees().to_list(),
+        "download_document": lambda: client.download_document(101, tmp_path / "file.pdf"),
+        "health": client.health,
+    }
+    with pytest.raises(JobTicketError) as raised:
+        calls[call]()
+    error = raised.value
+    # The twin's links hold its port, so lengths differ, and so does where a body cut in half ends.
+    message = re.sub(r"\d+", "N", re.sub(r"JSONDecodeError: .*", "JSONDecodeError", str(error)))
+    return type(error).__name__, message, getattr(error, "status_code", None), clock.sleeps
+
+
+@pytest.mark.parametrize(("spec", "call", "timeout", "retries"), FAULTS_BOTH_WAYS, ids=str)
+def test_each_fault_raises_in_process_what_it_raises_over_a_socket(
+    spec: str, call: str, timeout: float, retries: int, tmp_path: Path
+) -> None:
+    config = TwinConfig(faults=parse_fault_spec(f"{spec},seed=1"))
+    options: dict[str, Any] = {
+        "timeout": timeout,
+        "retry_policy": RetryPolicy(max_retries=retries, jitter=lambda: 0.0),
+    }
+    with in_process_twin(config) as kit, kit.client(**options) as client:
+        in_process = meet(client, kit.clock, call, tmp_path)
+    with running_twin(dataclasses.replace(config, clock=FakeClock())) as twin:
+        username, password = twin.credentials()
+        clock = FakeClock()
+        with JobTicket(
+            twin.base_url, username=username, password=password, clock=clock, pacer_store="memory", **options
+        ) as client:  # fmt: skip
+            over_a_socket = meet(client, clock, call, tmp_path)
+    assert in_process == over_a_socket
+    assert not (tmp_path / "file.pdf").exists()  # a failed download leaves no file, either way
