@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.helpers.twins import Twin, TwinOptions, TwinPool, start_twin
+from tests.helpers.virtualenvs import Wheelhouse, build_wheelhouse
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "jobticket.openapi.yaml"
 
@@ -75,3 +76,9 @@ def twin(twin_options: TwinOptions, request: pytest.FixtureRequest) -> Iterator[
         return
     with start_twin(twin_options) as fresh:
         yield fresh
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Wheelhouse:
+    """The client's wheel and everything installing it offline can need (``tests.helpers.virtualenvs``)."""
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))

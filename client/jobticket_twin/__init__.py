@@ -16,12 +16,22 @@ section 8 (``sync``), signed webhooks with retries (``webhooks``, O-29/O-30) and
 - ``jobticket_twin.factories``: valid model objects for downstream tests.
 - ``jobticket_twin.seed``: the synthetic data and the documented API keys.
 - ``jobticket_twin.control``: the ``/_twin/`` control interface outside the API surface.
+
+Importing the package loads no starlette, uvicorn or anyio (``create_app`` imports the app on first
+use), so the pytest plugin that the distribution registers costs nothing without the ``[testing]``
+extra.
 """
 
-from jobticket_twin.app import create_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from jobticket_twin.clock import FakeClock
 from jobticket_twin.config import TwinConfig, WebhookReceiver
 from jobticket_twin.faults import FaultSpec, FaultSpecError, parse_fault_spec
+
+if TYPE_CHECKING:
+    from jobticket_twin.app import create_app
 
 __all__ = [
     "FakeClock",
@@ -32,3 +42,11 @@ __all__ = [
     "create_app",
     "parse_fault_spec",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":  # the Starlette app, only when asked for: it needs the [testing] extra
+        from jobticket_twin.app import create_app  # noqa: PLC0415
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

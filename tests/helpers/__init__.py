@@ -1,4 +1,6 @@
-"""What many tests share: the twin they run against (``twins``) and loopback servers (``loopback``).
+"""What many tests share: the twin they run against (``twins``), loopback servers (``loopback``) and
+fresh virtual environments holding the client distribution (``virtualenvs``).
 
-The fixtures built on them (``twin``, ``twin_options``) live in the root ``tests/conftest.py``.
+The fixtures built on them (``twin``, ``twin_options``, ``wheelhouse``) live in the root
+``tests/conftest.py``.
 """

@@ -7,19 +7,15 @@ the unpacked sdist); the unpacked sdist as a vendored folder outside any checkou
 "jobticket-api-client @ git+file:///…#subdirectory=client"``; and ``pip install -e ./client``, which
 must see ``generated/`` live.
 
-Each route installs into a fresh virtual environment, offline: ``--no-index`` from a wheelhouse of the
-pinned dependencies and the build backend (``pip download``, so a re-run is served by pip's cache), no
-pip configuration of this machine. pip is this environment's, run with ``--python``: the interpreter's
-bundled pip 23.2 cannot read ``git+file:///`` URLs (its ``packaging`` requires a host).
+Each route installs into a fresh virtual environment, offline, from the wheelhouse of
+``tests.helpers.virtualenvs`` (no index, no pip configuration of this machine).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -31,6 +27,7 @@ import pytest
 import yaml
 
 from jobticket_kit.checkout import Layout
+from tests.helpers.virtualenvs import CLEAN, Wheelhouse, new_venv, pip, run
 from tests.jobticket.test_downstream_typing import DOWNSTREAM, mypy_strict
 
 LAYOUT = Layout.current()
@@ -39,21 +36,11 @@ NAME = "jobticket-api-client"
 PACKAGES = ("jobticket", "jobticket_api", "jobticket_twin")
 ROUTES = ("folder", "wheel", "sdist", "vendored-sdist", "git", "editable")
 SPEC_VERSION = str(yaml.safe_load(LAYOUT.spec.read_text(encoding="utf-8"))["info"]["version"])
-# No variable of this session (pip's configuration, PYTHONPATH, the kit's settings) reaches a route.
-CLEAN = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "JOBTICKET_"))}
 REPORT = """
 import json, jobticket, jobticket_api, jobticket_twin
 print(json.dumps({"version": jobticket_api.__version__,
                   "files": {p.__name__: p.__file__ for p in (jobticket, jobticket_api, jobticket_twin)}}))
 """
-
-
-def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        [str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 def checkout_files(parts: tuple[str, ...]) -> list[str]:
@@ -71,25 +58,9 @@ def copy_checkout(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def offline(wheelhouse: Wheelhouse) -> dict[str, str]:
     """pip's environment for every route: no index, no machine configuration, the wheelhouse only."""
-    wheelhouse = tmp_path_factory.mktemp("wheelhouse")
-    pinned = {**CLEAN, "PIP_CONSTRAINT": str(ROOT / "constraints.txt"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    built = tmp_path_factory.mktemp("client-wheel")
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", built, LAYOUT.distribution, env=pinned)
-    (client_wheel,) = built.glob("*.whl")
-    # The runtime dependencies with the [testing] extra, and what building needs (editables: pip -e).
-    run(sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-d", wheelhouse,
-        f"{client_wheel}[testing]", "hatchling", "editables", env=pinned)  # fmt: skip
-    for copy in wheelhouse.glob("jobticket_api_client-*"):
-        copy.unlink()
-    return {
-        **CLEAN,
-        "PIP_CONFIG_FILE": os.devnull,
-        "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": str(wheelhouse),
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
+    return wheelhouse.env
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +75,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, offline: dict[str, str]) -> 
     return {"wheel": wheel, "sdist": sdist, "sdist-wheel": sdist_wheel}
 
 
-def pip(python: Path, *args: str | Path, env: dict[str, str]) -> str:
-    """This environment's pip, acting on the environment of ``python``."""
-    return run(sys.executable, "-m", "pip", "--python", python, *args, env=env)
-
-
 def install(route: str, where: Path, offline: dict[str, str], built: dict[str, Path]) -> Path:
     """Install the distribution by ``route`` into a fresh virtual environment; return its python."""
-    run(sys.executable, "-m", "venv", "--without-pip", where / "venv", env=CLEAN)
-    python = where / "venv" / "bin" / "python"
+    python = new_venv(where / "venv")
     testing = "[testing]"
     if route == "folder":
         target = f"{LAYOUT.distribution}{testing}"
