@@ -10,25 +10,19 @@ from starlette.routing import Route
 
 from jobticket_twin.auth import authenticate, require_permissions
 from jobticket_twin.errors import ApiError, FieldErrors
-from jobticket_twin.listing import (
-    INT64_MAX,
-    PageRequest,
-    SortKey,
-    parse_int,
-    parse_page_request,
-    sort_and_slice,
-)
-from jobticket_twin.models import SYNC_PERMISSIONS, Document, Employee, Integration
+from jobticket_twin.listing import INT64_MAX, PageRequest, parse_int, parse_page_request
+from jobticket_twin.models import SYNC_PERMISSIONS, Employee
 from jobticket_twin.pdf import render_pdf
-from jobticket_twin.representation import document_json, employee_json, integration_json, page_json
+from jobticket_twin.representation import JSON_TYPE, page_bytes, single_bytes
 from jobticket_twin.sync import reconcile, validate_roster
 from jobticket_twin.webhooks import subscription_changed_event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from starlette.requests import Request
 
+    from jobticket_twin.indexes import Record, RecordIndex
     from jobticket_twin.state import TwinState
 
 __all__ = ["api_routes", "base_url", "twin_state"]
@@ -36,7 +30,7 @@ __all__ = ["api_routes", "base_url", "twin_state"]
 EMPLOYEE_SORT_FIELDS = ("id", "firstName", "lastName", "email")
 DOCUMENT_SORT_FIELDS = ("id", "documentName", "createdAt", "updatedAt")
 INTEGRATION_SORT_FIELDS = ("id", "name", "createdAt")
-R = TypeVar("R")
+R = TypeVar("R", bound="Record")
 
 
 def twin_state(request: Request) -> TwinState:
@@ -74,9 +68,9 @@ def _lookup(request: Request, records: Mapping[int, R], what: str) -> R:
     return record
 
 
-def _single(request: Request, record: R, render: Callable[[R, str], dict[str, Any]]) -> JSONResponse:
+def _single(request: Request, index: RecordIndex[R], record: R) -> Response:
     """The single-resource envelope ``{"data": ...}``."""
-    return JSONResponse({"data": render(record, base_url(request))})
+    return Response(single_bytes(index.json(record, base_url(request))), media_type=JSON_TYPE)
 
 
 def _page_request(request: Request, sort_fields: tuple[str, ...]) -> PageRequest:
@@ -87,39 +81,12 @@ def _page_request(request: Request, sort_fields: tuple[str, ...]) -> PageRequest
     return page
 
 
-def _page(
-    request: Request,
-    items: Iterable[Any],
-    page: PageRequest,
-    sort_key: Callable[[Any, str], SortKey],
-    render: Callable[[Any, str], dict[str, Any]],
-) -> JSONResponse:
-    rows, total = sort_and_slice(sorted(items, key=lambda item: item.id), page, sort_key)
+def _page(request: Request, index: RecordIndex[R], ordered: Sequence[R], page: PageRequest) -> Response:
+    """One page of ``ordered`` (already in the requested order) in the nested list envelope."""
+    start = (page.page - 1) * page.per_page
     url = base_url(request)
-    return JSONResponse(page_json([render(row, url) for row in rows], page.page, page.per_page, total))
-
-
-def _employee_sort_key(employee: Employee, field: str) -> SortKey:
-    if field == "id":
-        return employee.id
-    names = {"firstName": employee.first_name, "lastName": employee.last_name, "email": employee.email}
-    return names[field].casefold()
-
-
-def _document_sort_key(document: Document, field: str) -> SortKey:
-    if field == "id":
-        return document.id
-    return {
-        "documentName": document.name.casefold(),
-        "createdAt": document.created_at,
-        "updatedAt": document.updated_at,
-    }[field]
-
-
-def _integration_sort_key(integration: Integration, field: str) -> SortKey:
-    if field == "id":
-        return integration.id
-    return {"name": integration.name.casefold(), "createdAt": integration.created_at}[field]
+    rows = [index.json(record, url) for record in ordered[start : start + page.per_page]]
+    return Response(page_bytes(rows, page.page, page.per_page, len(ordered)), media_type=JSON_TYPE)
 
 
 def _parse_ids(request: Request, errors: FieldErrors) -> set[int] | None:
@@ -147,21 +114,33 @@ async def list_employees(request: Request) -> Response:
     errors.raise_if_any()
     query = request.query_params
     status, plan_type, email = query.get("status"), query.get("planType"), query.get("email")
-    employees = (
-        employee
-        for employee in state.data.employees.values()
-        if (ids is None or employee.id in ids)
-        and (status is None or employee.subscription.status == status)
-        and (plan_type is None or employee.plan.type == plan_type)
-        and (email is None or employee.email.casefold() == email.casefold())
-    )
-    return _page(request, employees, page, _employee_sort_key, employee_json)
+    indexes = state.data.indexes
+    index = indexes.employees
+
+    def wanted(employee: Employee) -> bool:
+        return (status is None or employee.subscription.status == status) and (
+            plan_type is None or employee.plan.type == plan_type
+        )
+
+    ordered: Sequence[Employee]
+    if email is not None or ids is not None:  # a few candidates: filter and sort them here
+        if email is not None:
+            candidates = indexes.employees_by_email.get(email.casefold(), [])
+        else:
+            candidates = [e for i in sorted(ids or ()) if (e := state.data.employees.get(i)) is not None]
+        chosen = [e for e in candidates if (ids is None or e.id in ids) and wanted(e)]
+        ordered = index.sort(chosen, page.sort_field, page.descending)
+    else:  # the index's order, of everyone or of one status and plan type
+        subset = None if status is None and plan_type is None else ((status, plan_type), wanted)
+        ordered = index.ordered(page.sort_field, page.descending, subset)
+    return _page(request, index, ordered, page)
 
 
 async def get_employee(request: Request) -> Response:
     """Get Employee."""
     state = _authorize(request, ["view-employees"])
-    return _single(request, _lookup(request, state.data.employees, "employee"), employee_json)
+    index = state.data.indexes.employees
+    return _single(request, index, _lookup(request, state.data.employees, "employee"))
 
 
 async def list_employee_documents(request: Request) -> Response:
@@ -170,21 +149,24 @@ async def list_employee_documents(request: Request) -> Response:
     data = state.data
     employee = _lookup(request, data.employees, "employee")
     page = _page_request(request, DOCUMENT_SORT_FIELDS)
-    documents = (document for document in data.documents.values() if document.employee_id == employee.id)
-    return _page(request, documents, page, _document_sort_key, document_json)
+    index = data.indexes.documents
+    documents = data.indexes.documents_by_employee.get(employee.id, [])
+    return _page(request, index, index.sort(documents, page.sort_field, page.descending), page)
 
 
 async def list_all_documents(request: Request) -> Response:
     """List All Documents (path O-2), no filters (O-10)."""
     state = _authorize(request, ["view-employees"])
     page = _page_request(request, DOCUMENT_SORT_FIELDS)
-    return _page(request, state.data.documents.values(), page, _document_sort_key, document_json)
+    index = state.data.indexes.documents
+    return _page(request, index, index.ordered(page.sort_field, page.descending), page)
 
 
 async def get_document(request: Request) -> Response:
     """Get Document: metadata only."""
     state = _authorize(request, ["view-employees"])
-    return _single(request, _lookup(request, state.data.documents, "document"), document_json)
+    index = state.data.indexes.documents
+    return _single(request, index, _lookup(request, state.data.documents, "document"))
 
 
 async def download_document(request: Request) -> Response:
@@ -213,13 +195,15 @@ async def list_hr_integrations(request: Request) -> Response:
     """List HR Integrations (path O-6)."""
     state = _authorize(request, ["view-hr-integrations"])
     page = _page_request(request, INTEGRATION_SORT_FIELDS)
-    return _page(request, state.data.integrations.values(), page, _integration_sort_key, integration_json)
+    index = state.data.indexes.integrations
+    return _page(request, index, index.ordered(page.sort_field, page.descending), page)
 
 
 async def get_hr_integration(request: Request) -> Response:
     """Get HR Integration (path O-7)."""
     state = _authorize(request, ["view-hr-integrations"])
-    return _single(request, _lookup(request, state.data.integrations, "HR integration"), integration_json)
+    index = state.data.indexes.integrations
+    return _single(request, index, _lookup(request, state.data.integrations, "HR integration"))
 
 
 async def _json_body(request: Request) -> object:

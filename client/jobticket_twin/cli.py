@@ -23,7 +23,7 @@ from jobticket_twin.app import create_app
 from jobticket_twin.clock import FakeClock
 from jobticket_twin.config import TwinConfig, WebhookReceiver
 from jobticket_twin.faults import FaultSpecError, parse_fault_spec
-from jobticket_twin.seed import SEED_KEYS
+from jobticket_twin.seed import EMPLOYEE_COUNT, SEED_KEYS
 
 __all__ = ["build_config", "credentials_table", "main", "twin"]
 
@@ -53,6 +53,14 @@ def _webhooks(
 @click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True, help="TCP port.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic data.")
+@click.option(
+    "--employees",
+    type=click.IntRange(min=EMPLOYEE_COUNT),
+    default=EMPLOYEE_COUNT,
+    show_default=True,
+    metavar="N",
+    help="Employees of the synthetic company (more than 250: a large company, e.g. 200000).",
+)
 @click.option(
     "--rate-limit",
     type=click.IntRange(min=0),
@@ -101,7 +109,8 @@ def twin(port: int, host: str, **options: Any) -> int:
     config = build_config(options)
     base_url = f"http://{host}:{port}"
     click.echo(
-        f"JobTicket+ twin on {base_url} (seed {config.seed}, rate limit {config.rate_limit or 'off'}, "
+        f"JobTicket+ twin on {base_url} (seed {config.seed}, {config.employees} employees, "
+        f"rate limit {config.rate_limit or 'off'}, "
         f"faults {options['faults'] or 'off'})"
     )
     click.echo(credentials_table())
@@ -123,6 +132,7 @@ def build_config(options: Mapping[str, Any], env: Mapping[str, str] | None = Non
     username, password = env.get(USERNAME_VAR), env.get(PASSWORD_VAR)
     config = TwinConfig(
         seed=options["seed"],
+        employees=options["employees"],
         rate_limit=options["rate_limit"],
         window_seconds=options["window"],
         block_seconds=options["block"],

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from jobticket_twin.seed import EMPLOYEE_COUNT
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -24,13 +26,15 @@ class WebhookReceiver:
 
 @dataclass(frozen=True)
 class TwinConfig:
-    """Settings of one twin: seed data, rate limit (0 = off), clock, faults, extra key and webhooks.
+    """Settings of one twin: seed data and its size, rate limit (0 = off), clock, faults, extra key, webhooks.
 
     ``clock`` returns Unix seconds; it drives the rate limit, the dates the twin writes and webhook
     timestamps, so a ``FakeClock`` makes all of them deterministic.
     """
 
     seed: int = 0
+    employees: int = EMPLOYEE_COUNT
+    """How many employees the seed data holds (250 and up; above 250, a large synthetic company)."""
     rate_limit: int = 100
     window_seconds: float = 60.0
     block_seconds: float = 300.0
@@ -43,6 +47,10 @@ class TwinConfig:
     webhook_timeout_seconds: float = 10.0
 
     def __post_init__(self) -> None:
+        if self.employees < EMPLOYEE_COUNT:
+            raise ValueError(
+                f"employees must be at least {EMPLOYEE_COUNT} (the seed's own), got {self.employees}"
+            )
         if self.rate_limit < 0:
             raise ValueError(f"rate_limit must be >= 0 (0 turns it off), got {self.rate_limit}")
         if self.window_seconds <= 0 or self.block_seconds <= 0:

@@ -1,26 +1,27 @@
-"""Query parsing shared by the list endpoints: pagination (O-12), sorting (O-11), integer checks."""
+"""Query parsing shared by the list endpoints: pagination (O-12), sorting (O-11), integer checks.
+
+The orders themselves are kept per data version in ``indexes``.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Sequence
+    from collections.abc import Collection
 
     from starlette.datastructures import QueryParams
 
     from jobticket_twin.errors import FieldErrors
 
-__all__ = ["INT64_MAX", "PageRequest", "parse_int", "parse_page_request", "sort_and_slice"]
+__all__ = ["INT64_MAX", "PageRequest", "parse_int", "parse_page_request"]
 
 INT64_MAX = 2**63 - 1
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 _INTEGER = re.compile(r"-?[0-9]+")
-T = TypeVar("T")
-SortKey = str | int
 
 
 def parse_int(raw: str) -> int | None:
@@ -68,15 +69,3 @@ def _bounded_int(
         errors.add(name, f"The {name} must not be greater than {high}.")
         return default
     return value
-
-
-def sort_and_slice(
-    items: Sequence[T], request: PageRequest, sort_key: Callable[[T, str], SortKey]
-) -> tuple[list[T], int]:
-    """Sort by the requested field and cut one page; ``items`` must arrive sorted by id.
-
-    Python's sort is stable in both directions, so ties keep id ascending order even for ``desc``.
-    """
-    ordered = sorted(items, key=lambda item: sort_key(item, request.sort_field), reverse=request.descending)
-    start = (request.page - 1) * request.per_page
-    return ordered[start : start + request.per_page], len(ordered)

@@ -15,7 +15,9 @@ __all__ = [
     "document_json",
     "employee_json",
     "integration_json",
+    "page_bytes",
     "page_json",
+    "single_bytes",
     "subscription_json",
 ]
 
@@ -124,6 +126,17 @@ def integration_json(integration: Integration, base_url: str) -> Json:
         "updatedAt": integration.updated_at,
         "_links": {"self": _link(base_url, f"/hr-integrations/{integration.id}")},
     }
+
+
+def page_bytes(items: Sequence[bytes], page: int, per_page: int, total: int) -> bytes:
+    """:func:`page_json` written from records already encoded: the same bytes, with no encoding per page."""
+    numbers = f'"page":{page},"perPage":{per_page},"totalPages":{math.ceil(total / per_page)},"total":{total}'
+    return b'{"data":{"data":[' + b",".join(items) + b"]," + numbers.encode() + b"}}"
+
+
+def single_bytes(item: bytes) -> bytes:
+    """The single-resource envelope ``{"data": ...}`` around a record already encoded."""
+    return b'{"data":' + item + b"}"
 
 
 def page_json(items: Sequence[Json], page: int, per_page: int, total: int) -> Json:

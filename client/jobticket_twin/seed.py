@@ -33,10 +33,12 @@ Every secret is ``twin-secret-<name>``.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from dataclasses import dataclass
 
+from jobticket_twin.indexes import DataIndexes
 from jobticket_twin.models import (
     PERMISSIONS,
     ApiKey,
@@ -122,6 +124,11 @@ class SeedData:
     employees: dict[int, Employee]
     documents: dict[int, Document]
     integrations: dict[int, Integration]
+
+    @functools.cached_property
+    def indexes(self) -> DataIndexes:
+        """This version's sort orders, lookups and rendered JSON, each built on first use."""
+        return DataIndexes(self.employees, self.documents, self.integrations)
 
 
 _FIRST_NAMES = (
@@ -232,9 +239,9 @@ def _employee(rnd: random.Random, employee_id: int) -> Employee:
     )
 
 
-def _documents(rnd: random.Random, employees: dict[int, Employee]) -> dict[int, Document]:
+def _example_documents() -> dict[int, Document]:
     created = "2024-05-01T09:00:00Z"
-    documents = {
+    return {
         EXAMPLE_DOCUMENT_ID: Document(
             EXAMPLE_DOCUMENT_ID,
             EXAMPLE_EMPLOYEE_ID,
@@ -254,7 +261,12 @@ def _documents(rnd: random.Random, employees: dict[int, Employee]) -> dict[int, 
             "2024-06-01T09:00:00Z",
         ),
     }
-    next_id = NOT_DOWNLOADABLE_DOCUMENT_ID + 1
+
+
+def _add_documents(
+    rnd: random.Random, employees: dict[int, Employee], documents: dict[int, Document]
+) -> None:
+    next_id = max(documents) + 1
     for employee_id in employees:
         if employee_id in (EXAMPLE_EMPLOYEE_ID, EMPLOYEE_WITHOUT_DOCUMENTS_ID):
             continue
@@ -266,7 +278,6 @@ def _documents(rnd: random.Random, employees: dict[int, Employee]) -> dict[int, 
             downloadable = rnd.random() >= 1 / 6
             documents[next_id] = Document(next_id, employee_id, name, "pdf", downloadable, stamp, stamp)
             next_id += 1
-    return documents
 
 
 def _integrations() -> dict[int, Integration]:
@@ -301,13 +312,31 @@ def _integrations() -> dict[int, Integration]:
     }
 
 
-def build_seed(seed: int = 0) -> SeedData:
-    """Build the twin's records for ``seed``; the same seed always gives the same data."""
+def build_seed(seed: int = 0, employees: int = EMPLOYEE_COUNT) -> SeedData:
+    """Build the twin's records for ``seed``; the same seed always gives the same data.
+
+    ``employees`` above the seed's 250 adds synthetic employees (ids 251 and up, with documents, linked
+    to no integration) for a large company; the first 250 are the same whatever the size.
+    """
+    if employees < EMPLOYEE_COUNT:
+        raise ValueError(
+            f"employees must be at least {EMPLOYEE_COUNT} (the seed's documented records), got {employees}"
+        )
     rnd = random.Random(seed)  # noqa: S311 - synthetic data, not cryptography
-    employees = {
+    people = {
         employee_id: _example_employee()
         if employee_id == EXAMPLE_EMPLOYEE_ID
         else _employee(rnd, employee_id)
         for employee_id in range(1, EMPLOYEE_COUNT + 1)
     }
-    return SeedData(employees, _documents(rnd, employees), _integrations())
+    documents = _example_documents()
+    _add_documents(rnd, people, documents)
+    if employees > EMPLOYEE_COUNT:  # drawn apart, so the first 250 and their documents stay the same
+        more = random.Random(f"{seed}/company")  # noqa: S311 - synthetic data, not cryptography
+        extra = {
+            employee_id: _employee(more, employee_id)
+            for employee_id in range(EMPLOYEE_COUNT + 1, employees + 1)
+        }
+        _add_documents(more, extra, documents)
+        people.update(extra)
+    return SeedData(people, documents, _integrations())

@@ -43,14 +43,14 @@ class TwinState:
         )
         self.lock = threading.RLock()
         self.seed = config.seed
-        self.data: SeedData = build_seed(config.seed)
+        self.data: SeedData = build_seed(config.seed, config.employees)
 
     def reset(self, seed: int | None = None) -> None:
         """Go back to fresh seed data (``seed`` or the current one) and forget every rate-limit block."""
         with self.lock:
             if seed is not None:
                 self.seed = seed
-            self.data = build_seed(self.seed)
+            self.data = build_seed(self.seed, self.config.employees)
             self.rate_limiter.reset()
 
     def publish(self, data: SeedData) -> None:

@@ -22,6 +22,8 @@ def test_arguments_become_the_config() -> None:
     parsed = options(["--port", "0", "--seed", "3", "--rate-limit", "0", "--faults", "error=0.1,seed=1"])
     config = build_config(parsed, env={"JOBTICKET_USERNAME": "u", "JOBTICKET_PASSWORD": "p"})
     assert (config.seed, config.rate_limit, config.extra_credentials) == (3, 0, ("u", "p"))
+    assert config.employees == 250
+    assert build_config(options(["--employees", "200000"]), env={}).employees == 200_000
     assert config.faults is not None
     assert config.faults.error == 0.1
     assert build_config(options([]), env={}).extra_credentials is None
@@ -34,6 +36,7 @@ def test_arguments_become_the_config() -> None:
         (["--rate-limit", "-1"], "'--rate-limit': -1 is not in the range x>=0"),
         (["--port", "70000"], "'--port': 70000 is not in the range 0<=x<=65535"),
         (["--webhook", "no-secret"], "'--webhook': must be URL=SECRET"),
+        (["--employees", "10"], "'--employees': 10 is not in the range x>=250"),
     ],
 )
 def test_bad_arguments_exit_with_a_message_naming_the_option(
