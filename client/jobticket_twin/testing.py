@@ -40,6 +40,7 @@ __all__ = [
     "RunningTwin",
     "TwinProcess",
     "in_process_client",
+    "module_process",
     "running_twin",
     "serve_in_thread",
     "twin_process",
@@ -224,10 +225,31 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextlib.contextmanager
-def twin_process(*args: str, env: dict[str, str] | None = None) -> Iterator[TwinProcess]:
+def twin_process(
+    *args: str, env: dict[str, str] | None = None, start_timeout: float = _START_TIMEOUT
+) -> Iterator[TwinProcess]:
     """Start ``python -m jobticket_twin --port <free> ARGS``, wait until it answers, stop it with SIGINT.
 
-    The child's combined output is left unread until it exits, so callers can read it then.
+    The child's combined output is left unread until it exits, so callers can read it then. A large
+    company (``--employees 200000``) takes seconds to build: give it a longer ``start_timeout``.
+    """
+    with module_process(
+        "jobticket_twin", *args, probe="/_twin/clock", env=env, start_timeout=start_timeout
+    ) as child:
+        yield child
+
+
+@contextlib.contextmanager
+def module_process(
+    module: str,
+    *args: str,
+    probe: str,
+    env: dict[str, str] | None = None,
+    start_timeout: float = _START_TIMEOUT,
+) -> Iterator[TwinProcess]:
+    """Serve ``python -m MODULE --port <free> ARGS`` on loopback until it answers ``probe``; stop it after.
+
+    It runs with this interpreter and this process's import path; SIGINT stops it (a kill after 10 s).
     """
     port = free_port()
     child_env = {
@@ -236,7 +258,7 @@ def twin_process(*args: str, env: dict[str, str] | None = None) -> Iterator[Twin
         "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
     }
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "jobticket_twin", "--port", str(port), *args],
+        [sys.executable, "-m", module, "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -244,7 +266,7 @@ def twin_process(*args: str, env: dict[str, str] | None = None) -> Iterator[Twin
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_listening(process, base_url)
+        _wait_until_listening(process, f"{base_url}{probe}", start_timeout)
         yield TwinProcess(base_url, process)
     finally:
         if process.poll() is None:
@@ -256,13 +278,13 @@ def twin_process(*args: str, env: dict[str, str] | None = None) -> Iterator[Twin
                 process.wait()
 
 
-def _wait_until_listening(process: subprocess.Popen[str], base_url: str) -> None:
-    deadline = time.monotonic() + _START_TIMEOUT
+def _wait_until_listening(process: subprocess.Popen[str], probe: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            httpx.get(f"{base_url}/_twin/clock", timeout=1.0, trust_env=False)
+            httpx.get(probe, timeout=1.0, trust_env=False)
             return
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the twin process did not start on {base_url}") from None
+                raise RuntimeError(f"the process did not start serving {probe}") from None
             time.sleep(0.05)

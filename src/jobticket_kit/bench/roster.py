@@ -18,7 +18,7 @@ import httpx
 
 from jobticket import FakeClock, JobTicket, Pacer
 from jobticket.roster import apply_plan, plan_roster
-from jobticket_twin.bench import roster as bench_roster
+from jobticket_kit.bench.twin import roster as bench_roster
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from jobticket_twin.testing import twin_process
 

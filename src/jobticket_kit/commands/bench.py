@@ -35,24 +35,43 @@ def client(runs: int, store_runs: int, import_runs: int) -> int:
     return bench_client.run(runs=runs, store_runs=store_runs, import_runs=import_runs)
 
 
-@bench.command(short_help="Twin sync time and GET throughput.")
+@bench.command(short_help="Twin page time by company size, throughput, a walk, syncs.")
+@click.option(
+    "--employees",
+    type=click.IntRange(min=1_000),
+    default=200_000,
+    show_default=True,
+    help="Employees of the large company (compared with one of 1,000).",
+)
 @click.option(
     "--roster", "roster_size", type=_COUNT, default=10_000, show_default=True, help="Employees per sync."
 )
 @click.option("--runs", type=_COUNT, default=5, show_default=True, help="Sync runs.")
-@click.option("--requests", type=_COUNT, default=2_000, show_default=True, help="GET requests at most.")
+@click.option(
+    "--requests",
+    type=_COUNT,
+    default=2_000,
+    show_default=True,
+    help="GET requests per throughput round at most.",
+)
 @click.option(
     "--seconds",
     type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
+    default=30.0,
     show_default=True,
-    help="Time cap of the GET loop.",
+    help="Time cap of the throughput rounds together.",
 )
-def twin(roster_size: int, runs: int, requests: int, seconds: float) -> int:
-    """The twin in its own process: time of a roster sync and GET throughput on loopback."""
-    from jobticket_twin import bench as bench_twin
+def twin(employees: int, roster_size: int, runs: int, requests: int, seconds: float) -> int:
+    """The twin, each server in its own process: page time by company size, throughput, walk, syncs.
 
-    return bench_twin.run(roster_size=roster_size, runs=runs, requests=requests, seconds=seconds)
+    Page time at 1,000 employees and at --employees, throughput beside a minimal Starlette app serving
+    the same bytes, a walk of the large company, roster syncs.
+    """
+    from jobticket_kit.bench import twin as bench_twin
+
+    return bench_twin.run(
+        employees=employees, roster_size=roster_size, runs=runs, requests=requests, seconds=seconds
+    )
 
 
 @bench.command(short_help="Requests of planning and applying a roster.")
