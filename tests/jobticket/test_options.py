@@ -30,12 +30,14 @@ from jobticket._base import ClientCore
 from jobticket_twin import TwinConfig
 from jobticket_twin.kit import TwinKit
 from jobticket_twin.seed import SEED_KEYS
-from jobticket_twin.testing import twin_process
+from tests.helpers.twins import Twin
 
 from .fakes import BASE_URL, PASSWORD, USERNAME, employee_json, json_response
 
 ADMIN = SEED_KEYS["admin"]
 CLIENTS = [JobTicket, AsyncJobTicket]
+# One twin process for the module's socket tests, reset to its seed before each.
+TWIN_PROCESS = pytest.mark.twin(process=True, shared=True, rate_limit=0)
 
 
 def no_jitter() -> float:
@@ -160,36 +162,28 @@ class Counting(httpx.HTTPTransport):
         return len(self._pool.connections)
 
 
-@pytest.fixture(scope="module")
-def twin_url() -> Iterator[str]:
-    """A twin process without a rate limit, shared by this module's tests (faults switched per test)."""
-    with twin_process("--rate-limit", "0") as twin:
-        yield twin.base_url
-
-
 @pytest.fixture
-def faults(twin_url: str) -> Iterator[Any]:
-    """Switch the twin process's faults (``faults("error=1")``); they are off again after the test."""
+def faults(twin: Twin) -> Iterator[Any]:
+    """Switch the shared twin process's faults (``faults("error=1")``); they are off again after the test."""
 
     def switch(spec: str | None) -> None:
-        httpx.put(f"{twin_url}/_twin/faults", json={"spec": spec}, trust_env=False).raise_for_status()
+        httpx.put(f"{twin.base_url}/_twin/faults", json={"spec": spec}, trust_env=False).raise_for_status()
 
     yield switch
     switch(None)
 
 
-def twin_client(twin_url: str, transport: httpx.BaseTransport, **options: Any) -> JobTicket:
+def twin_client(twin: Twin, transport: httpx.BaseTransport, **options: Any) -> JobTicket:
     return JobTicket(
-        twin_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=transport,
+        twin.base_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=transport,
         retry_policy=RetryPolicy(jitter=no_jitter), pacer_store="memory", **options,
     )  # fmt: skip
 
 
-def test_with_options_shares_the_pool_and_the_pacer_and_uses_its_own_retries(
-    twin_url: str, faults: Any
-) -> None:
+@TWIN_PROCESS
+def test_with_options_shares_the_pool_and_the_pacer_and_uses_its_own_retries(twin: Twin, faults: Any) -> None:
     wire = Counting()
-    client = twin_client(twin_url, wire)
+    client = twin_client(twin, wire)
     quick = client.with_options(max_retries=0)
     assert quick.pacer is client.pacer
     assert quick.get_employee(42).first_name == client.get_employee(42).first_name == "Anna"
@@ -210,8 +204,9 @@ def test_with_options_shares_the_pool_and_the_pacer_and_uses_its_own_retries(
     client.close()
 
 
-def test_with_options_timeout_and_deadline_are_met_against_a_slow_twin(twin_url: str, faults: Any) -> None:
-    client = twin_client(twin_url, Counting())
+@TWIN_PROCESS
+def test_with_options_timeout_and_deadline_are_met_against_a_slow_twin(twin: Twin, faults: Any) -> None:
+    client = twin_client(twin, Counting())
     faults("latency=0.3")
     with pytest.raises(APITimeoutError, match="request timed out: ReadTimeout"):
         client.with_options(timeout=0.05, max_retries=0).get_employee(42)
@@ -221,11 +216,12 @@ def test_with_options_timeout_and_deadline_are_met_against_a_slow_twin(twin_url:
     client.close()
 
 
-def test_derived_clients_pace_against_the_one_pacer(twin_url: str) -> None:
+@TWIN_PROCESS
+def test_derived_clients_pace_against_the_one_pacer(twin: Twin) -> None:
     clock = FakeClock()
     wire = Counting()
     client = JobTicket(
-        twin_url,
+        twin.base_url,
         username=ADMIN.key_id,
         password=ADMIN.secret,
         transport=wire,
@@ -239,11 +235,12 @@ def test_derived_clients_pace_against_the_one_pacer(twin_url: str) -> None:
     client.close()
 
 
-def test_async_with_options_shares_the_pool_and_the_pacer(twin_url: str) -> None:
+@TWIN_PROCESS
+def test_async_with_options_shares_the_pool_and_the_pacer(twin: Twin) -> None:
     async def main() -> None:
         wire = httpx.AsyncHTTPTransport()
         async with AsyncJobTicket(
-            twin_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=wire,
+            twin.base_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=wire,
             pacer_store="memory",
         ) as client:  # fmt: skip
             quick = client.with_options(timeout=5, max_retries=0)

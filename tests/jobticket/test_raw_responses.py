@@ -12,9 +12,10 @@ import pytest
 
 from jobticket import AsyncJobTicket, FakeClock, JobTicket, NotFoundError, RawResponse, RetryPolicy
 from jobticket_twin.seed import EMPLOYEE_COUNT, SEED_KEYS
-from jobticket_twin.testing import twin_process
+from tests.helpers.twins import Twin
 
 ADMIN = SEED_KEYS["admin"]
+pytestmark = pytest.mark.twin(process=True, shared=True, rate_limit=0)  # reset to its seed before each test
 PENDING_INTEGRATION = 8  # nobody linked: a sync there only adds
 
 
@@ -30,25 +31,18 @@ class Counting(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-@pytest.fixture(scope="module")
-def twin_url() -> Iterator[str]:
-    with twin_process("--rate-limit", "0") as twin:
-        yield twin.base_url
-
-
 @pytest.fixture
 def wire() -> Counting:
     return Counting()
 
 
 @pytest.fixture
-def client(twin_url: str, wire: Counting) -> Iterator[JobTicket]:
+def client(twin: Twin, wire: Counting) -> Iterator[JobTicket]:
     with JobTicket(
-        twin_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=wire,
+        twin.base_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), transport=wire,
         retry_policy=RetryPolicy(jitter=lambda: 0.0), pacer_store="memory",
     ) as opened:  # fmt: skip
         yield opened
-    httpx.post(f"{twin_url}/_twin/reset", trust_env=False).raise_for_status()
 
 
 def check(raw: RawResponse[Any], status: int = 200, content_type: str = "application/json") -> Any:
@@ -109,10 +103,14 @@ def test_the_first_pages_total_needs_one_request_and_the_walk_goes_on_from_it(
     assert len(wire.sent) == 6
 
 
-def test_async_raw_variants_and_the_first_page(twin_url: str, tmp_path: Path) -> None:
+def test_async_raw_variants_and_the_first_page(twin: Twin, tmp_path: Path) -> None:
     async def main() -> None:
         async with AsyncJobTicket(
-            twin_url, username=ADMIN.key_id, password=ADMIN.secret, clock=FakeClock(), pacer_store="memory"
+            twin.base_url,
+            username=ADMIN.key_id,
+            password=ADMIN.secret,
+            clock=FakeClock(),
+            pacer_store="memory",
         ) as client:
             raw = client.with_raw_response
             assert (await raw.get_employee(42)).parse().id == 42
