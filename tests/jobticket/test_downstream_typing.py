@@ -40,6 +40,15 @@ def name_of(client: JobTicket, employee_id: int) -> str:
 
 def twin_settings(config: TwinConfig) -> TwinConfig:
     return config
+
+
+def quick_request_id(client: JobTicket, employee_id: int) -> tuple[str | None, Employee]:
+    raw = client.with_options(timeout=5, max_retries=0).with_raw_response.get_employee(employee_id)
+    return raw.request_id, raw.parse()
+
+
+def active_total(client: JobTicket) -> int:
+    return client.list_employees(status="active").first_page().total
 """
 
 
