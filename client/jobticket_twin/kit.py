@@ -22,7 +22,7 @@ import anyio.from_thread
 import anyio.to_thread
 import httpx
 
-from jobticket import AsyncJobTicket, FakeClock, JobTicket
+from jobticket import AsyncJobTicket, ConfigurationError, FakeClock, JobTicket
 from jobticket._pacer_store import MemoryStore
 from jobticket_twin.app import create_app
 from jobticket_twin.config import TwinConfig, WebhookReceiver
@@ -53,6 +53,16 @@ class _AsyncPortalTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await anyio.to_thread.run_sync(self._sync.handle_request, request)
+
+
+# What the kit sets on its clients itself, and from what: giving it again would fight the kit.
+_SET_BY_THE_KIT = {
+    "base_url": "the kit's twin",
+    "username": "key=",
+    "password": "key=",
+    "clock": "the kit's clock (one FakeClock for the twin and its clients)",
+    "transport": "the kit's in-process transport",
+}
 
 
 class TwinKit:
@@ -97,6 +107,9 @@ class TwinKit:
         return seeded.key_id, seeded.secret
 
     def _client_options(self, key: str, options: dict[str, Any]) -> dict[str, Any]:
+        for name, owner in _SET_BY_THE_KIT.items():
+            if name in options:
+                raise ConfigurationError(f"{name}= and {owner} both given: the kit sets {name}; pass one")
         username, password = self.credentials(key)
         if "pacer" not in options:
             # This kit's own store: its clients of one key share one pacer, as in one process, and a

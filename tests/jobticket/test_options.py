@@ -100,6 +100,24 @@ def test_the_testing_kit_refuses_another_limit_for_a_key_as_one_process_would(
     assert jobticket_twin.client("reader", rate_limit=90).pacer is not first.pacer
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "owner"),
+    [
+        ("username", "u", "key="),
+        ("clock", FakeClock(), "the kit's clock"),
+        ("transport", None, "the kit's in-process transport"),
+    ],
+)
+def test_the_testing_kit_refuses_what_it_sets_itself(
+    jobticket_twin: TwinKit, option: str, value: object, owner: str
+) -> None:
+    options: dict[str, Any] = {option: value}
+    with pytest.raises(ConfigurationError, match=rf"{option}= and {owner}.* both given"):
+        jobticket_twin.client(**options)
+    with pytest.raises(ConfigurationError, match=rf"{option}= and {owner}"):
+        jobticket_twin.async_client(**options)
+
+
 def test_the_defaults_apply_when_nothing_is_given_and_one_argument_is_enough() -> None:
     client = JobTicket(BASE_URL, username=USERNAME, password=PASSWORD, clock=FakeClock(), max_retries=5)
     assert client._core.policy == RetryPolicy(max_retries=5)
