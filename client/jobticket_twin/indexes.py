@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 SortKey = str | int
-RENDERED_CACHE_SIZE = 20_000  # records' JSON kept per version and base URL: 200 pages of 100, ~20 MB
+RENDERED_CACHE_SIZE = 20_000  # records' JSON kept per version, whatever the base URLs: 200 pages, ~20 MB
 
 
 class Record(Protocol):
@@ -70,7 +70,7 @@ class RecordIndex(Generic[R]):
         self._sort_key = sort_key
         self._render = render
         self._orders: dict[tuple[str, bool, Hashable], list[R]] = {}
-        self._rendered: dict[str, dict[int, bytes]] = {}
+        self._rendered: dict[tuple[str, int], bytes] = {}
 
     def ordered(
         self,
@@ -86,7 +86,8 @@ class RecordIndex(Generic[R]):
                 found = self.sort(self.in_id_order, field, descending)
             else:
                 found = [record for record in self.ordered(field, descending) if subset[1](record)]
-            self._orders[field, descending, name] = found
+            if found or subset is None:  # only values the data holds are kept: a query cannot grow this
+                self._orders[field, descending, name] = found
         return found
 
     def sort(self, records: Iterable[R], field: str, descending: bool) -> list[R]:
@@ -95,12 +96,12 @@ class RecordIndex(Generic[R]):
 
     def json(self, record: R, base_url: str) -> bytes:
         """The record's JSON as the API shows it, with links from ``base_url`` (kept for later pages)."""
-        rendered = self._rendered.setdefault(base_url, {})
-        found = rendered.get(record.id)
+        key = (base_url, record.id)  # the base URL comes from the request's Host: it is part of the key
+        found = self._rendered.get(key)
         if found is None:
-            if len(rendered) >= RENDERED_CACHE_SIZE:
-                del rendered[next(iter(rendered))]  # the oldest: a walk moves on, a repeated page stays
-            found = rendered[record.id] = encode(self._render(record, base_url))
+            if len(self._rendered) >= RENDERED_CACHE_SIZE:  # drop the oldest: a walk moves on
+                del self._rendered[next(iter(self._rendered))]
+            found = self._rendered[key] = encode(self._render(record, base_url))
         return found
 
 

@@ -144,3 +144,29 @@ def test_a_large_company_keeps_the_seeds_first_250_and_their_documents() -> None
     assert all(not large.employees[i].links for i in range(EMPLOYEE_COUNT + 1, COMPANY + 1))
     with pytest.raises(ValueError, match="employees must be at least 250"):
         build_seed(0, 100)
+
+
+def test_orders_are_kept_only_for_values_the_data_holds(company: tuple[httpx.Client, TwinState]) -> None:
+    client, state = company
+    for n in range(50):  # a fuzzer's statuses: each matches nothing, none is kept
+        assert listing(client, status=f"no-such-status-{n}")["total"] == 0
+    assert listing(client, status="active")["total"] > 0
+    kept = state.data.indexes.employees._orders
+    assert {name for _, _, name in kept} == {None, ("active", None)}
+
+
+def test_the_json_kept_is_bounded_whatever_the_hosts_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobticket_twin.indexes, "RENDERED_CACHE_SIZE", 5)
+    index = build_seed(0).indexes.employees
+    for host in range(4):  # links follow the request's Host, so each host is its own JSON
+        for employee in index.in_id_order[:3]:
+            assert f"http://h{host}/employees/{employee.id}".encode() in index.json(
+                employee, f"http://h{host}"
+            )
+    assert list(index._rendered) == [
+        ("http://h2", 2),
+        ("http://h2", 3),
+        ("http://h3", 1),
+        ("http://h3", 2),
+        ("http://h3", 3),
+    ]
