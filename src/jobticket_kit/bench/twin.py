@@ -41,7 +41,8 @@ ORDERS: tuple[dict[str, str], ...] = (
     {"sortField": "lastName", "sortOrder": "desc", "status": "active"},
 )
 SAMPLED_PAGES = 9  # per order and company: the small company's 10 pages of 100, but the one that builds
-ROUNDS = 3
+ROUNDS = 3  # a sampled page asked again
+THROUGHPUT_ROUNDS = 8  # pairs of short alternating rounds
 _ADMIN = SEED_KEYS["admin"]
 _BUILD_TIMEOUT = 600.0  # a company of 200,000 takes seconds to build on a busy machine
 
@@ -117,28 +118,51 @@ def spread(pages: int, count: int) -> list[int]:
     return [1 + round(i * (pages - 1) / (count - 1)) for i in range(count)]
 
 
-def page_times(target: Company, pages: Sequence[int]) -> tuple[list[float], list[float]]:
-    """Seconds per page asked for the first time (its order built beforehand), then per page asked again."""
-    first: list[float] = []
-    again: list[float] = []
+@dataclass
+class PageTimes:
+    """Seconds per page of both companies: asked the first time, and asked again."""
+
+    first: dict[int, list[float]]
+    again: dict[int, list[float]]
+
+
+def page_times(companies: Sequence[Company]) -> PageTimes:
+    """Time the same sampled pages of each company, one company after the other for each page.
+
+    Taking turns page by page, the companies meet the same load on a shared machine. Each order is
+    built first, on the last page (not sampled); then each sampled page is asked once (its records are
+    encoded for the first time) and ``ROUNDS`` times more (their JSON is kept).
+    """
+    times = PageTimes({c.size: [] for c in companies}, {c.size: [] for c in companies})
+    samples = {c.size: spread(c.pages() - 1, SAMPLED_PAGES) for c in companies}
     for order in ORDERS:
-        target.get({**order, "page": target.pages()})  # builds this order once, on a page not sampled
-        first += [target.get({**order, "page": page})[0] for page in pages]
-        for _ in range(ROUNDS):
-            again += [target.get({**order, "page": page})[0] for page in pages]
-    return first, again
+        for target in companies:
+            target.get({**order, "page": target.pages()})
+        for repeat in range(1 + ROUNDS):
+            for index in range(SAMPLED_PAGES):
+                for target in companies:
+                    page = samples[target.size][index % len(samples[target.size])]
+                    (times.again if repeat else times.first)[target.size].append(
+                        target.get({**order, "page": page})[0]
+                    )
+    return times
 
 
 def throughput(
     target: Company, baseline_url: str, pages: Sequence[int], requests: int, seconds: float
-) -> tuple[float, float]:
-    """Requests per second of the twin and of the minimal app on one page sequence, rounds alternating."""
+) -> tuple[float, float, float]:
+    """Requests per second of the twin and of the minimal app on one page sequence, and their ratio.
+
+    Short rounds alternate, and the ratio is the median of each pair of rounds' ratio, so a load that
+    changes during the run weighs on both alike.
+    """
     rates: dict[str, list[float]] = {"twin": [], "minimal": []}
     with httpx.Client(base_url=baseline_url, auth=target.http.auth, trust_env=False) as baseline:
-        for _ in range(ROUNDS):
+        for _ in range(THROUGHPUT_ROUNDS):
             for name, http in (("twin", target.http), ("minimal", baseline)):
-                rates[name].append(_rate(http, pages, requests, seconds / (2 * ROUNDS)))
-    return statistics.median(rates["twin"]), statistics.median(rates["minimal"])
+                rates[name].append(_rate(http, pages, requests, seconds / (2 * THROUGHPUT_ROUNDS)))
+    ratios = [twin / minimal for twin, minimal in zip(rates["twin"], rates["minimal"], strict=True)]
+    return statistics.median(rates["twin"]), statistics.median(rates["minimal"]), statistics.median(ratios)
 
 
 def _rate(http: httpx.Client, pages: Sequence[int], requests: int, seconds: float) -> float:
@@ -195,24 +219,25 @@ def run(*, employees: int, roster_size: int, runs: int, requests: int, seconds: 
     with company(SMALL_COMPANY) as small, company(employees) as large:
         up = time.perf_counter() - started
         print(f"companies of {SMALL_COMPANY} and {employees} employees up in {up:.1f} s")
-        small_first, small_again = page_times(small, spread(small.pages() - 1, SAMPLED_PAGES))
-        large_first, large_again = page_times(large, spread(large.pages() - 1, SAMPLED_PAGES))
-        for label, at_small, at_large in (
-            ("a page asked the first time", small_first, large_first),
-            ("a page asked again", small_again, large_again),
+        times = page_times([small, large])
+        for label, measured in (
+            ("a page asked the first time", times.first),
+            ("a page asked again", times.again),
         ):
+            at_small, at_large = measured[small.size], measured[large.size]
             ratio = statistics.median(at_large) / statistics.median(at_small)
             print(
                 f"{label}: median {_median_ms(at_small)} at {SMALL_COMPANY}, {_median_ms(at_large)} at "
-                f"{employees}: ratio {ratio:.2f} ({len(at_large)} pages each, {len(ORDERS)} orders)"
+                f"{employees}: ratio {ratio:.2f} ({len(at_large)} pages each, {len(ORDERS)} orders, "
+                "the companies taking turns)"
             )
         repeated = spread(large.pages(), 50)
         with minimal_app(large, repeated) as baseline_url:
-            twin_rate, minimal_rate = throughput(large, baseline_url, repeated, requests, seconds)
+            twin_rate, minimal_rate, ratio = throughput(large, baseline_url, repeated, requests, seconds)
         print(
             f"throughput at {employees} employees, {len(repeated)} pages asked in turn: twin {twin_rate:.0f} "
             f"requests/s, minimal Starlette app with the same bytes {minimal_rate:.0f} requests/s: ratio "
-            f"{twin_rate / minimal_rate:.2f} (median of {ROUNDS} alternating rounds)"
+            f"{ratio:.2f} (median of {THROUGHPUT_ROUNDS} pairs of alternating rounds)"
         )
         raw, with_client = walk(large)
         print(

@@ -38,7 +38,7 @@ def client(runs: int, store_runs: int, import_runs: int) -> int:
 @bench.command(short_help="Twin page time by company size, throughput, a walk, syncs.")
 @click.option(
     "--employees",
-    type=click.IntRange(min=1_000),
+    type=click.IntRange(min=2_000),
     default=200_000,
     show_default=True,
     help="Employees of the large company (compared with one of 1,000).",
