@@ -24,6 +24,7 @@ COPIED = (
     "tests/openapi",
     "tests/__init__.py",
     "tests/conftest.py",
+    "tests/helpers",
     "pyproject.toml",
     "package.json",
     "package-lock.json",
