@@ -3,8 +3,10 @@
 It runs the contract suite within its request budget (``run_suite`` writes JUnit, summary.md and
 results.json), then adds ``nightly.json``: every failure with a stable fingerprint and an outcome
 class, and, given the previous ``nightly.json``, which failures are new and which were fixed. The
-headline goes on top of summary.md and to stdout. Exit codes are the suite's: 0 holds, 1 broken, 2 no
-verdict.
+headline goes on top of summary.md and to stdout. The run's evidence about the target is added to the
+evidence of earlier nights (:mod:`jobticket_kit.evidence`): ``evidence.json``, the proposed
+``spec-overlay.yaml`` and its page, and the evidence's freshness at the end of summary.md. Exit codes
+are the suite's: 0 holds, 1 broken, 2 no verdict.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import yaml
 
 from jobticket_kit.checkout import Layout
 from jobticket_kit.contract.cli import RunOptions, run_contract
+from jobticket_kit.contract.coverage import on_demand_statuses
+from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.outcomes import (
     AUTH,
     CONTRACT_DRIFT,
@@ -29,7 +33,12 @@ from jobticket_kit.contract.outcomes import (
     RATE_LIMITED,
     classify,
 )
+from jobticket_kit.evidence.accumulation import EVIDENCE_FILE, accumulate
+from jobticket_kit.evidence.freshness import Freshness, freshness_section
+from jobticket_kit.evidence.store import EvidenceStore, History
+from jobticket_kit.hosts import origin_of
 from jobticket_kit.inputs import InputError, load_json_file
+from jobticket_kit.settings import KitSettings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,6 +52,7 @@ __all__ = [
     "headline",
     "load_previous",
     "nightly_result",
+    "previous_evidence",
     "run",
 ]
 
@@ -184,26 +194,60 @@ def load_previous(path: Path | None) -> dict[str, Any] | None:
     return data
 
 
-def run(options: RunOptions, previous: dict[str, Any] | None, previous_path: Path | None) -> int:
+def previous_evidence(evidence_path: Path | None, previous_path: Path | None) -> EvidenceStore:
+    """The evidence of earlier nights: ``--evidence``, else ``evidence.json`` beside ``--previous``.
+
+    None of them (or a file that does not exist yet) is a first night: an empty store. A file that is
+    there must be an evidence file (:class:`~jobticket_kit.inputs.InputError` otherwise).
+    """
+    if evidence_path is None and previous_path is not None:
+        evidence_path = previous_path.with_name(EVIDENCE_FILE)
+    return EvidenceStore.load_or_empty(evidence_path)
+
+
+def run(
+    options: RunOptions,
+    previous: dict[str, Any] | None,
+    previous_path: Path | None,
+    evidence: EvidenceStore | None = None,
+) -> int:
     """Run the nightly check and write its reports; return the contract suite's exit code.
 
-    ``previous`` is the checked :func:`load_previous` of ``previous_path``: the command reads it before
-    the suite runs, so a bad file costs no request and changes nothing.
+    ``previous`` is the checked :func:`load_previous` of ``previous_path`` and ``evidence`` the checked
+    :func:`previous_evidence`: the command reads both before the suite runs, so a bad file costs no
+    request and changes nothing.
     """
     output_dir = options.output_dir or DEFAULT_OUTPUT_DIR
-    result = run_contract(replace(options, output_dir=output_dir))
+    settings = KitSettings.from_env()
+    store = evidence or EvidenceStore()
+    now = datetime.datetime.now(tz=datetime.UTC)
+    target = str(origin_of(settings.target.base_url)) if settings.target.base_url else None
+    # Evidence about another API than this run's says nothing about what is fresh here.
+    history = store.vendor if store.vendor.target in (None, target) else History()
+    freshness = Freshness(history, now, fresh_days=settings.evidence.fresh_days)
+    result = run_contract(replace(options, output_dir=output_dir), freshness=freshness)
     results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))
     spec = yaml.safe_load(Layout.current().spec.read_text(encoding="utf-8"))
     nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
     nightly["comparison"] = compare(nightly, previous)
     nightly["previous"] = str(previous_path) if previous is not None else None
-    nightly["reports"] = {**result.reports, "nightly": str(output_dir / "nightly.json")}
+    learned = accumulate(output_dir, store, spec, min_runs=settings.evidence.min_runs)
+    nightly["evidence"] = learned.as_dict()
+    nightly["reports"] = {**result.reports, **learned.files, "nightly": str(output_dir / "nightly.json")}
 
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "nightly.json").write_text(json.dumps(nightly, indent=2) + "\n", encoding="utf-8")
     top = headline(nightly)
     summary = output_dir / "summary.md"
     suite_summary = summary.read_text(encoding="utf-8") if summary.exists() else ""
-    summary.write_text(top + "\n" + suite_summary, encoding="utf-8")
+    contract_spec = load_spec()
+    fresh = freshness_section(
+        Freshness(learned.store.vendor, now, fresh_days=settings.evidence.fresh_days),
+        spec,
+        open_points=list(contract_spec.open_points),
+        on_demand=on_demand_statuses(contract_spec),
+        note=learned.note,
+    )
+    summary.write_text(top + "\n" + suite_summary + "\n" + fresh, encoding="utf-8")
     sys.stdout.write(top)
     return result.exit_code

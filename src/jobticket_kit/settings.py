@@ -29,14 +29,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "DEFAULT_FRESH_DAYS",
+    "DEFAULT_MIN_RUNS",
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_WINDOW",
+    "FRESH_NIGHT_BUDGET",
     "REMOTE_BUDGET",
     "REMOTE_MAX_EXAMPLES",
     "SAFE_REMOTE_RATE_LIMIT",
     "TWIN_MAX_EXAMPLES",
     "VARIABLES",
     "ContractSettings",
+    "EvidenceSettings",
     "KitSettings",
     "SettingsError",
     "Variable",
@@ -48,6 +52,9 @@ DEFAULT_RATE_LIMIT = 80  # requests per window for a whole contract run: below t
 DEFAULT_WINDOW = 60  # seconds: the API counts requests per rolling minute
 SAFE_REMOTE_RATE_LIMIT = 90  # the API blocks a key for 5 minutes at 100 per minute
 REMOTE_BUDGET = 500  # requests of a full remote run (limited keys and destructive opt-in included)
+FRESH_NIGHT_BUDGET = 300  # a nightly whose evidence is fresh: every on-demand status, stalest checks first
+DEFAULT_MIN_RUNS = 2  # runs that must see an observation before the overlay proposes a change
+DEFAULT_FRESH_DAYS = 7  # evidence younger than this is fresh; the rate-limit probe waits until it is not
 TWIN_MAX_EXAMPLES = 100
 REMOTE_MAX_EXAMPLES = 5
 
@@ -141,7 +148,8 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(
         variables.CONTRACT_BUDGET,
-        f"`{REMOTE_BUDGET}` remote; no cap on the twin",
+        f"`{REMOTE_BUDGET}` remote (a nightly with evidence: `{FRESH_NIGHT_BUDGET}`, plus the rate-limit "
+        "probe's reserve when it is due); no cap on the twin",
         "`contract`, `nightly`",
         "The most requests the run may send (a positive integer).",
     ),
@@ -157,6 +165,21 @@ VARIABLES: tuple[Variable, ...] = (
         "`contract`, `nightly`",
         "`1`: failures that only refute an open point of the spec go to the assumption ledger, not the "
         "verdict (tolerant mode).",
+    ),
+    Variable(
+        variables.EVIDENCE_MIN_RUNS,
+        f"`{DEFAULT_MIN_RUNS}`",
+        "`nightly`",
+        "Runs against a real target that must see an observation before `spec-overlay.yaml` proposes a "
+        "change (a positive integer).",
+    ),
+    Variable(
+        variables.EVIDENCE_FRESH_DAYS,
+        f"`{DEFAULT_FRESH_DAYS}`",
+        "`nightly`",
+        "Days after which evidence about the vendor's API is stale (a positive integer): the nightly spends "
+        "its budget on the stalest checks first and runs the rate-limit probe only once its evidence is "
+        "this old.",
     ),
     Variable(
         variables.CONTRACT_OUTPUT_DIR,
@@ -175,9 +198,18 @@ class ContractSettings:
     rate_limit: int = DEFAULT_RATE_LIMIT
     window: int = DEFAULT_WINDOW
     budget: int | None = None  # None: no cap
+    budget_is_default: bool = True  # not set by JOBTICKET_CONTRACT_BUDGET: a nightly may spend less
     max_examples: int = TWIN_MAX_EXAMPLES
     tolerant: bool = False
     output_dir: Path | None = None  # None: the suite's default folder
+
+
+@dataclass(frozen=True)
+class EvidenceSettings:
+    """How the nightly turns evidence into proposals and decides what is stale."""
+
+    min_runs: int = DEFAULT_MIN_RUNS
+    fresh_days: int = DEFAULT_FRESH_DAYS
 
 
 @dataclass(frozen=True)
@@ -187,6 +219,7 @@ class KitSettings:
     target: Target = field(default_factory=Target)
     limited_keys: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     contract: ContractSettings = field(default_factory=ContractSettings)
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> KitSettings:
@@ -204,6 +237,10 @@ class KitSettings:
             target=target,
             limited_keys=_limited_keys(reader),
             contract=_contract(reader, target),
+            evidence=EvidenceSettings(
+                min_runs=reader.positive_int(variables.EVIDENCE_MIN_RUNS) or DEFAULT_MIN_RUNS,
+                fresh_days=reader.positive_int(variables.EVIDENCE_FRESH_DAYS) or DEFAULT_FRESH_DAYS,
+            ),
         )
 
 
@@ -242,6 +279,7 @@ def _contract(reader: _Reader, target: Target) -> ContractSettings:
                 "5 minutes at 100 per minute, so only a loopback target may go faster"
             )
     budget = reader.positive_int(variables.CONTRACT_BUDGET)
+    budget_is_default = budget is None
     if budget is None and remote:
         budget = REMOTE_BUDGET
     max_examples = reader.positive_int(variables.CONTRACT_MAX_EXAMPLES)
@@ -250,6 +288,7 @@ def _contract(reader: _Reader, target: Target) -> ContractSettings:
         rate_limit=rate_limit or DEFAULT_RATE_LIMIT,
         window=window or DEFAULT_WINDOW,
         budget=budget,
+        budget_is_default=budget_is_default,
         max_examples=max_examples or (REMOTE_MAX_EXAMPLES if remote else TWIN_MAX_EXAMPLES),
         tolerant=reader.flag(variables.CONTRACT_TOLERANT),
         output_dir=Path(output_dir) if output_dir else None,

@@ -89,7 +89,7 @@ def roster(employees: int) -> int:
     return bench_roster.run(employees=employees)
 
 
-@bench.command(name="contract", short_help="A full remote contract run on a real clock.")
+@bench.command(name="contract", short_help="Nightly contract runs on a real clock: requests, evidence age.")
 @output_dir_option(help="Where the run's reports go.", default=Path("reports") / "bench-contract")
 @click.option(
     "--window",
@@ -99,11 +99,28 @@ def roster(employees: int) -> int:
     metavar="SECONDS",
     help="The twin's rate-limit window and the run's pace window (60: the staging rule).",
 )
-def contract_run(output_dir: Path, window: int) -> int:
-    """A full remote contract run against a twin process on a real clock: requests, waits, coverage.
+@click.option(
+    "--nights",
+    type=_COUNT,
+    default=2,
+    show_default=True,
+    help="Nightly runs in a row (the first has no evidence).",
+)
+@click.option(
+    "--days-between",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="DAYS",
+    help="Days the evidence ages between two nights (8 nights, 1 day apart: a week, the probe twice).",
+)
+def contract_run(output_dir: Path, window: int, nights: int, days_between: float) -> int:
+    """Nightly contract runs against a twin process on a real clock: requests, probe, evidence age, coverage.
 
-    About 6-7 minutes at the staging window; --window 6 runs it ten times faster. Exits with the run's code.
+    Each night is the full remote configuration; each one after the first gets the evidence of the night
+    before, aged by --days-between. About 4-7 minutes a night at the staging window; --window 6 runs
+    ten times faster. Exits with the last night's code.
     """
     from jobticket_kit.bench import contract as bench_contract
 
-    return bench_contract.run(output_dir=output_dir, window=window)
+    return bench_contract.run(output_dir=output_dir, window=window, nights=nights, days_between=days_between)

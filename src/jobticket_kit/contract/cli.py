@@ -16,6 +16,7 @@ from jobticket_kit.target import TargetError
 
 if TYPE_CHECKING:
     from jobticket_kit.contract.results import SuiteResult
+    from jobticket_kit.evidence.freshness import Freshness
 
 __all__ = ["RunOptions", "input_problem", "run_contract"]
 
@@ -54,11 +55,12 @@ def input_problem(options: RunOptions) -> str | None:
     return None
 
 
-def run_contract(options: RunOptions) -> SuiteResult:
-    """Run the suite as the options say."""
+def run_contract(options: RunOptions, freshness: Freshness | None = None) -> SuiteResult:
+    """Run the suite as the options say; ``freshness`` (a nightly's evidence) orders and sizes its plan."""
     return run_suite(
         report_dir=options.output_dir,
         baseline=options.baseline,
         pytest_args=options.pytest_args,
         operations=options.operations,
+        freshness=freshness,
     )

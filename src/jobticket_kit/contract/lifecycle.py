@@ -10,11 +10,14 @@
 2. pytest runs ``contract_tests/`` with a :class:`ContractPlugin` on :attr:`RunLifecycle.run`.
 3. :meth:`RunLifecycle.conclude` sorts the failures against the baseline, turns them into the verdict,
    writes the reports (redacted by :attr:`RunLifecycle.redactor`, which learned every personal value
-   the run saw) and closes the run (the twin stops).
+   the run saw) and the run's evidence about the target (``evidence-run.json``,
+   :mod:`jobticket_kit.evidence`), and closes the run (the twin stops).
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -39,6 +42,10 @@ from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.contract.sandbox import SandboxRefused, check_sandbox
 from jobticket_kit.contract.session import open_run
+from jobticket_kit.evidence.freshness import Freshness
+from jobticket_kit.evidence.observer import EvidenceObserver
+from jobticket_kit.evidence.store import RUN_EVIDENCE, TWIN, VENDOR
+from jobticket_kit.hosts import origin_of
 from jobticket_kit.privacy.redact import Redactor
 from jobticket_kit.settings import KitSettings
 from jobticket_kit.target import BASE_URL_VAR, TargetError
@@ -50,6 +57,7 @@ __all__ = [
     "RunLifecycle",
     "account",
     "conclude",
+    "evidence_observer",
     "preflight",
     "secrets_of",
 ]
@@ -65,8 +73,9 @@ class NoVerdict(Exception):
 class RunLifecycle:
     """One contract run from its environment to its reports.
 
-    ``observers`` see every request of the run beside the budget, the journal and the redactor
-    (:mod:`metering`): the place for whatever else a run keeps of the target's traffic.
+    ``observers`` see every request of the run beside the budget, the journal, the redactor and the
+    evidence observer (:mod:`metering`): the place for whatever else a run keeps of the target's
+    traffic. ``freshness`` (a nightly's evidence of earlier runs) orders and sizes the request plan.
     """
 
     def __init__(
@@ -76,9 +85,11 @@ class RunLifecycle:
         report_dir: Path | None = None,
         baseline: Path | None = None,
         observers: Sequence[MeterObserver] = (),
+        freshness: Freshness | None = None,
     ) -> None:
         self.env = os.environ if env is None else env
         self._observers = tuple(observers)
+        self._freshness = freshness
         root = project_root()
         self.report_dir = report_dir or root / DEFAULT_REPORT_DIR
         self._baseline_path = baseline or root / DEFAULT_BASELINE
@@ -87,6 +98,7 @@ class RunLifecycle:
         self._started = time.monotonic()
         self._run: ContractRun | None = None
         self.redactor = Redactor()
+        self.evidence: EvidenceObserver | None = None
 
     @property
     def run(self) -> ContractRun:
@@ -103,8 +115,11 @@ class RunLifecycle:
             label = settings.target.base_url or "twin"
             self._baseline = Baseline.load(self._baseline_path)
             run = self._stack.enter_context(open_run(settings))
-            # The redactor learns every personal value the target answers, through the run's meter.
+            run.freshness = self._freshness
+            # The redactor learns every personal value the target answers, through the run's meter, and
+            # the evidence observer counts what each answer shows of the spec's elements.
             self.redactor = Redactor(secrets_of(run))
+            self.evidence = evidence_observer(run)
             self._stack.enter_context(
                 metered(
                     run.budget,
@@ -113,7 +128,7 @@ class RunLifecycle:
                     run.base_url,
                     refused=run.refused_origins,
                     journal=run.journal,
-                    observers=[Learning(self.redactor), *self._observers],
+                    observers=[Learning(self.redactor), self.evidence, *self._observers],
                 )
             )
         except TargetError as exc:
@@ -141,9 +156,15 @@ class RunLifecycle:
         return self._finish(result)
 
     def _finish(self, result: SuiteResult) -> SuiteResult:
-        """Write the redacted reports, close the run, and return the redacted result."""
+        """Write the redacted reports and the run's evidence, close the run, return the redacted result."""
         try:
             result.duration_seconds = time.monotonic() - self._started
+            if self.evidence is not None:
+                evidence = self.evidence.finish(self.redactor, result.ledger)
+                self.report_dir.mkdir(parents=True, exist_ok=True)
+                path = self.report_dir / RUN_EVIDENCE
+                path.write_text(json.dumps(evidence.as_dict(), indent=1, ensure_ascii=False) + "\n", "utf-8")
+                result.reports["evidence_run"] = str(path)
             return write_reports(result, self.report_dir, self.redactor)
         finally:
             self._stack.close()
@@ -241,6 +262,15 @@ def account(result: SuiteResult, run: ContractRun) -> SuiteResult:
     }
     result.ledger = run.ledger.rows()
     return result
+
+
+def evidence_observer(run: ContractRun) -> EvidenceObserver:
+    """The run's evidence observer: vendor evidence, unless the run started the twin itself."""
+    observed_at = datetime.datetime.now(tz=datetime.UTC).isoformat(timespec="seconds")
+    if run.is_twin:
+        return EvidenceObserver(run.spec, kind=TWIN, target=TWIN, observed_at=observed_at)
+    target = str(origin_of(run.base_url))
+    return EvidenceObserver(run.spec, kind=VENDOR, target=target, observed_at=observed_at)
 
 
 def secrets_of(run: ContractRun) -> list[str]:

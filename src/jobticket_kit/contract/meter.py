@@ -36,6 +36,7 @@ from jobticket_kit.hosts import origin_of
 
 __all__ = [
     "CONTROL_PREFIX",
+    "MAX_OBSERVED_BODY",
     "RETRY_POLICY",
     "Answer",
     "MeterObserver",
@@ -45,6 +46,7 @@ __all__ = [
     "metered_transport",
 ]
 
+MAX_OBSERVED_BODY = 4 * 1024 * 1024  # a streamed JSON answer is read for the observers up to this size
 CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API: neither metered nor observed
 # The client's own rules (idempotent calls only, 502/503/504, doubling back-off from 0.5 s), without
 # jitter: the run is paced already, and a fixed schedule keeps its requests repeatable.
@@ -86,7 +88,7 @@ class Answer:
     status: int
     headers: Mapping[str, str]
     body: bytes | None
-    """The body as received; None when it was streamed or sent through httpx (never read here)."""
+    """The body as received; None when it was sent through httpx, or streamed and not a small JSON body."""
 
     @property
     def content_type(self) -> str:
@@ -165,9 +167,12 @@ class RequestMeter:
         def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
             def forward() -> tuple[requests.Response, bytes | None]:
                 response: requests.Response = original(adapter, request, *args, **kwargs)
-                if kwargs.get("stream"):
+                if kwargs.get("stream") and not _small_json(response.headers):
                     return response, None
-                return response, response.content  # read here, so a cut connection is retried too
+                # Read here, so a cut connection is retried too. Schemathesis streams every answer (for
+                # event streams); a JSON body of a declared, bounded length is read all the same, so
+                # the observers see it too (requests keeps it for the caller).
+                return response, response.content
 
             return self.send(
                 (request.method or "GET").upper(),
@@ -284,6 +289,13 @@ def metered_transport() -> httpx.BaseTransport:
     if not _ACTIVE:
         raise RuntimeError("no metered run in progress")
     return _ACTIVE[-1].transport()
+
+
+def _small_json(headers: Mapping[str, str]) -> bool:
+    """A JSON answer that declares a length within :data:`MAX_OBSERVED_BODY` (safe to read at once)."""
+    length = headers.get("Content-Length") or ""
+    kind = headers.get("Content-Type") or ""
+    return "json" in kind and length.isdigit() and int(length) <= MAX_OBSERVED_BODY
 
 
 def _text(value: str | bytes | None) -> str | None:

@@ -6,12 +6,20 @@ whatever is left, shared evenly between its items; checks marked ``reserve(n)`` 
 probe, run last) keep their requests back until they run. A check the budget cannot pay for is left
 out and said so, never reported as a failure; a check this target must not get (destructive without
 the opt-in, a key that is not configured, an operation not selected) is not run at all.
+
+With the evidence of earlier runs against the same real target (a nightly's
+:class:`~jobticket_kit.evidence.freshness.Freshness`), each step runs its stalest checks first, an
+expensive check (``reserve(n)``: the rate-limit probe) waits while its evidence is fresh, and a
+budget left at its default shrinks to :data:`~jobticket_kit.settings.FRESH_NIGHT_BUDGET` plus the
+reserve of the expensive checks that are due.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,16 +30,23 @@ from jobticket_kit.contract.items import (
     is_fuzz,
     missing_key,
     node_id,
+    open_points,
     operation_label,
+    operation_of,
     reserve,
     runs_last,
     statuses_first,
 )
 from jobticket_kit.contract.run_state import ContractRun
+from jobticket_kit.settings import FRESH_NIGHT_BUDGET
+
+if TYPE_CHECKING:
+    from jobticket_kit.evidence.freshness import Freshness
 
 __all__ = ["DESTRUCTIVE_OPT_IN", "RunPlan"]
 
 DESTRUCTIVE_OPT_IN = "needs JOBTICKET_ALLOW_DESTRUCTIVE=1 and JOBTICKET_SANDBOX_INTEGRATION_ID"
+_NO_EVIDENCE = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 class RunPlan:
@@ -68,10 +83,19 @@ class RunPlan:
             else:
                 removed.append(item)
                 self.deselected[node_id(item)] = reason
-        kept.sort(key=self._step)
+        kept.sort(key=lambda item: (self._step(item), self._staleness(item)))
         planned = [item for item in kept if in_suite(item, self.suite)]
         self._reserved = sum(reserve(item) for item in planned if runs_last(item))
         self._fuzz_left = sum(1 for item in planned if is_fuzz(item) and not runs_last(item))
+        freshness = self._freshness()
+        budget = self.run.budget
+        if (
+            freshness is not None
+            and freshness.known
+            and self.run.budget_is_default
+            and budget.limit is not None
+        ):
+            budget.limit = min(budget.limit, FRESH_NIGHT_BUDGET + self._reserved)
         items[:] = kept
         return removed
 
@@ -121,10 +145,25 @@ class RunPlan:
             return 2
         return 0 if statuses_first(item) else 1
 
+    def _freshness(self) -> Freshness | None:
+        """The evidence of earlier runs against this real target (never for the twin), or None."""
+        return None if self.run.is_twin else self.run.freshness
+
+    def _staleness(self, item: pytest.Item) -> datetime.datetime:
+        """When the item's evidence dates from (oldest first); one moment for all without evidence."""
+        freshness = self._freshness()
+        if freshness is None or not freshness.known:
+            return _NO_EVIDENCE
+        operation = operation_of(item) or self.run.spec.operation_id_of(operation_label(item))
+        return freshness.staleness(open_points(item), operation)
+
     def _reason_to_leave_out(self, item: pytest.Item, destructive_fuzzing: bool) -> str | None:
         """Why this target must not get the item, or None."""
         if destructive_fuzzing:
             return "destructive operation: fuzzed on the twin only"
+        freshness = self._freshness()
+        if reserve(item) and freshness is not None and freshness.fresh(open_points(item)):
+            return f"expensive check: {freshness.due_after(open_points(item))}"
         label = operation_label(item)
         selected = (
             label is None or not self.operations or self.run.spec.operation_id_of(label) in self.operations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -15,6 +15,9 @@ from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.meter import metered_transport
 from jobticket_kit.contract.operations import ContractSpec
+
+if TYPE_CHECKING:
+    from jobticket_kit.evidence.freshness import Freshness
 
 __all__ = ["REQUEST_TIMEOUT", "Api", "ContractRun", "Credential", "current_run", "set_current_run"]
 
@@ -47,6 +50,9 @@ class ContractRun:
     started the twin itself and may reset it. ``tolerant`` runs keep failures that only refute a
     working assumption (an open point) out of the verdict; they still show in the ledger.
     ``refused_origins`` counts the requests the metering refused, by origin (other hosts, redirects).
+    ``freshness`` is the evidence of earlier runs against this target (a nightly's; None otherwise),
+    which orders the plan stalest first; ``budget_is_default`` says the budget was not set by
+    ``JOBTICKET_CONTRACT_BUDGET``, so a nightly with fresh evidence may spend less.
     """
 
     spec: ContractSpec
@@ -65,6 +71,8 @@ class ContractRun:
     tolerant: bool = False
     refused_origins: dict[str, int] = field(default_factory=dict)
     journal: Journal = field(default_factory=Journal)
+    freshness: Freshness | None = None
+    budget_is_default: bool = False
 
     def api(self, credential: Credential | str | None = "main") -> Api:
         """A client for the named checks: main credential by default, ``None`` for no credentials."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from jobticket_kit.contract.lifecycle import RunLifecycle
 from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.results import SuiteResult
 from jobticket_kit.target import TargetError
+
+if TYPE_CHECKING:
+    from jobticket_kit.evidence.freshness import Freshness
 
 __all__ = ["run_suite"]
 
@@ -31,13 +35,14 @@ def run_suite(
     baseline: Path | None = None,
     pytest_args: Sequence[str] = (),
     operations: Sequence[str] = (),
+    freshness: Freshness | None = None,
 ) -> SuiteResult:
     """Run the suite against the target ``env`` describes and write JUnit, summary.md and results.json.
 
     ``pytest_args`` select checks (node ids, ``-k``); ``operations`` limits schemathesis to those
-    operation ids.
+    operation ids; ``freshness`` (the evidence of earlier runs) orders and sizes the request plan.
     """
-    lifecycle = RunLifecycle(env, report_dir=report_dir, baseline=baseline)
+    lifecycle = RunLifecycle(env, report_dir=report_dir, baseline=baseline, freshness=freshness)
     refused = lifecycle.start()
     if refused is not None:
         return refused

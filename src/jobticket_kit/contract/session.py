@@ -87,6 +87,7 @@ def open_run(settings: KitSettings) -> Iterator[ContractRun]:
         keys={name: Credential(name, *pair) for name, pair in settings.limited_keys.items()},
         max_examples=contract.max_examples,
         tolerant=contract.tolerant,
+        budget_is_default=contract.budget_is_default,
     )
     with _installed(run):
         yield run

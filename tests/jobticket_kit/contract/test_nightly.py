@@ -137,6 +137,9 @@ def test_nightly_against_the_twin_writes_every_report(tmp_path: Path) -> None:
         "summary.md",
         "results.json",
         "nightly.json",
+        "evidence-run.json",  # the run's evidence, the evidence of every night so far, the reviewer's page
+        "evidence.json",
+        "spec-overlay.md",
     }
     nightly = json.loads((reports / "nightly.json").read_text())
     assert (nightly["verdict"], nightly["outcome"], nightly["failures"]) == ("contract holds", None, [])
