@@ -22,13 +22,13 @@ import httpx
 import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from ruamel.yaml import YAML
 
 from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_yaml_text, read_text_file
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
 from jobticket_kit.spec.diff import Change, diff_specs
 from jobticket_kit.spec.refs import RefError, check_local_refs
+from jobticket_kit.spec.round_trip import round_trip_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -141,9 +141,7 @@ def _lint(root: Path, spec_file: Path) -> None:
 
 def _pin(layout: generation.Layout, text: str, version: str, source: str, today: datetime.date) -> None:
     """Write the new spec with its version and provenance set, keeping its formatting."""
-    round_trip = YAML()
-    round_trip.preserve_quotes = True
-    round_trip.width = 4096
+    round_trip = round_trip_yaml()
     document = round_trip.load(text)
     info = document["info"]
     info["version"] = version
@@ -174,10 +172,21 @@ def _run_offline_tests(root: Path, paths: list[str]) -> bool:
     return subprocess.run(command, cwd=root, env=env, check=False).returncode == 0  # noqa: S603
 
 
-def run(source: str, *, pin: bool, root: Path, tests: Sequence[str] = ("tests",)) -> int:
+def run(
+    source: str,
+    *,
+    pin: bool,
+    root: Path,
+    tests: Sequence[str] = ("tests",),
+    label: str | None = None,
+    notes: Sequence[Change] = (),
+) -> int:
     """Run the spec-change workflow on ``source`` (a path or https:// URL); ``pin`` is ``--yes``.
 
-    Exit 0 when consistent, 1 when something needs attention, 2 when the new file is rejected.
+    ``label`` names the source in the output, the provenance and the CHANGELOG (default: ``source``);
+    ``notes`` are changes the diff does not see (an overlay's notes on confidence), listed and pinned
+    with the others. Exit 0 when consistent, 1 when something needs attention, 2 when the new file is
+    rejected.
     """
     layout = generation.Layout(root.resolve())
     today = datetime.datetime.now(tz=datetime.UTC).date()
@@ -193,8 +202,9 @@ def run(source: str, *, pin: bool, root: Path, tests: Sequence[str] = ("tests",)
         return EXIT_REJECTED
 
     old = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
-    changes = diff_specs(old, new)
+    changes = diff_specs(old, new) + list(notes)
     breaking = any(change.breaking for change in changes)
+    source = label or source
     print(f"Changes from the pinned spec {old['info']['version']} to {source}:")
     for change in changes:
         print(f"  {change}")
