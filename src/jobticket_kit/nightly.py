@@ -231,7 +231,9 @@ def run(
     nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
     nightly["comparison"] = compare(nightly, previous)
     nightly["previous"] = str(previous_path) if previous is not None else None
-    learned = accumulate(output_dir, store, spec, min_runs=settings.evidence.min_runs)
+    learned = accumulate(
+        output_dir, store, spec, min_runs=settings.evidence.min_runs, twin=settings.target.is_twin
+    )
     nightly["evidence"] = learned.as_dict()
     nightly["reports"] = {**result.reports, **learned.files, "nightly": str(output_dir / "nightly.json")}
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from jobticket_kit.evidence.overlay import overlay_document, render_page, render_yaml
 from jobticket_kit.evidence.proposals import review
-from jobticket_kit.evidence.store import RUN_EVIDENCE, VENDOR, EvidenceStore, RunEvidence
+from jobticket_kit.evidence.store import RUN_EVIDENCE, TWIN, VENDOR, EvidenceStore, History, RunEvidence
 
 __all__ = ["EVIDENCE_FILE", "OVERLAY_FILE", "PAGE_FILE", "Accumulated", "accumulate"]
 
@@ -31,7 +31,7 @@ class Accumulated:
     """What the evidence step wrote and found, for ``nightly.json`` and the summary."""
 
     store: EvidenceStore
-    kind: str | None
+    kind: str
     files: dict[str, str]
     proposals: int
     shape_changes: int
@@ -55,9 +55,14 @@ class Accumulated:
 
 
 def accumulate(
-    output_dir: Path, store: EvidenceStore, spec: Mapping[str, Any], *, min_runs: int
+    output_dir: Path, store: EvidenceStore, spec: Mapping[str, Any], *, min_runs: int, twin: bool
 ) -> Accumulated:
-    """Add the run in ``output_dir`` to ``store``, write ``evidence.json``, the overlay and its page."""
+    """Add the run in ``output_dir`` to ``store``, write ``evidence.json``, the overlay and its page.
+
+    ``twin`` says the run was against the twin the kit started itself: nothing is proposed then, from
+    its evidence or from the vendor's carried over. A run that observed nothing (the target was down)
+    changes no evidence, and what the earlier nights propose is written again.
+    """
     run_file = output_dir / RUN_EVIDENCE
     run = RunEvidence.load(run_file) if run_file.exists() else None
     notes = []
@@ -70,21 +75,19 @@ def accumulate(
     files = {"evidence": str(evidence_file)}
     overlay_file, page_file = output_dir / OVERLAY_FILE, output_dir / PAGE_FILE
     overlay_file.unlink(missing_ok=True)  # an overlay of an earlier night in this folder is no longer current
-    kind = run.kind if run is not None else None
     version = str(spec["info"]["version"])
     history = store.vendor
-    if kind != VENDOR:
+    if twin:
         notes.append(
             "this run was against the twin the kit started itself: it is not evidence about the vendor's "
             "API and proposes nothing"
         )
-        found = review(type(history)(), spec, min_runs=min_runs)
-    else:
-        found = review(history, spec, min_runs=min_runs)
+        history = History()
+    found = review(history, spec, min_runs=min_runs)
     note = " ".join(part[0].upper() + part[1:] + "." for part in notes if part)
     target = history.target or "no real target yet"
     overlay = None
-    if kind == VENDOR and found.proposals:
+    if found.proposals:
         document = overlay_document(
             found, spec_version=version, target=target, runs=history.runs, min_runs=min_runs
         )
@@ -106,7 +109,7 @@ def accumulate(
     files["page"] = str(page_file)
     return Accumulated(
         store,
-        kind,
+        TWIN if twin else VENDOR,
         files,
         len(found.proposals),
         len(found.shape_changes),
