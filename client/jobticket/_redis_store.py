@@ -15,6 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ._environments import is_production_url
 from ._exceptions import ConfigurationError, PacerStoreError
 
 if TYPE_CHECKING:
@@ -84,11 +85,14 @@ class RedisStore:
                 "(pip install 'jobticket-api-client[redis]')"
             ) from None
         try:
+            production = _reaches_production(url)
             client = redis.Redis.from_url(
                 url, socket_timeout=_TIMEOUT_SECONDS, socket_connect_timeout=_TIMEOUT_SECONDS
             )
         except ValueError as error:
             raise ConfigurationError(f"{source}{where}: not a usable Redis URL ({error})") from None
+        if production:
+            raise ConfigurationError(f"{source}{where}: the API's production host is never a pacer store")
         return cls(client, where)
 
     def __repr__(self) -> str:
@@ -115,9 +119,24 @@ class RedisStore:
             ) from error
 
 
+def _reaches_production(url: str) -> bool:
+    """Whether ``url`` could take redis-py to the API's production host; nothing is looked up.
+
+    Both the host redis-py connects to (a ``?host=`` parameter included) and every other reading of the
+    URL (percent escapes, ``@``, Unicode full stops) count.
+    """
+    from redis.connection import parse_url  # noqa: PLC0415 - optional extra
+
+    parsed: dict[str, Any] = parse_url(url)  # type: ignore[no-untyped-call]
+    return is_production_url(url) or is_production_url(str(parsed.get("host") or "localhost"))
+
+
 def _redacted(url: str) -> str:
     """The URL without its password, for messages."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("://", 1)[0] + "://(unreadable)"
     host = parts.hostname or ""
     try:
         port = f":{parts.port}" if parts.port else ""

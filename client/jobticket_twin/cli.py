@@ -9,6 +9,8 @@ requires it too).
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
+import math
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -21,11 +23,11 @@ from jobticket.variables import PASSWORD as PASSWORD_VAR
 from jobticket.variables import USERNAME as USERNAME_VAR
 from jobticket_twin.app import create_app
 from jobticket_twin.clock import FakeClock
-from jobticket_twin.config import TwinConfig, WebhookReceiver
+from jobticket_twin.config import MAX_SECONDS, TwinConfig, WebhookReceiver
 from jobticket_twin.faults import FaultSpecError, parse_fault_spec
 from jobticket_twin.seed import EMPLOYEE_COUNT, SEED_KEYS
 
-__all__ = ["build_config", "credentials_table", "main", "twin"]
+__all__ = ["Seconds", "build_config", "credentials_table", "main", "twin"]
 
 
 def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -44,14 +46,46 @@ def _webhooks(
     for item in value:
         url, sep, secret = item.partition("=")
         if not sep or not url.startswith(("http://", "https://")) or not secret:
-            raise click.BadParameter(f"must be URL=SECRET with an http(s) URL, got {item!r}", ctx, param)
-        receivers.append(WebhookReceiver(url, secret))
+            raise click.BadParameter(f"must be URL=SECRET with an http(s) URL, got {url!r}=...", ctx, param)
+        try:
+            receivers.append(WebhookReceiver(url, secret))
+        except ValueError as error:
+            raise click.BadParameter(f"{url!r}: {error}", ctx, param) from None
     return tuple(receivers)
+
+
+def _bind_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An interface to bind is an IP address or ``localhost``: a name would be looked up, anywhere."""
+    if value == "localhost":
+        return value
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise click.BadParameter(
+            f"must be an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost, got {value!r}", ctx, param
+        ) from None
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds in a range (click's FloatRange lets ``nan`` through every bound)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The number, or click's usage error when it is out of range or not finite."""
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{seconds} is not a finite number of seconds", param, ctx)
+        return seconds
 
 
 @click.command(name="twin", short_help="Serve the local twin of the staging API.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True, help="TCP port.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_bind_address,
+    help="Interface to bind (an IP address).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic data.")
 @click.option(
     "--employees",
@@ -71,7 +105,7 @@ def _webhooks(
 )
 @click.option(
     "--window",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(min=0, min_open=True, max=MAX_SECONDS),
     default=60.0,
     show_default=True,
     metavar="SECONDS",
@@ -79,7 +113,7 @@ def _webhooks(
 )
 @click.option(
     "--block",
-    type=click.FloatRange(min=0),
+    type=Seconds(min=0, min_open=True, max=MAX_SECONDS),
     default=300.0,
     show_default=True,
     metavar="SECONDS",
@@ -107,7 +141,7 @@ def twin(port: int, host: str, **options: Any) -> int:
     permission.
     """
     config = build_config(options)
-    base_url = f"http://{host}:{port}"
+    base_url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     click.echo(
         f"JobTicket+ twin on {base_url} (seed {config.seed}, {config.employees} employees, "
         f"rate limit {config.rate_limit or 'off'}, "

@@ -102,7 +102,13 @@ async def webhooks(request: Request) -> Response:
         if isinstance(body.get("url"), str) and not body["url"].startswith(("http://", "https://")):
             errors.add("url", "The url must be an http:// or https:// URL.")
         errors.raise_if_any()
-        dispatcher.add_receiver(WebhookReceiver(body["url"], body["secret"]))
+        try:
+            receiver = WebhookReceiver(body["url"], body["secret"])
+        except ValueError as error:
+            errors.add("url", f"The url is refused: {error}.")
+            errors.raise_if_any()
+            raise
+        dispatcher.add_receiver(receiver)
         return JSONResponse({"receivers": len(dispatcher.receivers)}, status_code=201)
     if request.method == "DELETE":
         dispatcher.clear_receivers()

@@ -19,12 +19,14 @@ answer, after the request was processed, as when a network fails on the way back
 from __future__ import annotations
 
 import random
+import re
 import threading
 from dataclasses import dataclass
 
 __all__ = ["FaultDecision", "FaultInjector", "FaultSpec", "FaultSpecError", "parse_fault_spec"]
 
 _SERVER_STATUSES = (500, 502, 503, 504)
+_MAX_LATENCY = 60.0  # seconds: a slower answer is a timeout, and nan or inf would hang every request
 _ITEMS = ("error", "statuses", "latency", "drop", "truncate", "unhealthy", "seed")
 
 
@@ -99,8 +101,8 @@ def _latency(value: str) -> tuple[float, float]:
         bounds = (float(low), float(high) if sep else float(low))
     except ValueError:
         raise FaultSpecError(f"fault item latency must be SECONDS or MIN-MAX, got {value!r}") from None
-    if bounds[0] < 0 or bounds[1] < bounds[0]:
-        raise FaultSpecError(f"fault item latency needs 0 <= MIN <= MAX, got {value!r}")
+    if not 0 <= bounds[0] <= bounds[1] <= _MAX_LATENCY:
+        raise FaultSpecError(f"fault item latency needs 0 <= MIN <= MAX <= {_MAX_LATENCY:g}, got {value!r}")
     return bounds
 
 
@@ -113,10 +115,12 @@ def _statuses(value: str) -> tuple[int, ...]:
 
 
 def _integer(name: str, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise FaultSpecError(f"fault item {name} must be an integer, got {value!r}") from None
+    if not re.fullmatch(r"-?[0-9]{1,18}", value.strip()):  # int() also reads '١٢', '1_0' and 4,300 digits
+        shown = value if len(value) <= 20 else f"{value[:20]}... ({len(value)} characters)"
+        raise FaultSpecError(
+            f"fault item {name} must be an integer of at most 18 ASCII digits, got {shown!r}"
+        )
+    return int(value)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from jobticket import ConfigurationError
 from jobticket_kit.commands.bench import bench
 from jobticket_kit.commands.common import PROG, CommandError
 from jobticket_kit.commands.config import config
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except click.ClickException as error:
             _refuse(f"{PROG}: {error.format_message()}")
             return error.exit_code
-        except TargetError as error:  # a variable breaks its rule (commands name the refusal themselves)
+        except (TargetError, ConfigurationError) as error:  # a variable breaks its rule (the client's too)
             _refuse(f"{PROG}: refused: {error}")
             return 2
         except click.Abort:

@@ -7,7 +7,8 @@ into exit 2), never echoing a secret. A deprecated name still works for one rele
 
 The client's variables (``JOBTICKET_BASE_URL``, ``_USERNAME``, ``_PASSWORD``) are read as the client reads
 them, with ``requests``' reading of the URL added (:mod:`jobticket_kit.hosts`), except that an unset URL
-means the local twin. ``docs/configuration.md``
+means the local twin. The proxy variables the HTTP libraries honour pass the same host check
+(:mod:`jobticket_kit.proxies`). ``docs/configuration.md``
 holds the table :func:`markdown_table` makes from :data:`VARIABLES` (``jobticket-kit config --markdown``);
 a test compares the two.
 """
@@ -16,13 +17,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobticket_kit import variables
+from jobticket_kit.folders import output_folder_problem
 from jobticket_kit.hosts import origin_of
+from jobticket_kit.proxies import check_environment_proxies
 from jobticket_kit.target import Target, TargetError, read_base_url
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "DEFAULT_WINDOW",
     "FRESH_NIGHT_BUDGET",
+    "MAX_DIGITS",
     "REMOTE_BUDGET",
     "REMOTE_MAX_EXAMPLES",
     "SAFE_REMOTE_RATE_LIMIT",
@@ -57,6 +62,10 @@ DEFAULT_MIN_RUNS = 2  # runs that must see an observation before the overlay pro
 DEFAULT_FRESH_DAYS = 7  # evidence younger than this is fresh; the rate-limit probe waits until it is not
 TWIN_MAX_EXAMPLES = 100
 REMOTE_MAX_EXAMPLES = 5
+MAX_DIGITS = 9  # every count and id of ours fits; more is a typo or an attack, not a setting
+MAX_LIMITED_KEYS_CHARS = 65_536  # a few keys are ~100 characters each
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_SHOWN = 40
 
 
 class SettingsError(TargetError):
@@ -224,7 +233,9 @@ class KitSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> KitSettings:
         """Read and check every kit variable of ``env`` (default: this process's environment)."""
-        reader = _Reader(os.environ if env is None else env)
+        source = os.environ if env is None else env
+        check_environment_proxies(source)
+        reader = _Reader(source)
         target = Target(
             base_url=read_base_url(reader.text(variables.BASE_URL)),
             username=reader.text(variables.USERNAME) or None,
@@ -283,7 +294,10 @@ def _contract(reader: _Reader, target: Target) -> ContractSettings:
     if budget is None and remote:
         budget = REMOTE_BUDGET
     max_examples = reader.positive_int(variables.CONTRACT_MAX_EXAMPLES)
-    output_dir = reader.text(variables.CONTRACT_OUTPUT_DIR)
+    output_dir, output_name = reader.named(variables.CONTRACT_OUTPUT_DIR)
+    problem = output_folder_problem(Path(output_dir)) if output_dir else None
+    if problem is not None:
+        raise SettingsError(f"{output_name}: {problem}")
     return ContractSettings(
         rate_limit=rate_limit or DEFAULT_RATE_LIMIT,
         window=window or DEFAULT_WINDOW,
@@ -306,20 +320,54 @@ def _limited_keys(reader: _Reader) -> dict[str, tuple[str, str]]:
     if not raw:
         return {}
     shape = f"{name} must be a JSON object name -> [username, password]"
+    if len(raw) > MAX_LIMITED_KEYS_CHARS:
+        raise SettingsError(f"{shape} of at most {MAX_LIMITED_KEYS_CHARS} characters, got {len(raw)}")
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_unique_members)
+    except _DuplicateName as duplicate:
+        raise SettingsError(f"{name}: entry {_shown(duplicate.name)} is given twice") from None
+    except RecursionError:
+        raise SettingsError(f"{shape}, not a structure nested this deep") from None
     except ValueError:
         raise SettingsError(shape) from None
     if not isinstance(data, dict):
         raise SettingsError(shape)
     keys: dict[str, tuple[str, str]] = {}
     for key, pair in data.items():
-        if not (
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) and part for part in pair)
-        ):
-            raise SettingsError(f"{name}: entry {key!r} must be [username, password]")
-        keys[str(key)] = (pair[0], pair[1])
+        if not _printable(key):
+            raise SettingsError(f"{name}: an entry name holds a control character or a lone surrogate")
+        if not (isinstance(pair, list) and len(pair) == 2 and all(_usable_secret(part) for part in pair)):
+            raise SettingsError(
+                f"{name}: entry {_shown(key)} must be [username, password]: two non-empty strings without "
+                "control characters"
+            )
+        keys[key] = (pair[0], pair[1])
     return keys
+
+
+class _DuplicateName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _unique_members(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object that names no member twice (``json`` would keep the last one silently)."""
+    members: dict[str, object] = {}
+    for key, value in pairs:
+        if key in members:
+            raise _DuplicateName(key)
+        members[key] = value
+    return members
+
+
+def _printable(text: str) -> bool:
+    """No control or format character and no lone surrogate (a JSON escape can make one)."""
+    return text.isprintable()
+
+
+def _usable_secret(part: object) -> bool:
+    return isinstance(part, str) and bool(part) and _printable(part)
 
 
 class _Reader:
@@ -354,17 +402,28 @@ class _Reader:
         return self.positive_int_named(name)[0]
 
     def positive_int_named(self, name: str) -> tuple[int | None, str]:
-        """A positive integer (None when unset) and the name it was set under."""
+        """A positive integer (None when unset) and the name it was set under.
+
+        ASCII digits only, at most :data:`MAX_DIGITS` of them: ``str.isdigit`` also accepts superscripts
+        (``²``), which ``int`` refuses, and other scripts' digits (``١٢``), which it reads; and ``int``
+        refuses more than 4,300 digits outright.
+        """
         raw, spelling = self.named(name)
         if not raw:
             return None, spelling
-        if not raw.isdigit() or int(raw) < 1:
-            raise SettingsError(f"{spelling} must be a positive integer, got {raw!r}")
+        if not (_ASCII_DIGITS.fullmatch(raw) and len(raw) <= MAX_DIGITS and int(raw) >= 1):
+            rule = f"at most {MAX_DIGITS} ASCII digits"
+            raise SettingsError(f"{spelling} must be a positive integer, got {_shown(raw)} ({rule})")
         return int(raw), spelling
 
     def flag(self, name: str) -> bool:
         """``1`` on, ``0`` or unset off; anything else is refused rather than guessed."""
         raw, spelling = self.named(name)
         if raw not in ("", "0", "1"):
-            raise SettingsError(f"{spelling} must be 1 (on) or 0 (off), got {raw!r}")
+            raise SettingsError(f"{spelling} must be 1 (on) or 0 (off), got {_shown(raw)}")
         return raw == "1"
+
+
+def _shown(raw: str) -> str:
+    """A refused (non-secret) value as a message quotes it: its repr, cut to a readable length."""
+    return repr(raw) if len(raw) <= _SHOWN else f"{raw[:_SHOWN]!r}... ({len(raw)} characters)"

@@ -12,8 +12,9 @@ lengths, cut or endless bodies, slow drips, absurd headers) is written byte by b
         httpx.get(server.url("/employees?page=1"))
     assert server.request_lines == ["GET /employees?page=1"]
 
-``answering``, ``redirecting`` and ``forwarding_to`` build the common handlers (a plain answer, a
-redirect, a proxy in front of another server whose answers a test may edit).
+``answering``, ``redirecting``, ``forwarding_to`` and ``forward_proxy`` build the common handlers (a
+plain answer, a redirect, a proxy in front of another server whose answers a test may edit, a forward
+proxy such as ``HTTP_PROXY`` names).
 
 The server stops when its block ends, also when the test failed: it stops accepting, shuts every open
 connection down (a dripping or endless handler ends at its next write or ``connection.wait``) and joins
@@ -45,6 +46,7 @@ __all__ = [
     "Reply",
     "answering",
     "chunked",
+    "forward_proxy",
     "forwarding_to",
     "head",
     "redirecting",
@@ -269,21 +271,39 @@ def forwarding_to(upstream: str, edit: Callable[[Received, Reply], Reply] | None
     after ``edit(request, reply)`` when given. The body is passed on as sent (still compressed)."""
 
     def answer(request: Received, connection: Connection) -> None:
-        headers = [(name, value) for name, value in request.headers.items() if name not in _HOP_BY_HOP]
-        with httpx.Client(trust_env=False, timeout=30.0) as client:
-            outgoing = client.build_request(
-                request.method, upstream.rstrip("/") + request.target, headers=headers, content=request.body
-            )
-            response = client.send(outgoing, stream=True)
-            try:
-                body = b"".join(response.iter_raw())
-            finally:
-                response.close()
-        items = tuple((name, value) for name, value in response.headers.multi_items())
-        reply = Reply(response.status_code, tuple(i for i in items if i[0].lower() not in _HOP_BY_HOP), body)
+        reply = _relayed(request, upstream.rstrip("/") + request.target)
         connection.reply(edit(request, reply) if edit else reply)
 
     return answer
+
+
+def forward_proxy() -> Handler:
+    """An HTTP forward proxy, as ``HTTP_PROXY`` names one: relay each absolute-form request
+    (``GET http://host:port/path``) to the URL it names; the server's ``requests`` show what went
+    through it."""
+
+    def answer(request: Received, connection: Connection) -> None:
+        if not request.target.startswith("http://"):
+            connection.respond(400, b"a forward proxy takes absolute-form requests only")
+            return
+        connection.reply(_relayed(request, request.target))
+
+    return answer
+
+
+def _relayed(request: Received, url: str) -> Reply:
+    """Send ``request`` to ``url`` and return the answer as it came (body still compressed)."""
+    hop_by_hop = (*_HOP_BY_HOP, "proxy-connection", "proxy-authorization")
+    headers = [(name, value) for name, value in request.headers.items() if name not in hop_by_hop]
+    with httpx.Client(trust_env=False, timeout=30.0) as client:
+        outgoing = client.build_request(request.method, url, headers=headers, content=request.body)
+        response = client.send(outgoing, stream=True)
+        try:
+            body = b"".join(response.iter_raw())
+        finally:
+            response.close()
+    items = tuple((name, value) for name, value in response.headers.multi_items())
+    return Reply(response.status_code, tuple(i for i in items if i[0].lower() not in _HOP_BY_HOP), body)
 
 
 class HandlerError(AssertionError):

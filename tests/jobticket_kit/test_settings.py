@@ -176,3 +176,69 @@ def test_the_table_documents_every_variable_once() -> None:
     assert len(set(documented)) == len(documented)
     table = markdown_table()
     assert all(f"`{name}`" in table for name in variables.ALL_VARIABLES)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (name, value)
+        for name in (
+            "JOBTICKET_CONTRACT_BUDGET",
+            "JOBTICKET_CONTRACT_MAX_EXAMPLES",
+            "JOBTICKET_CONTRACT_RATE_LIMIT",
+            "JOBTICKET_CONTRACT_PER_MINUTE",
+            "JOBTICKET_CONTRACT_WINDOW",
+            "JOBTICKET_SANDBOX_INTEGRATION_ID",
+        )
+        # superscripts pass str.isdigit() and break int(); other scripts' digits int() reads; more
+        # digits than int() converts; more than the rule allows; spelled the way int() also accepts.
+        for value in ("\u00b2", "1\u2070", "\u0661\u0662", "\uff11", "9" * 5000, "1" * 10, "1_0", "+5")
+    ],
+)
+def test_a_number_is_ascii_digits_within_the_budget(name: str, value: str) -> None:
+    warnings.simplefilter("ignore", FutureWarning)  # a deprecated name warns too; pytest restores filters
+    with pytest.raises(SettingsError) as raised:
+        KitSettings.from_env({**LOOPBACK, name: value})
+    message = str(raised.value)
+    assert f"{name} must be a positive integer" in message
+    assert "at most 9 ASCII digits" in message
+    assert "\n" not in message
+    assert len(message) < 200  # a 5,000-digit value is not echoed whole
+
+
+def test_nine_digits_are_still_a_number() -> None:
+    assert (
+        KitSettings.from_env({**LOOPBACK, "JOBTICKET_CONTRACT_BUDGET": "999999999"}).contract.budget
+        == 999_999_999
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("[" * 50_000, "not a structure nested this deep"),
+        ('{"d": ' * 8_000 + "1" + "}" * 8_000, "not a structure nested this deep"),
+        ("{" + '"k": 1,' * 20_000 + "}", "of at most 65536 characters"),
+        ('{"disabled": ["a", "b"], "disabled": ["c", "d"]}', "entry 'disabled' is given twice"),
+        ('{"\\ud800": ["id", "hunter2"]}', "an entry name holds a control character or a lone surrogate"),
+        ('{"disabled": ["id\\u0000", "hunter2"]}', "entry 'disabled' must be [username, password]"),
+        ('{"disabled": ["id", "hunter2\\n"]}', "two non-empty strings without control characters"),
+    ],
+)
+def test_hostile_limited_keys_are_one_line_without_the_secrets(value: str, rule: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        KitSettings.from_env({**REMOTE, "JOBTICKET_LIMITED_KEYS": value})
+    message = str(raised.value)
+    assert rule in message
+    assert message.startswith("JOBTICKET_LIMITED_KEYS")
+    assert "\n" not in message
+    assert "hunter2" not in message
+
+
+def test_the_report_folder_variable_must_be_a_folder(tmp_path: Path) -> None:
+    report = tmp_path / "summary.md"
+    report.write_text("x", encoding="utf-8")
+    for folder, rule in ((report, "is a file, not a folder"), (report / "sub", f"{report} is a file")):
+        with pytest.raises(SettingsError, match=re.escape(rule)):
+            KitSettings.from_env({"JOBTICKET_CONTRACT_OUTPUT_DIR": str(folder)})
+    assert KitSettings.from_env({"JOBTICKET_CONTRACT_OUTPUT_DIR": str(tmp_path / "new" / "dir")})

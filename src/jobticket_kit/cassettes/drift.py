@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import yaml
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
+
 from jobticket_kit.cassettes.layout import (
     SpecIdentity,
     cassette_files,
@@ -20,12 +24,13 @@ from jobticket_kit.cassettes.layout import (
     default_cassette_dir,
     load_cassette,
 )
+from jobticket_kit.inputs import InputError, load_yaml_text, read_text_file
 from jobticket_kit.spec.validation import ResponseValidator, UndocumentedOperation, default_spec_path
 
 if TYPE_CHECKING:
     from jobticket_kit.cassettes.layout import Interaction
 
-__all__ = ["Drift", "find_drift", "run", "stale_cassettes"]
+__all__ = ["Drift", "find_drift", "input_problem", "run", "stale_cassettes"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,10 @@ def stale_cassettes(directory: Path | None = None, spec_path: Path | None = None
 
 
 def run(directory: Path | None = None, spec_path: Path | None = None) -> int:
-    """Report drift between the cassettes (default: every committed set) and the spec; 1 on any drift."""
+    """Report drift between the cassettes (default: every committed set) and the spec; 1 on any drift.
+
+    Check the files with :func:`input_problem` first: a spec or cassette that cannot be read raises here.
+    """
     directories = [directory] if directory else cassette_sets()
     drifts = [drift for folder in directories for drift in find_drift(folder, spec_path)]
     for drift in drifts:
@@ -108,3 +116,32 @@ def run(directory: Path | None = None, spec_path: Path | None = None) -> int:
         print(f"note: {len(stale)} cassette(s) were recorded under another spec file; re-record them")
     print(f"cassette drift: {len(drifts)} response(s) disagree with the spec")
     return 1 if drifts else 0
+
+
+def input_problem(directories: list[Path], spec_path: Path) -> str | None:
+    """Why the spec or a cassette cannot be used (one line naming the file), or None."""
+    try:
+        document = load_yaml_text(read_text_file(spec_path, what="spec file"), str(spec_path))
+        if not isinstance(document, dict):
+            return f"{spec_path}: not a YAML or JSON object"
+        validate(document)
+        servers = document.get("servers")
+        if not (
+            isinstance(servers, list) and servers and isinstance(servers[0], dict) and servers[0].get("url")
+        ):
+            return f"{spec_path}: the spec names no server URL (servers[0].url)"
+    except InputError as error:
+        return str(error)
+    except ValidatorDetectError:
+        return f"{spec_path}: not valid OpenAPI: not an OpenAPI 3.0 or 3.1 document (its 'openapi' version)"
+    except OpenAPIValidationError as error:
+        return f"{spec_path}: not valid OpenAPI: {error.message}"
+    for path in (path for folder in directories for path in cassette_files(folder)):
+        try:  # the safe parser first: libyaml, which vcrpy reads with, crashes on deep nesting
+            load_yaml_text(read_text_file(path, what="cassette"), str(path))
+            load_cassette(path)
+        except InputError as error:
+            return str(error)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as error:
+            return f"{path}: not a vcrpy cassette ({type(error).__name__})"
+    return None

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import yaml
 from vcr.serializers.yamlserializer import deserialize  # type: ignore[import-untyped]
 
+from jobticket_kit.inputs import InputError, load_yaml_text
 from jobticket_kit.privacy.fake import PLACEHOLDER
 from jobticket_kit.privacy.scan import (
     COOKIE_HEADERS,
@@ -97,9 +98,13 @@ class _Scan:
         self.text(text, location)
         try:
             document = json.loads(text)
+            found = list(field_findings(document))
         except ValueError:
             return
-        for where, kind, hint in field_findings(document):
+        except RecursionError:  # nothing may hide where the scan cannot look: that is a finding itself
+            self.add(location, "JSON nested too deeply to inspect", f"{len(text)} characters")
+            return
+        for where, kind, hint in found:
             self.add(f"{location} {where}", kind, hint)
 
     def headers(self, headers: Any, location: str) -> None:
@@ -139,7 +144,12 @@ def scan_file(path: Path) -> list[Finding]:
     raw = path.read_bytes().decode("utf-8", "replace")
     scan.text(raw, "file text")
     try:
+        # libyaml (which vcrpy's reader uses) crashes the process on deep nesting: parse safely first.
+        load_yaml_text(raw, path.name)
         document = deserialize(raw)
+    except InputError as error:
+        scan.add("file", "YAML the scan cannot inspect", str(error).removeprefix(f"{path.name}: "))
+        return scan.findings
     except yaml.YAMLError:
         return scan.findings
     interactions = document.get("interactions") if isinstance(document, dict) else None

@@ -7,10 +7,13 @@ from pathlib import Path
 import click
 
 from jobticket_kit.commands.common import output_dir_option
+from jobticket_twin.cli import Seconds
+from jobticket_twin.config import MAX_SECONDS
 
 __all__ = ["bench"]
 
-_COUNT = click.IntRange(min=1)
+# Upper bounds keep a typo (an extra zero or three) from running for hours or filling the memory.
+_COUNT = click.IntRange(min=1, max=1_000_000)
 
 
 @click.group(short_help="Benchmarks: client, twin, roster, contract.")
@@ -38,7 +41,7 @@ def client(runs: int, store_runs: int, import_runs: int) -> int:
 @bench.command(short_help="Twin page time by company size, throughput, a walk, syncs.")
 @click.option(
     "--employees",
-    type=click.IntRange(min=2_000),
+    type=click.IntRange(min=2_000, max=5_000_000),
     default=200_000,
     show_default=True,
     help="Employees of the large company (compared with one of 1,000).",
@@ -56,7 +59,7 @@ def client(runs: int, store_runs: int, import_runs: int) -> int:
 )
 @click.option(
     "--seconds",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(min=0, min_open=True, max=MAX_SECONDS),
     default=30.0,
     show_default=True,
     help="Time cap of the throughput rounds together.",
@@ -77,7 +80,7 @@ def twin(employees: int, roster_size: int, runs: int, requests: int, seconds: fl
 @bench.command(short_help="Requests of planning and applying a roster.")
 @click.option(
     "--employees",
-    type=click.IntRange(min=100),
+    type=click.IntRange(min=100, max=1_000_000),
     default=10_000,
     show_default=True,
     help="Employees in the integration.",
@@ -93,7 +96,7 @@ def roster(employees: int) -> int:
 @output_dir_option(help="Where the run's reports go.", default=Path("reports") / "bench-contract")
 @click.option(
     "--window",
-    type=_COUNT,
+    type=click.IntRange(min=1, max=int(MAX_SECONDS)),
     default=60,
     show_default=True,
     metavar="SECONDS",

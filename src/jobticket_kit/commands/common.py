@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,10 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-__all__ = ["PROG", "CommandError", "CommandFailed", "output_dir_option", "root_option"]
+from jobticket_kit.checkout import Layout
+from jobticket_kit.folders import output_folder_problem
+
+__all__ = ["PROG", "CommandError", "CommandFailed", "OutputFolder", "output_dir_option", "root_option"]
 
 PROG = "jobticket-kit"
 _Decorated = TypeVar("_Decorated", bound=Callable[..., Any])
@@ -33,13 +37,28 @@ class CommandFailed(CommandError):
     exit_code = 1
 
 
+class OutputFolder(click.Path):
+    """A folder to write into: refused at once when it is a file, sits under one, or is not writable."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, file_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The path, or click's usage error naming why nothing can be written there."""
+        path = super().convert(value, param, ctx)
+        problem = output_folder_problem(Path(os.fsdecode(path)))
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return path
+
+
 def output_dir_option(
     *, help: str, default: Path | None = None, deprecated: str = "--report-dir"
 ) -> Callable[[_Decorated], _Decorated]:
     """``--output-dir DIR``, the one name of every folder of reports, and its old name: hidden, it warns."""
 
     def decorate(command: _Decorated) -> _Decorated:
-        folder = click.Path(path_type=Path, file_okay=False)
+        folder = OutputFolder()
         command = click.option(
             deprecated,
             "deprecated_output_dir",
@@ -67,9 +86,20 @@ def root_option(*, help: str) -> Callable[[_Decorated], _Decorated]:
         "--root",
         type=click.Path(path_type=Path, file_okay=False, exists=True),
         default=Path(),
+        callback=_checkout,
         metavar="DIR",
         help=f"{help}  [default: the current folder]",
     )
+
+
+def _checkout(ctx: click.Context, param: click.Parameter, root: Path) -> Path:
+    """A folder holding the kit's pinned spec; anything else is refused before a tool starts on it."""
+    spec = Layout(root.resolve()).spec
+    if not spec.is_file():
+        raise click.BadParameter(
+            f"{root} is not a checkout of the kit (no {spec.relative_to(root.resolve())})", ctx, param
+        )
+    return root
 
 
 def _deprecated_alias_of(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from jobticket_kit.commands.common import CommandError
+
 __all__ = ["drift"]
 
 
@@ -28,5 +30,12 @@ def drift(directory: Path | None, spec: Path | None) -> int:
     Each problem names the cassette, the interaction, the operation and the field. Exit 1 on any drift.
     """
     from jobticket_kit.cassettes import drift as cassette_drift
+    from jobticket_kit.cassettes.layout import cassette_sets
+    from jobticket_kit.spec.validation import default_spec_path
 
+    problem = cassette_drift.input_problem(
+        [directory] if directory else cassette_sets(), spec or default_spec_path()
+    )
+    if problem is not None:
+        raise CommandError(problem)
     return cassette_drift.run(directory, spec)

@@ -4,10 +4,10 @@ Schemathesis sends with ``requests``, from sessions it creates itself, and some 
 probes; the named checks use ``requests`` too. So for as long as a :class:`RequestMeter` is entered,
 ``HTTPAdapter.send`` is wrapped, once, and put back on exit, also after an error; the client's
 guarded sync (httpx) sends through :func:`metered_transport`. For each request the meter refuses any
-origin but the target's (:mod:`origins`), names the operation and the credential (never the secret)
-and rides out transient faults as the client does: an idempotent ``requests`` call that gets
-502/503/504 or loses its connection is sent again after a bounded back-off (httpx callers are the
-client, which retries by itself).
+origin but the target's and any proxy on production (:mod:`origins`), names the operation and the
+credential (never the secret) and rides out transient faults as the client does: an idempotent
+``requests`` call that gets 502/503/504 or loses its connection is sent again after a bounded back-off
+(httpx callers are the client, which retries by itself).
 
 Everything else is done by its observers (:class:`MeterObserver`), in :mod:`metering`: the budget
 (which may refuse to send, and stops the run at a 429), the journal of the check in progress, the
@@ -31,7 +31,7 @@ from requests.adapters import HTTPAdapter
 
 from jobticket import Clock, RetryPolicy
 from jobticket_kit.contract.operations import ContractSpec
-from jobticket_kit.contract.origins import refuse_other_origins
+from jobticket_kit.contract.origins import refuse_other_origins, refuse_production_proxy
 from jobticket_kit.hosts import origin_of
 
 __all__ = [
@@ -165,6 +165,8 @@ class RequestMeter:
         original = HTTPAdapter.send
 
         def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+            refuse_production_proxy(request.url or "", kwargs.get("proxies"), self.refused)
+
             def forward() -> tuple[requests.Response, bytes | None]:
                 response: requests.Response = original(adapter, request, *args, **kwargs)
                 if kwargs.get("stream") and not _small_json(response.headers):

@@ -43,11 +43,16 @@ def run_suite(
     operation ids; ``freshness`` (the evidence of earlier runs) orders and sizes the request plan.
     """
     lifecycle = RunLifecycle(env, report_dir=report_dir, baseline=baseline, freshness=freshness)
+    try:  # before the first request: a run whose reports cannot be written is not started
+        lifecycle.report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TargetError(
+            f"cannot create {lifecycle.report_dir}: {error.strerror or type(error).__name__}"
+        ) from None
     refused = lifecycle.start()
     if refused is not None:
         return refused
     root = project_root()
-    lifecycle.report_dir.mkdir(parents=True, exist_ok=True)
     junit = lifecycle.report_dir / "junit.xml"
     selection = list(pytest_args) or [str(root / "contract_tests")]
     plugin = ContractPlugin(lifecycle.run, operations=operations, redactor=lifecycle.redactor)

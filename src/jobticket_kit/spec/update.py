@@ -21,9 +21,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import yaml
 from openapi_spec_validator import validate
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
 
+from jobticket import UnsafeURLError
+from jobticket_kit.hosts import is_production_url, origin_of
 from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_yaml_text, read_text_file
+from jobticket_kit.proxies import ProxyRefused, check_environment_proxies
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
 from jobticket_kit.spec.diff import Change, diff_specs
@@ -81,7 +84,22 @@ def _read_source(source: str) -> str:
         raise SpecRejected(str(error)) from None
 
 
+def _checked_download_url(url: str) -> str:
+    """``url`` if it may be fetched: not production, plainly spelled, https off loopback, a harmless proxy."""
+    if is_production_url(url):
+        raise SpecRejected(f"{url!r}: the production host is never a target of our tooling")
+    try:
+        origin = origin_of(url)
+        check_environment_proxies()
+    except (UnsafeURLError, ProxyRefused) as error:
+        raise SpecRejected(str(error)) from None
+    if origin.scheme == "http" and not origin.is_loopback:
+        raise SpecRejected(f"{url!r}: a spec is fetched over https (plain http on loopback only)")
+    return url
+
+
 def _download(url: str) -> bytes:
+    url = _checked_download_url(url)
     with httpx.stream("GET", url, timeout=30.0, follow_redirects=False) as response:
         if response.is_redirect:
             raise SpecRejected(f"{url} answered {response.status_code}: redirects are not followed")
@@ -108,6 +126,8 @@ def _validate(text: str, source: str = "the new spec") -> dict[str, Any]:
         raise SpecRejected(f"{source}: {error}") from None
     try:
         validate(document)
+    except ValidatorDetectError:
+        raise SpecRejected(f"{source}: not an OpenAPI 3.0 or 3.1 document (its 'openapi' version)") from None
     except OpenAPIValidationError as error:
         raise SpecRejected(f"the new spec is not valid OpenAPI: {error.message}") from error
     return document

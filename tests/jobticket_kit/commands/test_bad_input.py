@@ -156,6 +156,8 @@ def _spec_with(**schemas: Any) -> str:
         ("binary", BINARY, "a binary file"),
         ("not UTF-8", b"openapi: 3.0.3\ninfo: \xff\xfe\n", "not UTF-8 text"),
         ("not a mapping", "- openapi\n", "not a YAML or JSON object"),
+        ("not OpenAPI", "just: text\n", "not an OpenAPI 3.0 or 3.1 document"),
+        ("unknown version", "openapi: 9.9.9\ninfo: {title: x, version: '1'}\n", "not an OpenAPI 3.0 or 3.1"),
         ("alias bomb", ALIAS_BOMB, "expands to more than"),
         ("self alias", "a: &a [*a]\n", "a YAML alias refers to itself"),
         (
@@ -228,3 +230,59 @@ def test_update_spec_answers_the_alias_bomb_without_a_traceback(tmp_path: Path) 
     )
     assert completed.stdout == ""
     assert len(ALIAS_BOMB) < 400
+
+
+DEEP_YAML = "a: " + "[" * 100_000 + "\n"  # libyaml (vcrpy's reader) crashes the process on this
+
+
+@pytest.mark.parametrize(
+    ("case", "content", "problem"),
+    [
+        ("no servers", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "names no server URL"),
+        ("not OpenAPI", "just: text\n", "not valid OpenAPI"),
+        ("deep", DEEP_YAML, "nested too deeply"),
+        ("binary", BINARY, "a binary file"),
+    ],
+)
+def test_drift_refuses_a_bad_spec_in_one_line(
+    case: str, content: str | bytes, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = _write(tmp_path / "spec.yaml", content)
+    assert kit(["drift", "--spec", str(spec)]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"jobticket-kit drift: {spec}")
+    assert problem in line
+
+
+@pytest.mark.parametrize(
+    ("case", "content", "problem"),
+    [
+        ("malformed", "interactions: [\n", "not valid YAML at line 2"),
+        ("wrong shape", "interactions: 5\n", "not a vcrpy cassette (TypeError)"),
+        ("deep", DEEP_YAML, "nested too deeply"),
+    ],
+)
+def test_drift_refuses_a_bad_cassette_in_one_line(
+    case: str, content: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cassette = _write(tmp_path / "bad.yaml", content)
+    assert kit(["drift", str(tmp_path)]) == 2
+    line = _one_line(capsys)
+    assert line.startswith(f"jobticket-kit drift: {cassette}")
+    assert problem in line
+
+
+def test_the_scan_reports_a_file_it_cannot_inspect_instead_of_crashing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = _write(tmp_path / "deep.yaml", DEEP_YAML)
+    body = json.dumps("[" * 100_000)
+    _write(
+        tmp_path / "body.yaml",
+        "interactions:\n- request: {uri: 'http://127.0.0.1/x', headers: {}, body: null}\n"
+        f"  response: {{status: {{code: 200}}, headers: {{}}, body: {{string: {body}}}}}\n",
+    )
+    assert kit(["scan", str(tmp_path)]) == 1  # what cannot be inspected does not pass
+    out = capsys.readouterr().out
+    assert f"{deep.name}: file: YAML the scan cannot inspect (nested too deeply)" in out
+    assert "body.yaml: interaction 1 response body: JSON nested too deeply to inspect" in out

@@ -168,16 +168,33 @@ BAD_ARGUMENTS = [
     (("drift", "/nonexistent"), "Directory '/nonexistent' does not exist"),
     (("generate", "--root", "/nonexistent"), "'--root': Directory '/nonexistent' does not exist"),
     (("update-spec",), "Missing argument 'SOURCE'"),
+    (("update-spec", "--root", "/", "x.yaml"), "'--root': / is not a checkout of the kit"),
+    (("generate", "--root", "/"), "'--root': / is not a checkout of the kit"),
     (("twin", "--port", "70000"), "'--port': 70000 is not in the range 0<=x<=65535"),
     (("twin", "--rate-limit", "-1"), "'--rate-limit': -1 is not in the range x>=0"),
-    (("twin", "--window", "0"), "'--window': 0.0 is not in the range x>0"),
+    (("twin", "--window", "0"), "'--window': 0.0 is not in the range 0<x<=86400.0"),
+    (("twin", "--window", "nan"), "'--window': nan is not a finite number of seconds"),
+    (("twin", "--window", "inf"), "'--window': inf is not in the range 0<x<=86400.0"),
+    (("twin", "--window", "-1"), "'--window': -1.0 is not in the range 0<x<=86400.0"),
+    (("twin", "--block", "nan"), "'--block': nan is not a finite number of seconds"),
+    (("twin", "--block", "0"), "'--block': 0.0 is not in the range 0<x<=86400.0"),
+    (("twin", "--host", "v1-api.ticket-plus.app"), "'--host': must be an IP address"),
+    (("twin", "--host", ""), "'--host': must be an IP address"),
+    (("twin", "--faults", "latency=1e400"), "'--faults': fault item latency needs 0 <= MIN <= MAX <= 60"),
+    (("twin", "--faults", "seed=\u00b2"), "'--faults': fault item seed must be an integer of at most 18"),
+    (
+        ("twin", "--webhook", "https://v1-api.ticket-plus%2Eapp/hook=s3cret"),
+        "a webhook URL on the API's production host is refused",
+    ),
+    (("twin", "--webhook", "http://[::1/hook=s3cret"), "the webhook URL is refused: a bracketed host"),
     (("twin", "--faults", "error=5"), "'--faults': fault item error must be from 0 to 1"),
     (("twin", "--webhook", "no-secret"), "'--webhook': must be URL=SECRET"),
-    (("bench", "twin", "--runs", "0"), "'--runs': 0 is not in the range x>=1"),
-    (("bench", "twin", "--seconds", "0"), "'--seconds': 0.0 is not in the range x>0"),
-    (("bench", "roster", "--employees", "99"), "'--employees': 99 is not in the range x>=100"),
+    (("bench", "twin", "--runs", "0"), "'--runs': 0 is not in the range 1<=x<=1000000"),
+    (("bench", "twin", "--seconds", "0"), "'--seconds': 0.0 is not in the range 0<x<=86400.0"),
+    (("bench", "twin", "--seconds", "nan"), "'--seconds': nan is not a finite number of seconds"),
+    (("bench", "roster", "--employees", "99"), "'--employees': 99 is not in the range 100<=x<=1000000"),
     (("bench", "client", "--runs", "many"), "'--runs': 'many' is not a valid integer"),
-    (("bench", "contract", "--window", "0"), "'--window': 0 is not in the range x>=1"),
+    (("bench", "contract", "--window", "0"), "'--window': 0 is not in the range 1<=x<=86400"),
     (("bench", "nothing"), "No such command 'nothing'"),
     (("contract", "--operation", "getEmploye"), "--operation getEmploye: not an operationId of the spec"),
     (("nightly", "--baseline", "/nonexistent.yaml"), "bad baseline: /nonexistent.yaml: no such file"),
@@ -201,6 +218,27 @@ def test_a_bad_argument_is_one_line_naming_it_and_exit_2(
     assert "Traceback" not in err
 
 
+# What an attacker or a careless user puts in a variable: digits int() refuses or reads differently
+# (superscripts pass str.isdigit), more digits than int() converts, JSON deep enough to blow the stack,
+# a lone surrogate, a duplicate key, a proxy on the production host.
+HOSTILE_VARIABLES = [
+    (("contract",), "JOBTICKET_CONTRACT_BUDGET", "\u00b2"),
+    (("nightly",), "JOBTICKET_CONTRACT_MAX_EXAMPLES", "9" * 5000),
+    (("contract",), "JOBTICKET_CONTRACT_RATE_LIMIT", "\u00b9\u2070"),
+    (("nightly",), "JOBTICKET_CONTRACT_WINDOW", "\u0661\u0662"),
+    (("record-cassettes",), "JOBTICKET_SANDBOX_INTEGRATION_ID", "\u00b2"),
+    (("contract",), "JOBTICKET_LIMITED_KEYS", "[" * 50_000),
+    (("nightly",), "JOBTICKET_LIMITED_KEYS", '{"a": ' * 20_000),
+    (("record-cassettes",), "JOBTICKET_LIMITED_KEYS", '{"\\ud800": ["id", "secret"]}'),
+    (("contract",), "JOBTICKET_LIMITED_KEYS", '{"disabled": ["a", "b"], "disabled": ["c", "d"]}'),
+    (("contract",), "JOBTICKET_CONTRACT_OUTPUT_DIR", "/dev/null/reports"),
+    (("contract",), "HTTPS_PROXY", "http://v1-api.ticket-plus.app:443"),
+    (("nightly",), "HTTP_PROXY", "v1-api.ticket-plus%2Eapp"),
+    (("record-cassettes",), "ALL_PROXY", "socks5://x@v1-api\u3002ticket-plus\u3002app"),
+    (("config",), "https_proxy", "http://[::1"),
+]
+
+
 @pytest.mark.parametrize(
     ("argv", "variable", "value"),
     [
@@ -208,6 +246,7 @@ def test_a_bad_argument_is_one_line_naming_it_and_exit_2(
         (("nightly",), "JOBTICKET_ALLOW_DESTRUCTIVE", "yes"),
         (("record-cassettes",), "JOBTICKET_SANDBOX_INTEGRATION_ID", "seven"),
         (("config",), "JOBTICKET_LIMITED_KEYS", "[]"),
+        *HOSTILE_VARIABLES,
     ],
 )
 def test_a_bad_variable_is_one_line_naming_it_and_exit_2(
@@ -225,6 +264,47 @@ def test_a_bad_variable_is_one_line_naming_it_and_exit_2(
     assert err.count("\n") == 1
     assert err.startswith(f"jobticket-kit {argv[0]}: refused: {variable}")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "variable", "value"),
+    [(argv, variable, value) for argv, variable, value in HOSTILE_VARIABLES if argv[0] != "config"],
+)
+def test_a_refused_run_leaves_earlier_reports_alone(
+    argv: tuple[str, ...],
+    variable: str,
+    value: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "summary.md").write_text("last night's verdict\n", encoding="utf-8")
+    (earlier / "ready.yaml").write_text("interactions: []\n", encoding="utf-8")
+    before = {path.name: path.read_bytes() for path in earlier.iterdir()}
+    monkeypatch.setenv(variable, value)
+    code, _, err = run(*argv, "--output-dir", str(earlier), capsys=capsys)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert {path.name: path.read_bytes() for path in earlier.iterdir()} == before
+
+
+@pytest.mark.parametrize("command", ["contract", "nightly", "record-cassettes", "bench contract"])
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_output_folder_naming_a_file_is_refused_before_anything(
+    command: str, where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "summary.md"
+    report.write_text("last night's verdict\n", encoding="utf-8")
+    folder = report if where == "a file" else report / "reports"
+    code, out, err = run(*command.split(), "--output-dir", str(folder), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1, err
+    assert "'--output-dir'" in err
+    assert str(report) in err
+    assert report.read_text(encoding="utf-8") == "last night's verdict\n"
+    assert sorted(tmp_path.iterdir()) == [report]
 
 
 def test_the_group_alone_shows_its_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
