@@ -74,3 +74,11 @@ def test_non_integer_id_in_ids_is_rejected(api: Api) -> None:
     """ids=42,abc is 422."""
     response = api.get("/employees", ids="42,abc")
     assert response.status_code == 422
+
+
+def test_an_empty_ids_filter_is_refused_not_read_as_everyone(api: Api) -> None:
+    """ids= with no id is 422 (minItems 1): a server that reads it as no filter leaks the whole company."""
+    response = api.get("/employees", ids="")
+    assert response.status_code == 422, (
+        f"ids= -> {response.status_code}: an empty id set must not be answered with everyone"
+    )

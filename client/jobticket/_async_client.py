@@ -12,12 +12,12 @@ from ._borrowed import AsyncBorrowedTransport
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import AsyncPager
-from ._raw import RawResponse, capture_async, record
+from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture_async, record
 from ._same_origin import AsyncSameOriginTransport
 from ._transport import AsyncResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -189,12 +189,16 @@ class AsyncJobTicket:
         status: str | None = None,
         plan_type: str | None = None,
         email: str | None = None,
-        ids: Sequence[int] | None = None,
+        ids: Iterable[int] | None = None,
         sort_field: ListEmployeesSortField | None = None,
         sort_order: SortOrder | None = None,
         per_page: int = ops.MAX_PER_PAGE,
     ) -> AsyncPager[Employee]:
-        """Every employee matching the filters, fetched lazily 100 per request."""
+        """Every employee matching the filters, fetched lazily 100 per request.
+
+        ``ids=[]`` asks for nobody: no request is sent and the result is empty (the API would read an
+        empty ``ids`` as no filter and answer with the whole company). Each id must be a positive int.
+        """
         return AsyncPager(
             self._run,
             ops.employees_query(
@@ -343,7 +347,7 @@ class AsyncJobTicketWithRawResponse:
         status: str | None = None,
         plan_type: str | None = None,
         email: str | None = None,
-        ids: Sequence[int] | None = None,
+        ids: Iterable[int] | None = None,
         sort_field: ListEmployeesSortField | None = None,
         sort_order: SortOrder | None = None,
         per_page: int = ops.MAX_PER_PAGE,
@@ -358,6 +362,8 @@ class AsyncJobTicketWithRawResponse:
             sort_order=sort_order,
             per_page=per_page,
         )
+        if not pager.sends_requests:
+            raise ValueError(NO_RESPONSE_FOR_NOBODY)
         return await capture_async(pager.first_page)
 
     async def list_employee_documents(

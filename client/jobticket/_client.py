@@ -12,12 +12,12 @@ from ._borrowed import BorrowedTransport
 from ._download import Destination, DownloadResult, download_error, open_sink
 from ._exceptions import NotDownloadableError
 from ._pagination import Pager
-from ._raw import RawResponse, capture, record
+from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture, record
 from ._same_origin import SameOriginTransport
 from ._transport import ResilientTransport
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping
     from types import TracebackType
 
     from jobticket_api.models import (
@@ -211,12 +211,16 @@ class JobTicket:
         status: str | None = None,
         plan_type: str | None = None,
         email: str | None = None,
-        ids: Sequence[int] | None = None,
+        ids: Iterable[int] | None = None,
         sort_field: ListEmployeesSortField | None = None,
         sort_order: SortOrder | None = None,
         per_page: int = ops.MAX_PER_PAGE,
     ) -> Pager[Employee]:
-        """Every employee matching the filters, fetched lazily 100 per request."""
+        """Every employee matching the filters, fetched lazily 100 per request.
+
+        ``ids=[]`` asks for nobody: no request is sent and the result is empty (the API would read an
+        empty ``ids`` as no filter and answer with the whole company). Each id must be a positive int.
+        """
         return Pager(
             self._run,
             ops.employees_query(
@@ -370,7 +374,7 @@ class JobTicketWithRawResponse:
         status: str | None = None,
         plan_type: str | None = None,
         email: str | None = None,
-        ids: Sequence[int] | None = None,
+        ids: Iterable[int] | None = None,
         sort_field: ListEmployeesSortField | None = None,
         sort_order: SortOrder | None = None,
         per_page: int = ops.MAX_PER_PAGE,
@@ -385,6 +389,8 @@ class JobTicketWithRawResponse:
             sort_order=sort_order,
             per_page=per_page,
         )
+        if not pager.sends_requests:
+            raise ValueError(NO_RESPONSE_FOR_NOBODY)
         return capture(pager.first_page)
 
     def list_employee_documents(

@@ -8,7 +8,7 @@ first built, not with this module, so ``import jobticket`` loads none of the ~70
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from jobticket_api import models
     from jobticket_api.types import Unset
 
-__all__ = ["MAX_PER_PAGE", "Operation", "Page", "PageQuery"]
+__all__ = ["MAX_PER_PAGE", "Nobody", "Operation", "Page", "PageQuery", "checked_ids"]
 
 T = TypeVar("T")
 MAX_PER_PAGE = 100
@@ -58,6 +58,21 @@ class Page(Generic[T]):
 
 
 PageQuery = Callable[[int], Operation[Page[T]]]
+
+
+@dataclass(frozen=True)
+class Nobody:
+    """A list query that asks for nobody (an empty ``ids`` filter): answered here, no request is sent.
+
+    The API reads ``ids=`` as no filter at all, so sending it would fetch the whole company; an empty
+    set of ids asks for no one, and gets one empty page.
+    """
+
+    per_page: int
+
+    def page(self) -> Page[Any]:
+        """The one page of the answer: no items, no pages, a total of 0."""
+        return Page([], 1, self.per_page, 0, 0)
 
 
 def _unset(value: T | None) -> T | Unset:
@@ -140,11 +155,15 @@ def employees_query(
     status: str | None = None,
     plan_type: str | None = None,
     email: str | None = None,
-    ids: Sequence[int] | None = None,
-) -> PageQuery[models.Employee]:
-    """Page-by-page operations of List Employees with fixed filters."""
+    ids: Iterable[int] | None = None,
+) -> PageQuery[models.Employee] | Nobody:
+    """Page-by-page operations of List Employees with fixed filters (:class:`Nobody` for ``ids=[]``)."""
     from jobticket_api.api.employees import list_employees
     from jobticket_api.models import EmployeeListResponse
+
+    wanted = None if ids is None else checked_ids(ids)
+    if wanted == []:
+        return Nobody(per_page)
 
     def query(page: int) -> Operation[Page[models.Employee]]:
         kwargs = list_employees._get_kwargs(
@@ -156,12 +175,27 @@ def employees_query(
             plan_type=_unset(plan_type),
             email=_unset(email),
         )
-        if ids is not None:
+        if wanted is not None:
             # The spec says style form, explode false: one comma-separated value (facts 6.1).
-            kwargs["params"]["ids"] = ",".join(str(int(i)) for i in ids)
+            kwargs["params"]["ids"] = ",".join(map(str, wanted))
         return Operation(kwargs, _page_reader(EmployeeListResponse))
 
     return query
+
+
+def checked_ids(ids: Iterable[int]) -> list[int]:
+    """The ids of an ``ids`` filter, each a positive integer; anything else would ask for someone else.
+
+    A string is refused (``"42"`` would ask for employees 4 and 2), and so are booleans, floats and ids
+    below 1, which ``int()`` would quietly turn into another employee's id.
+    """
+    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+        raise TypeError(f"ids must be a collection of employee ids (integers), got {type(ids).__name__}")
+    wanted = list(ids)
+    for value in wanted:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"ids must hold positive integers (employee ids), got {value!r:.40}")
+    return wanted
 
 
 def documents_query(

@@ -16,6 +16,7 @@ import math
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ._exceptions import PaginationError
+from ._operations import Nobody
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
@@ -86,10 +87,11 @@ class Pager(Generic[T]):
     """Iterate items (``for item in pager``) or whole pages (``pager.pages()``).
 
     ``first_page()`` fetches page 1 alone (its ``total`` and ``total_pages`` need no walk); the next
-    walk then goes on from it instead of fetching it again.
+    walk then goes on from it instead of fetching it again. A query that asks for nobody
+    (:class:`~jobticket._operations.Nobody`) has one empty page and sends no request.
     """
 
-    def __init__(self, fetch: Callable[[Operation[Page[T]]], Page[T]], query: PageQuery[T]) -> None:
+    def __init__(self, fetch: Callable[[Operation[Page[T]]], Page[T]], query: PageQuery[T] | Nobody) -> None:
         self._fetch = fetch
         self._query = query
         self._started: tuple[Page[T], Iterator[Page[T]]] | None = None
@@ -97,6 +99,11 @@ class Pager(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
             yield from page.items
+
+    @property
+    def sends_requests(self) -> bool:
+        """False for a query that asks for nobody: its one empty page comes from no response."""
+        return not isinstance(self._query, Nobody)
 
     def first_page(self) -> Page[T]:
         """Page 1 of the listing, fetched once (checked like every page of a walk)."""
@@ -114,9 +121,13 @@ class Pager(Generic[T]):
         yield from started[1]
 
     def _walk(self) -> Iterator[Page[T]]:
+        query = self._query
+        if isinstance(query, Nobody):
+            yield query.page()
+            return
         walk = _Walk[T]()
         while True:
-            page = self._fetch(self._query(walk.number))
+            page = self._fetch(query(walk.number))
             walk.check(page)
             yield page
             if walk.is_last(page):
@@ -131,7 +142,7 @@ class AsyncPager(Generic[T]):
     """Async iteration (``async for item in pager``) with the same request count as :class:`Pager`."""
 
     def __init__(
-        self, fetch: Callable[[Operation[Page[T]]], Awaitable[Page[T]]], query: PageQuery[T]
+        self, fetch: Callable[[Operation[Page[T]]], Awaitable[Page[T]]], query: PageQuery[T] | Nobody
     ) -> None:
         self._fetch = fetch
         self._query = query
@@ -141,6 +152,11 @@ class AsyncPager(Generic[T]):
         async for page in self.pages():
             for item in page.items:
                 yield item
+
+    @property
+    def sends_requests(self) -> bool:
+        """False for a query that asks for nobody: its one empty page comes from no response."""
+        return not isinstance(self._query, Nobody)
 
     async def first_page(self) -> Page[T]:
         """Page 1 of the listing, fetched once (checked like every page of a walk)."""
@@ -159,9 +175,13 @@ class AsyncPager(Generic[T]):
             yield page
 
     async def _walk(self) -> AsyncIterator[Page[T]]:
+        query = self._query
+        if isinstance(query, Nobody):
+            yield query.page()
+            return
         walk = _Walk[T]()
         while True:
-            page = await self._fetch(self._query(walk.number))
+            page = await self._fetch(query(walk.number))
             walk.check(page)
             yield page
             if walk.is_last(page):

@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["RawResponse", "capture", "capture_async", "record"]
+__all__ = ["NO_RESPONSE_FOR_NOBODY", "RawResponse", "capture", "capture_async", "record"]
+
+NO_RESPONSE_FOR_NOBODY = (
+    "ids=[] asks for nobody: no request is sent, so there is no response to return "
+    "(list_employees(ids=[]) gives the empty result)"
+)
 
 T = TypeVar("T")
 

@@ -90,10 +90,17 @@ def _page(request: Request, index: RecordIndex[R], ordered: Sequence[R], page: P
 
 
 def _parse_ids(request: Request, errors: FieldErrors) -> set[int] | None:
-    """The ``ids`` filter: comma-separated, repeated parameters also accepted (O-9)."""
+    """The ``ids`` filter: comma-separated, repeated parameters also accepted (O-9).
+
+    ``ids=`` with no id is a validation error (the spec's ``minItems: 1``), never "no filter": a caller
+    whose computed id set is empty must not get the whole company.
+    """
     raw_values = request.query_params.getlist("ids")
     entries = [entry.strip() for raw in raw_values for entry in raw.split(",")]
-    if not entries or entries == [""]:
+    if not entries:
+        return None
+    if not any(entries):
+        errors.add("ids", "The ids must list at least one employee id.")
         return None
     ids: set[int] = set()
     for entry in entries:

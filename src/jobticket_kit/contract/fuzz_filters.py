@@ -2,11 +2,12 @@
 
 ``ids`` is a comma-separated integer list (``style: form, explode: false``). Schemathesis' negative
 mode mutates it into values that serialize exactly like a valid list: the scalar ``176`` is sent as
-``ids=176``, and ``[""]`` as ``ids=`` (the empty list). The API cannot tell them apart, accepts
-them, and ``negative_data_rejection`` reports a failure that no server could avoid. Dropping those
-cases keeps every other negative case. Use ``drop_disguised_id_lists`` as a schema-scoped
-``filter_query`` hook, or load ``jobticket_kit.contract.schemathesis_hooks`` (``SCHEMATHESIS_HOOKS``)
-in the CLI.
+``ids=176``, and ``["1", 2]`` as ``ids=1,2``. The API cannot tell them apart, accepts them, and
+``negative_data_rejection`` reports a failure that no server could avoid. Dropping those cases keeps
+every other negative case. ``ids=`` (from ``[]`` or ``[""]``) is not one of them: the spec says
+``minItems: 1``, so a server must refuse it rather than answer with everyone. Use
+``drop_disguised_id_lists`` as a schema-scoped ``filter_query`` hook, or load
+``jobticket_kit.contract.schemathesis_hooks`` (``SCHEMATHESIS_HOOKS``) in the CLI.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 __all__ = ["drop_disguised_id_lists", "serializes_like_valid_ids"]
 
-_VALID_WIRE_IDS = re.compile(r"([0-9]+(,[0-9]+)*)?")
+_VALID_WIRE_IDS = re.compile(r"[0-9]+(,[0-9]+)*")
 
 
 def serializes_like_valid_ids(ids: object) -> bool:
