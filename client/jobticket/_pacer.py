@@ -18,6 +18,7 @@ from ._clock import Clock, SystemClock
 from ._exceptions import BlockedError, ConfigurationError
 from ._logging import logger
 from ._pacer_store import MemoryStore, PacerStore, credential_key, open_store, process_memory_store
+from ._window import bounded_wait
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -59,12 +60,17 @@ class Pacer:
         return f"Pacer(limit={self.limit}, window_seconds={self.window_seconds}, store={self.store!r})"
 
     def try_acquire(self) -> float:
-        """Take a slot now and return 0, or return how many seconds to wait before trying again."""
-        return self.store.acquire(self.key, self.limit, self.window_seconds, self._now())
+        """Take a slot now and return 0, or return how many seconds to wait before trying again.
+
+        Whatever the store answers is bounded (:func:`._window.bounded_wait`): a shared store cannot
+        hold a client for longer than the documented block, nor make it send with a NaN.
+        """
+        wait = self.store.acquire(self.key, self.limit, self.window_seconds, self._now())
+        return bounded_wait(wait, self.window_seconds)
 
     def blocked_for(self) -> float:
         """Seconds left of a block recorded from a 429 (by any client sharing the store), 0 when none."""
-        return self.store.blocked_for(self.key, self._now())
+        return bounded_wait(self.store.blocked_for(self.key, self._now()))
 
     def block(self, seconds: float) -> None:
         """Record that the server blocks this credential for ``seconds`` from now."""

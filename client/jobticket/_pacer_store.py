@@ -12,23 +12,21 @@ passes its own time instead.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ._exceptions import ConfigurationError
+from ._exceptions import ConfigurationError, PacerStoreError
+from ._file_store import FileStore
 from ._logging import logger
+from ._window import Window
 from .variables import PACER_STORE
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "DEFAULT_STORE",
@@ -66,37 +64,11 @@ def credential_key(base_url: str, username: str) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 
-@dataclass
-class _Window:
-    """Sent times (oldest first) and the end of a block: the one algorithm every store applies."""
-
-    sent: deque[float] = field(default_factory=deque)
-    blocked_until: float = 0.0
-
-    def acquire(self, limit: int, window: float, now: float) -> float:
-        if now < self.blocked_until:
-            return self.blocked_until - now
-        horizon = now - window
-        while self.sent and (self.sent[0] <= horizon or self.sent[0] > now + window):
-            self.sent.popleft()  # left the window (or written by a clock that has since gone back)
-        if len(self.sent) < limit:
-            self.sent.append(now)
-            return 0.0
-        # With another process's smaller limit the window may hold more than ours: wait for enough to leave.
-        return self.sent[len(self.sent) - limit] - horizon
-
-    def block(self, seconds: float, now: float) -> None:
-        self.blocked_until = max(self.blocked_until, now + seconds)
-
-    def blocked_for(self, now: float) -> float:
-        return max(0.0, self.blocked_until - now)
-
-
 class MemoryStore:
     """Slots in this process only (thread-safe): one process, or a test."""
 
     def __init__(self) -> None:
-        self._windows: dict[str, _Window] = {}
+        self._windows: dict[str, Window] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -114,80 +86,8 @@ class MemoryStore:
         with self._lock:
             return self._window(key).blocked_for(_now(now, time.monotonic))
 
-    def _window(self, key: str) -> _Window:
-        return self._windows.setdefault(key, _Window())
-
-
-class FileStore:
-    """Slots in one small JSON file per credential under ``directory``, locked with ``fcntl.flock``.
-
-    Every process of the user on the host that uses the same directory shares them; the lock is held
-    only for the read-modify-write of one decision. Times are wall-clock seconds (one host, one clock).
-    """
-
-    def __init__(self, directory: Path) -> None:
-        import fcntl  # noqa: PLC0415 - POSIX only; open_store falls back to memory without it
-
-        self._flock = fcntl.flock
-        self._exclusive = fcntl.LOCK_EX
-        self.directory = directory
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with self._locked(".probe"):  # fails here, not at the first request, when the place is not writable
-            pass
-
-    def __repr__(self) -> str:
-        return f"FileStore({str(self.directory)!r})"
-
-    def acquire(self, key: str, limit: int, window: float, now: float | None = None) -> float:
-        with self._updating(key) as state:
-            return state.acquire(limit, window, _now(now, time.time))
-
-    def block(self, key: str, seconds: float, now: float | None = None) -> None:
-        with self._updating(key) as state:
-            state.block(seconds, _now(now, time.time))
-
-    def blocked_for(self, key: str, now: float | None = None) -> float:
-        with self._updating(key) as state:
-            return state.blocked_for(_now(now, time.time))
-
-    @contextlib.contextmanager
-    def _locked(self, key: str) -> Iterator[int]:
-        fd = os.open(self.directory / f"{key}.json", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            self._flock(fd, self._exclusive)  # released by close
-            yield fd
-        finally:
-            os.close(fd)
-
-    @contextlib.contextmanager
-    def _updating(self, key: str) -> Iterator[_Window]:
-        with self._locked(key) as fd:
-            before = _read_all(fd)
-            state = _decode(before, self.directory / f"{key}.json")
-            yield state
-            after = json.dumps({"sent": list(state.sent), "blockedUntil": state.blocked_until}).encode()
-            if after != before:
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.write(fd, after)
-                os.ftruncate(fd, len(after))
-
-
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decode(raw: bytes, path: Path) -> _Window:
-    if not raw:
-        return _Window()
-    try:
-        data = json.loads(raw)
-        return _Window(deque(float(t) for t in data["sent"]), float(data["blockedUntil"]))
-    except (ValueError, KeyError, TypeError):
-        logger.warning("pacer store %s is unreadable; starting it afresh", path)
-        return _Window()
+    def _window(self, key: str) -> Window:
+        return self._windows.setdefault(key, Window())
 
 
 def _now(now: float | None, real: Callable[[], float]) -> float:
@@ -247,7 +147,7 @@ def _create(name: str, source: str) -> PacerStore:
             raise ConfigurationError(f"{source}{name!r}: the directory after 'file:' must be absolute")
         try:
             return FileStore(directory)
-        except (OSError, ImportError) as error:
+        except (OSError, ImportError, PacerStoreError) as error:
             return _fallback(f"{directory} is not usable ({type(error).__name__}: {error})")
     raise ConfigurationError(
         f"{source}{name!r}: expected 'memory', 'file', 'file:<absolute dir>', 'redis://…' or 'rediss://…'"

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._window import MAX_BLOCK_SECONDS
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -60,7 +62,7 @@ class RetryPolicy:
     max_backoff: float = 8.0
     retry_after_cap: float = 60.0
     max_rate_limit_retries: int = 1
-    max_block_seconds: float = 300.0
+    max_block_seconds: float = MAX_BLOCK_SECONDS
     jitter: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
