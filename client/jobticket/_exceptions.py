@@ -40,6 +40,7 @@ __all__ = [
     "InternalServerError",
     "InvalidSignatureError",
     "JobTicketError",
+    "LinkedTwiceError",
     "NotDownloadableError",
     "NotFoundError",
     "PacerStoreError",
@@ -252,6 +253,24 @@ class SyncRefusedError(JobTicketError):
     def __init__(self, reason: str, plan: SyncPlan) -> None:
         super().__init__(reason)
         self.plan = plan
+
+
+class LinkedTwiceError(JobTicketError):
+    """Two employees are linked to one integration with the same hrId, and a roster row has that hrId.
+
+    The API keeps hrIds unique per integration (O-25), so its listing contradicts itself: the row could
+    stand for either employee. No plan is made and nothing is sent; ``employee_ids`` names the two.
+    """
+
+    def __init__(self, integration_id: int, employee_ids: tuple[int, int]) -> None:
+        first, second = sorted(employee_ids)
+        super().__init__(
+            f"employees {first} and {second} are both linked to integration {integration_id} with the "
+            "same hrId, which a roster row has: the API's employees contradict each other (O-25); "
+            "nothing was planned or sent"
+        )
+        self.integration_id = integration_id
+        self.employee_ids = (first, second)
 
 
 # -- the HR roster application (jobticket.roster re-exports these) ------------------------------------

@@ -20,7 +20,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from .matching import Candidate, MatchedBy, email_key, is_terminated, match_roster
+from ._exceptions import LinkedTwiceError
+from .matching import MatchedBy, email_key, is_terminated, resolve_claims
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -54,7 +55,7 @@ Action = Literal["create", "update", "unchanged", "offboard"]
 LinkEffect = Literal["new", "kept", "re-keyed"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedChange:
     """One person in the plan: the roster's hrId and the API's employee id (None when still to create)."""
 
@@ -62,7 +63,7 @@ class PlannedChange:
     employee_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field the sync overwrites: its wire name, the current value and the roster's value."""
 
@@ -71,7 +72,7 @@ class FieldChange:
     new: Any = field(repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmployeeChange:
     """What the sync does to one employee: a roster row (``row`` is its index) or an omitted employee."""
 
@@ -91,7 +92,9 @@ class EmployeeChange:
     stays_cancelled: bool = False
     """Matched to an offboarded employee: updated, but not reactivated (O-26)."""
     name: str = field(default="", repr=False, compare=False)
+    """An omitted employee's name, as the API shows it (a roster row's name is the row's own)."""
     email: str = field(default="", repr=False, compare=False)
+    """The employee's email: the row's, or for an omitted employee the API's."""
 
     @property
     def planned(self) -> PlannedChange:
@@ -109,8 +112,13 @@ class SyncPlan:
     active_linked: int
     """Employees linked to the integration whose subscription is not cancelled, before the sync."""
     today: datetime.date
-    state: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """What the plan depends on, per employee id (digests, no personal data): see :func:`plan_state`."""
+    state: Mapping[int, str] = field(default_factory=dict, repr=False, compare=False)
+    """What the plan depends on, per employee id: a :func:`state_code` (digests and status, no personal
+    data) of every employee linked to the integration or sharing an email with a row."""
+    state_digest: str = field(default="", repr=False, compare=False)
+    """Full-strength digest of those employees' facts (see :attr:`state_fingerprint`)."""
+    billed_before: int = 0
+    """Employees of the company linked to any integration before the sync: billed already (facts 10)."""
 
     def _of(self, action: Action) -> tuple[PlannedChange, ...]:
         return tuple(change.planned for change in self.employees if change.action == action)
@@ -158,7 +166,9 @@ class SyncPlan:
     @property
     def state_fingerprint(self) -> str:
         """Digest of the integration state the plan was computed on."""
-        return fingerprint({"integrationId": self.integration_id, "employees": self.state})
+        return self.state_digest or fingerprint(
+            {"integrationId": self.integration_id, "employees": self.state}
+        )
 
     def summary(self) -> str:
         """One log-safe line of counts."""
@@ -234,10 +244,6 @@ def fingerprint(value: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _digest(*parts: Any) -> str:
-    return fingerprint(list(parts))[7:23]
-
-
 def _link_hr_id(employee: Employee, integration_id: int) -> str | None:
     for link in employee.hr_intergartion_links:
         if link.hr_integration_id == integration_id:
@@ -250,26 +256,135 @@ def _wire_value(employee: Employee, attribute: str) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def _changes(row: Mapping[str, Any], employee: Employee) -> tuple[FieldChange, ...]:
+def _changes(row: Mapping[str, Any], values: tuple[Any, ...]) -> tuple[FieldChange, ...]:
     """The fields the twin overwrites (facts 8, step 3): the optional two only when the row sends them."""
     return tuple(
-        FieldChange(wire, _wire_value(employee, attribute), row[wire])
-        for wire, attribute in COMPARED_FIELDS
-        if wire in row and row[wire] != _wire_value(employee, attribute)
+        FieldChange(wire, old, row[wire])
+        for (wire, _), old in zip(COMPARED_FIELDS, values, strict=True)
+        if wire in row and row[wire] != old
     )
 
 
-def plan_state(employee: Employee, integration_id: int) -> dict[str, Any]:
-    """The facts about one employee a plan depends on, as digests: no name, email or date in clear."""
-    return {
-        "hrId": _link_hr_id(employee, integration_id),
-        "otherLinks": any(
-            link.hr_integration_id != integration_id for link in employee.hr_intergartion_links
-        ),
-        "status": employee.subscription.status,
-        "emailKey": _digest(email_key(employee.email)),
-        "fields": _digest(*(_wire_value(employee, attribute) for _, attribute in COMPARED_FIELDS)),
-    }
+def _short(value: Any) -> str:
+    """Three hex digits of a value: enough to say which fact of an employee changed, nothing to read."""
+    canonical = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=2).hexdigest()[:3]
+
+
+def state_code(hr_id: str | None, other_links: bool, status: str, email: str, values: tuple[Any, ...]) -> str:
+    """One employee's state as a plan keeps it: short digests of its link, email and fields, then status.
+
+    Ten characters and the status, with no name, email or date in clear: :func:`describe_state_change`
+    reads which fact changed; the plan's ``state_digest`` proves (at full strength) that none did.
+    """
+    digests = _short(hr_id) + _short(email_key(email)) + _short(list(values))
+    return f"{digests}{int(other_links)}{status}"
+
+
+def describe_state_change(old: str, new: str) -> list[str]:
+    """What differs between two :func:`state_code` values (statuses in clear, the rest by name only)."""
+    what = []
+    if old[:3] != new[:3]:
+        what.append("its link to the integration changed")
+    if old[10:] != new[10:]:
+        what.append(f"subscription {old[10:]} -> {new[10:]}")
+    if old[3:6] != new[3:6]:
+        what.append("email changed")
+    elif old[6:9] != new[6:9]:
+        what.append("name, email or date of birth changed")
+    if old[9:10] != new[9:10]:
+        what.append("links to other integrations changed")
+    return what or ["changed"]
+
+
+@dataclass(slots=True)
+class _Known:
+    """What the planner keeps of one employee the plan depends on: what it compares, not the model."""
+
+    employee_id: int
+    linked_hr_id: str | None
+    cancelled: bool
+    any_links: bool
+    by_link: tuple[FieldChange, ...]
+    """Its changes if the row with its link's hrId claims it."""
+    by_email: tuple[FieldChange, ...]
+    """Its changes if the row with its email claims it."""
+    name: str
+    """Name and email are kept only for an active linked employee whose hrId is in no row: the sync
+    offboards it unless a row claims it by email."""
+    email: str
+
+
+class _Company:
+    """The company's employees reduced, while the listing streams by, to what the plan depends on.
+
+    An employee neither linked to the integration nor sharing an email with a row cannot be touched by
+    the sync: it is counted (billing) and forgotten. For the others, the field changes against the one
+    or two rows that may claim it are computed at once, so no employee model outlives its page.
+    """
+
+    def __init__(self, integration_id: int, rows: list[dict[str, Any]]) -> None:
+        self.integration_id = integration_id
+        self.rows = rows
+        self.row_of_hr_id = {row["hrId"]: index for index, row in enumerate(rows)}
+        self.row_of_email = {email_key(row["email"]): index for index, row in enumerate(rows)}
+        self.link_claims: list[int | None] = [None] * len(rows)
+        """Per row: the lowest id linked to the integration with the row's hrId (O-25)."""
+        self.email_claims: list[int | None] = [None] * len(rows)
+        """Per row: the lowest id with the row's email."""
+        self.known: dict[int, _Known] = {}
+        self.state: dict[int, str] = {}
+        self.billed = 0
+        self._sum = 0
+
+    def add(self, employee: Employee) -> None:
+        links = employee.hr_intergartion_links
+        self.billed += bool(links)
+        hr_id = _link_hr_id(employee, self.integration_id)
+        email_row = self.row_of_email.get(email_key(employee.email))
+        if hr_id is None and email_row is None:
+            return
+        values = tuple(_wire_value(employee, attribute) for _, attribute in COMPARED_FIELDS)
+        link_row = None if hr_id is None else self.row_of_hr_id.get(hr_id)
+        by_link = () if link_row is None else _changes(self.rows[link_row], values)
+        if email_row is None:
+            by_email: tuple[FieldChange, ...] = ()
+        else:
+            by_email = by_link if email_row == link_row else _changes(self.rows[email_row], values)
+        status = employee.subscription.status
+        cancelled = status == _CANCELLED
+        other_links = any(link.hr_integration_id != self.integration_id for link in links)
+        if link_row is not None and self.link_claims[link_row] is not None:
+            raise LinkedTwiceError(self.integration_id, (self.link_claims[link_row], employee.id))  # type: ignore[arg-type]
+        shown = hr_id is not None and not cancelled and link_row is None
+        self.known[employee.id] = _Known(
+            employee.id,
+            hr_id,
+            cancelled,
+            bool(links),
+            by_link,
+            by_email,
+            _name(employee.first_name, employee.last_name) if shown else "",
+            employee.email if shown else "",
+        )
+        _claim(self.link_claims, link_row, employee.id)
+        _claim(self.email_claims, email_row, employee.id)
+        self.state[employee.id] = state_code(hr_id, other_links, status, employee.email, values)
+        facts = [employee.id, hr_id, other_links, status, email_key(employee.email), list(values)]
+        canonical = json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
+        self._sum += int.from_bytes(hashlib.sha256(canonical.encode("utf-8")).digest(), "big")
+
+    def state_digest(self) -> str:
+        """Full-strength digest of every kept employee's facts, whatever order the listing had."""
+        total = self._sum % (1 << 256)
+        return fingerprint({"integrationId": self.integration_id, "employees": f"{total:064x}"})
+
+
+def _claim(claims: list[int | None], row: int | None, employee_id: int) -> None:
+    if row is not None:
+        known = claims[row]
+        if known is None or employee_id < known:
+            claims[row] = employee_id
 
 
 def _name(first: Any, last: Any) -> str:
@@ -283,73 +398,64 @@ def plan_sync(
     *,
     today: datetime.date,
 ) -> SyncPlan:
-    """Compute the plan of syncing the validated ``rows`` against the company's current ``employees``."""
-    company = {employee.id: employee for employee in employees}
-    linked = {e.id: hr for e in company.values() if (hr := _link_hr_id(e, integration_id)) is not None}
-    active = {employee_id for employee_id in linked if company[employee_id].subscription.status != _CANCELLED}
-    matches = match_roster(
-        [(row["hrId"], row["email"]) for row in rows],
-        (Candidate(e.id, e.email, linked.get(e.id)) for e in company.values()),
-    )
+    """Compute the plan of syncing the validated ``rows`` against the company's current ``employees``.
+
+    ``employees`` is consumed once, as it streams (a listing's pages): only what the plan compares is
+    kept of each employee, so planning a large company costs memory per employee, not per model.
+    """
+    company = _Company(integration_id, rows)
+    for employee in employees:
+        company.add(employee)
+    known = company.known
+    company.row_of_hr_id.clear()
+    company.row_of_email.clear()
+    matches = resolve_claims(company.link_claims, company.email_claims)
     changes: list[EmployeeChange] = []
     for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
-        changes.append(
-            _row_change(
-                index,
-                row,
-                employee_id=match.employee_id,
-                matched_by=match.matched_by,
-                company=company,
-                linked=linked,
-                today=today,
-            )
-        )
+        claimed = None if match.employee_id is None else known[match.employee_id]
+        changes.append(_row_change(index, row, claimed, match.matched_by, today=today))
     matched = {match.employee_id for match in matches if match.employee_id is not None}
+    active = [k for k in known.values() if k.linked_hr_id is not None and not k.cancelled]
     changes.extend(
         EmployeeChange(
             "offboard",
-            linked[employee_id],
-            employee_id,
+            k.linked_hr_id,  # type: ignore[arg-type]
+            k.employee_id,
             None,
             was_active_linked=True,
-            name=_name(company[employee_id].first_name, company[employee_id].last_name),
-            email=company[employee_id].email,
+            name=k.name,
+            email=k.email,
         )
-        for employee_id in sorted(active - matched)
+        for k in sorted(active, key=lambda k: k.employee_id)
+        if k.employee_id not in matched
     )
-    roster_keys = {email_key(row["email"]) for row in rows}
-    depends_on = sorted(e.id for e in company.values() if e.id in linked or email_key(e.email) in roster_keys)
     return SyncPlan(
         integration_id=integration_id,
         employees=tuple(changes),
         active_linked=len(active),
         today=today,
-        state={
-            str(employee_id): plan_state(company[employee_id], integration_id) for employee_id in depends_on
-        },
+        state=company.state,
+        state_digest=company.state_digest(),
+        billed_before=company.billed,
     )
 
 
 def _row_change(
     index: int,
     row: Mapping[str, Any],
-    *,
-    employee_id: int | None,
+    employee: _Known | None,
     matched_by: MatchedBy | None,
-    company: Mapping[int, Employee],
-    linked: Mapping[int, str],
+    *,
     today: datetime.date,
 ) -> EmployeeChange:
     terminated = is_terminated(row.get("terminationDate"), today)
-    name = _name(row["firstName"], row["lastName"])
-    if employee_id is None:
+    if employee is None:
         return EmployeeChange(
             "create", row["hrId"], None, index, link="new", newly_billed=True, terminated=terminated,
-            name=name, email=row["email"],
+            email=row["email"],
         )  # fmt: skip
-    employee = company[employee_id]
-    changes = _changes(row, employee)
-    old_hr_id = linked.get(employee_id)
+    changes = employee.by_link if matched_by == "link" else employee.by_email
+    old_hr_id = employee.linked_hr_id
     if old_hr_id is None:
         link: LinkEffect = "new"
     elif old_hr_id != row["hrId"]:
@@ -357,7 +463,7 @@ def _row_change(
         changes = (FieldChange("hrId", old_hr_id, row["hrId"]), *changes)
     else:
         link = "kept"
-    cancelled = employee.subscription.status == _CANCELLED
+    cancelled = employee.cancelled
     if terminated and not cancelled:
         action: Action = "offboard"
     elif changes or link == "new":
@@ -367,15 +473,14 @@ def _row_change(
     return EmployeeChange(
         action,
         row["hrId"],
-        employee_id,
+        employee.employee_id,
         index,
         matched_by=matched_by,
         changes=changes,
         link=link,
-        newly_billed=link == "new" and not employee.hr_intergartion_links,
+        newly_billed=link == "new" and not employee.any_links,
         was_active_linked=old_hr_id is not None and not cancelled,
         terminated=terminated,
         stays_cancelled=cancelled,
-        name=name,
         email=row["email"],
     )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["Candidate", "Match", "MatchedBy", "email_key", "is_terminated", "match_roster"]
+__all__ = ["Candidate", "Match", "MatchedBy", "email_key", "is_terminated", "match_roster", "resolve_claims"]
 
 MatchedBy = Literal["link", "email"]
 
@@ -32,7 +32,7 @@ def email_key(email: str) -> str:
     return email.casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """What matching needs of one company employee: its id, email and hrId under this integration."""
 
@@ -42,7 +42,7 @@ class Candidate:
     """The ``hrId`` of the employee's link to the integration being synced, None when not linked."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """The employee a roster row stands for (None: the sync creates one) and how it was found."""
 
@@ -50,21 +50,39 @@ class Match:
     matched_by: MatchedBy | None
 
 
+def _keep_lowest(index: dict[str, int], key: str, employee_id: int) -> None:
+    known = index.get(key)
+    if known is None or employee_id < known:
+        index[key] = employee_id
+
+
 def match_roster(rows: Sequence[tuple[str, str]], candidates: Iterable[Candidate]) -> list[Match]:
-    """Match roster rows, given as ``(hrId, email)`` pairs, to the company's employees (O-25)."""
+    """Match roster rows, given as ``(hrId, email)`` pairs, to the company's employees (O-25).
+
+    ``candidates`` is read once, in any order (the lowest id wins a shared key), so it may stream.
+    """
     by_link: dict[str, int] = {}
     by_email: dict[str, int] = {}
-    for candidate in sorted(candidates, key=lambda c: c.employee_id):
+    for candidate in candidates:
         if candidate.linked_hr_id is not None:
-            by_link.setdefault(candidate.linked_hr_id, candidate.employee_id)
-        by_email.setdefault(email_key(candidate.email), candidate.employee_id)
-    matches = [Match(by_link[hr_id], "link") if hr_id in by_link else Match(None, None) for hr_id, _ in rows]
+            _keep_lowest(by_link, candidate.linked_hr_id, candidate.employee_id)
+        _keep_lowest(by_email, email_key(candidate.email), candidate.employee_id)
+    return resolve_claims(
+        [by_link.get(hr_id) for hr_id, _ in rows], [by_email.get(email_key(email)) for _, email in rows]
+    )
+
+
+def resolve_claims(by_link: Sequence[int | None], by_email: Sequence[int | None]) -> list[Match]:
+    """The rule itself: each row's claim by its link first, then by its email if still unclaimed.
+
+    Row ``i`` takes ``by_link[i]`` (the lowest id linked with its hrId), else ``by_email[i]`` (the
+    lowest id with its email) unless another row has claimed that employee. A planner that indexes
+    the company while it streams passes these two per-row claims directly.
+    """
+    matches = [Match(linked, "link") if linked is not None else Match(None, None) for linked in by_link]
     claimed = {match.employee_id for match in matches if match.employee_id is not None}
-    for index, (_, email) in enumerate(rows):
-        if matches[index].employee_id is not None:
-            continue
-        found = by_email.get(email_key(email))
-        if found is not None and found not in claimed:
+    for index, found in enumerate(by_email):
+        if matches[index].employee_id is None and found is not None and found not in claimed:
             matches[index] = Match(found, "email")
             claimed.add(found)
     return matches
