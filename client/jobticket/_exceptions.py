@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    import datetime
     from collections.abc import Mapping, Sequence
 
     from jobticket_api.models.error import Error
@@ -46,12 +47,14 @@ __all__ = [
     "PacerStoreError",
     "PaginationError",
     "PermissionDeniedError",
+    "PlanAlreadyAppliedError",
     "PlanFileError",
     "RateLimitError",
     "RosterError",
     "RosterFileError",
     "RosterProblem",
     "StalePlanError",
+    "SyncOutcomeUnknownError",
     "SyncRefusedError",
     "UnexpectedResponseError",
     "UnknownIntegrationError",
@@ -317,6 +320,29 @@ class StalePlanError(SyncRefusedError):
 
 class HistoryError(JobTicketError, ValueError):
     """The offboarding history file cannot be read or written; nothing was sent."""
+
+
+class PlanAlreadyAppliedError(SyncRefusedError):
+    """The history records that this very plan was sent already; nothing was sent again.
+
+    ``sent_at`` is when it was sent. To sync again, make a new plan (it shows what the first one did).
+    """
+
+    def __init__(self, reason: str, plan: SyncPlan, sent_at: datetime.datetime) -> None:
+        super().__init__(reason, plan)
+        self.sent_at = sent_at
+
+
+class SyncOutcomeUnknownError(JobTicketError):
+    """The sync request went out, but no answer came back: whether the API applied it is not known.
+
+    Nothing is retried (a sync is never resent blindly). Look at the integration (a new plan shows what
+    it holds) before sending again; the transport error is the ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, sync_id: str) -> None:
+        super().__init__(message)
+        self.sync_id = sync_id
 
 
 class UnknownIntegrationError(JobTicketError, ValueError):

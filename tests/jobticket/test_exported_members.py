@@ -35,7 +35,15 @@ def test_all_imports_are_exported() -> None:
 
 # Names of jobticket._exceptions that are not at the top level, and where they are exported instead.
 ELSEWHERE = {
-    "jobticket.roster": {"CsvProblem", "HistoryError", "PlanFileError", "RosterFileError", "StalePlanError"},
+    "jobticket.roster": {
+        "CsvProblem",
+        "HistoryError",
+        "PlanAlreadyAppliedError",
+        "PlanFileError",
+        "RosterFileError",
+        "StalePlanError",
+        "SyncOutcomeUnknownError",
+    },
     "jobticket.webhooks": {"InvalidSignatureError", "WebhookPayloadError"},
     "nowhere (the client handles them itself, or builds errors with them)": {
         "BlockedError",

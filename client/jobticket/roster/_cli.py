@@ -1,24 +1,31 @@
 """``jobticket`` / ``python -m jobticket``: the HR roster sync as HR-integration teams run it.
 
     jobticket roster plan ROSTER.csv --integration ID [--output PLAN.json] [--map hrId=Personalnummer,...]
-    jobticket roster apply PLAN.json [--allow-large-offboarding]
+                                     [--encoding utf-8|cp1252|latin-1]
+    jobticket roster apply PLAN.json [--allow-large-offboarding] [--allow-large-billing]
+                                     [--allow-unchecked-integration]
 
-``plan`` reads the CSV, lists the integration's employees once, prints the readable plan and saves it;
-``apply`` sends exactly that plan after re-reading the integration and checking its fingerprint.
-Credentials come from JOBTICKET_BASE_URL, JOBTICKET_USERNAME and JOBTICKET_PASSWORD. Exit codes: 0 sent
-(or planned), 1 refused by a guard, 2 bad input, 3 the API or the network failed. Standard library only
-(besides the client itself), so a team that vendors the client runs it without installing more.
-``--out`` (the previous spelling of ``--output``) still works, hidden from the help, with a warning.
+``plan`` reads the CSV, reads the integration, lists the company's employees once, prints the readable
+plan and saves it (0600); it sends nothing. ``apply`` sends exactly that plan after re-reading the
+integration and checking its fingerprint. Credentials come from JOBTICKET_BASE_URL, JOBTICKET_USERNAME
+and JOBTICKET_PASSWORD. Exit codes (:data:`EXIT_CODES`): 0 sent (or planned, no guard refusing), 1 refused
+by a guard (nothing sent), 2 bad input (nothing sent), 3 the API, the network or the pacer store failed
+(nothing sent), 4 sent, but something after sending failed (the history's record, the read-back, the
+output), 5 sent without an answer: whether it was applied is unknown. Every message is one line naming
+the flag, file or answer at fault. Standard library only (besides the client itself), so a team that
+vendors the client runs it without installing more. ``--out`` (the previous spelling of ``--output``)
+still works, hidden from the help, with a warning.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .._base import DEFAULTS
 from .._client import JobTicket
@@ -28,29 +35,61 @@ from .._exceptions import (
     AuthenticationError,
     ConfigurationError,
     HistoryError,
-    NotFoundError,
+    LinkedTwiceError,
+    PacerStoreError,
+    PaginationError,
     PermissionDeniedError,
     PlanFileError,
     RosterError,
     RosterFileError,
+    SyncOutcomeUnknownError,
     SyncRefusedError,
+    UnexpectedResponseError,
     UnknownIntegrationError,
 )
 from .._logging import logger
 from ..variables import BASE_URL, PASSWORD, USERNAME
-from ._csv import CsvRoster, parse_mapping, read_roster_csv
-from ._history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, OffboardingHistory
-from ._plan import RosterPlan
-from ._report import PLAN_FORMATS, render_plan
+from ._csv import ENCODINGS, encoding_name, parse_mapping, read_roster_csv
+from ._escape import terminal
+from ._files import same_file
+from ._guards import DEFAULT_MAX_NEW_BILLED, DEFAULT_MAX_NEW_BILLED_RATIO, OVERRIDES, BillingLimits
+from ._history import DEFAULT_PERIOD_DAYS, DEFAULT_PERIOD_LIMIT, MAX_PERIOD_DAYS, OffboardingHistory
+from ._plan import RosterPlan, is_plan_file
+from ._report import PLAN_FORMATS, flag, write_plan
 from ._validation import checked_rows
 from ._workflow import apply_plan, plan_roster
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-__all__ = ["main"]
+__all__ = ["EXIT_CODES", "main"]
 
-SENT, REFUSED, BAD_INPUT, FAILED = 0, 1, 2, 3
+SENT, REFUSED, BAD_INPUT, FAILED, SENT_BUT, UNKNOWN = 0, 1, 2, 3, 4, 5
+EXIT_CODES = {
+    SENT: "sent (apply), or planned with no guard refusing (plan)",
+    REFUSED: "refused by a guard, or already applied: nothing was sent",
+    BAD_INPUT: "bad input (an argument, a file, the credentials): nothing was sent",
+    FAILED: "the API, the network or the pacer store failed: nothing was sent",
+    SENT_BUT: "sent, but something after sending failed (history, read-back, output): look before resending",
+    UNKNOWN: "the sync went out and no answer came: whether it was applied is unknown",
+}
+_MAX_SYNC_ID = 200
+_API_FAILURES = (
+    APIStatusError,
+    APIConnectionError,
+    PaginationError,
+    UnexpectedResponseError,
+    PacerStoreError,
+    LinkedTwiceError,
+)
+_MAX_ID = 2**63 - 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line naming the argument (argparse prints the usage first, over lines)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: {terminal(message)} (see {self.prog} --help)\n")
 
 
 class _DeprecatedOut(argparse.Action):
@@ -67,32 +106,59 @@ class _DeprecatedOut(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-def _ratio(text: str) -> float:
+def _number(text: str) -> float:
     try:
         value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a share such as 0.10 or 10%, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
+def _ratio(text: str) -> float:
+    value = _number(text)
     if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (0 % and 100 %), got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a share between 0 and 1 (0 % and 100 %), got {text!r}")
     return value
 
 
 def _days(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of days, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 days, got {text!r}")
+    value = _number(text) if not text.endswith("%") else math.nan
+    if not 0 < value <= MAX_PERIOD_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of days, more than 0 and at most {MAX_PERIOD_DAYS:.0f}, got {text!r}"
+        )
     return value
 
 
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 999999999, got {text!r}")
+    return int(text)
+
+
 def _integration(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_ID:
         raise argparse.ArgumentTypeError(
             f"must be the integration's numeric ID (a positive integer), got {text!r}"
         )
     return int(text)
+
+
+def _sync_id(text: str) -> str:
+    if not text.strip() or len(text) > _MAX_SYNC_ID or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"must be printable text of 1 to {_MAX_SYNC_ID} characters, got {text!r}"
+        )
+    return text
+
+
+def _encoding(text: str) -> str:
+    try:
+        return encoding_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _guard_options(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +172,28 @@ def _guard_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--period-days", type=_days, default=DEFAULT_PERIOD_DAYS, metavar="DAYS",
-        help="the rolling period of --period-limit (default 7 days)",
+        help=f"the rolling period of --period-limit (default 7 days, at most {MAX_PERIOD_DAYS:.0f})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-new-billed", type=_count, default=DEFAULT_MAX_NEW_BILLED, metavar="N",
+        help="cost guard: refuse a sync newly billing more employees than the larger of N and "
+        f"--max-new-billed-ratio of those billed now (default {DEFAULT_MAX_NEW_BILLED})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-new-billed-ratio", type=_ratio, default=DEFAULT_MAX_NEW_BILLED_RATIO, metavar="SHARE",
+        help="cost guard: the share of the employees billed now (default 10%%)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-large-offboarding", action="store_true",
+        help="accept an offboarding above a guard's limit (the explicit override; recorded)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-large-billing", action="store_true",
+        help="accept more newly billed employees than the cost guard's limit (recorded)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-unchecked-integration", action="store_true",
+        help="accept a plan whose integration the API key cannot read (view-hr-integrations; recorded)",
     )  # fmt: skip
     parser.add_argument(
         "--format", choices=PLAN_FORMATS, default="text", help="how to print the plan (default text)"
@@ -115,10 +202,11 @@ def _guard_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``jobticket`` command line."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jobticket",
         description="JobTicket+ HR roster sync: plan from your HR export, approve, then send exactly "
         f"that plan. Credentials: {BASE_URL}, {USERNAME}, {PASSWORD}.",
+        epilog="exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items()),
     )
     commands = parser.add_subparsers(dest="command", required=True)
     roster = commands.add_parser("roster", help="plan and send an HR roster sync")
@@ -129,23 +217,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--integration", type=_integration, required=True, metavar="ID", help="the HR integration ID"
     )
     plan.add_argument(
-        "--output", type=Path, metavar="PLAN.json", help="where to save the plan (default ROSTER.plan.json)"
-    )
+        "--output", type=Path, metavar="PLAN.json",
+        help="where to save the plan (default ROSTER.plan.json); never one of the inputs",
+    )  # fmt: skip
     plan.add_argument("--out", type=Path, dest="output", action=_DeprecatedOut, help=argparse.SUPPRESS)
     plan.add_argument(
         "--map", default="", metavar="FIELD=HEADER,...",
         help="read a field from a differently named column, e.g. hrId=Personalnummer,email=E-Mail",
     )  # fmt: skip
-    plan.add_argument("--sync-id", help="the syncId to send (default: generated)")
+    plan.add_argument(
+        "--encoding", type=_encoding, default="utf-8", metavar="NAME",
+        help=f"the file's encoding: {', '.join(ENCODINGS)} (default utf-8, a byte-order mark accepted; "
+        "cp1252 for Windows and older Excel exports)",
+    )  # fmt: skip
+    plan.add_argument("--sync-id", type=_sync_id, help="the syncId to send (default: generated)")
     _guard_options(plan)
     apply = steps.add_parser(
         "apply", help="send PLAN.json exactly, after checking the integration did not change"
     )
     apply.add_argument("plan", type=Path, metavar="PLAN.json")
-    apply.add_argument(
-        "--allow-large-offboarding", action="store_true",
-        help="send even when a guard refuses the offboarding (the explicit override)",
-    )  # fmt: skip
     _guard_options(apply)
     return parser
 
@@ -177,77 +267,135 @@ def _history(plan_path: Path, args: argparse.Namespace) -> OffboardingHistory:
     return OffboardingHistory.beside(plan_path, limit=args.period_limit, days=args.period_days)
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, bool]:
+    return {keyword: bool(getattr(args, keyword)) for keyword in OVERRIDES}
+
+
+def _billing(args: argparse.Namespace) -> BillingLimits:
+    return BillingLimits(args.max_new_billed, args.max_new_billed_ratio)
+
+
+def for_command_line(message: str) -> str:
+    """A library message in command-line words: ``pass allow_large_billing=True`` names the flag."""
+    for keyword in OVERRIDES:
+        message = message.replace(f"{keyword}=True", flag(keyword))
+    return terminal(message)
+
+
+def _output(args: argparse.Namespace) -> Path:
+    """The plan's path: never an input of the command, nor a file that is not a plan."""
+    path: Path = args.output or args.roster.with_name(args.roster.stem + ".plan.json")
+    history = _history(path, args).path
+    for name, input_path in (("the roster file", args.roster), ("the offboarding history", history)):
+        if same_file(path, input_path):
+            raise PlanFileError(f"--output {path}: names {name}, an input; name another file for the plan")
+    if path.is_dir():
+        raise PlanFileError(f"--output {path}: is a folder; name a file for the plan")
+    if path.exists() and not is_plan_file(path):
+        raise PlanFileError(
+            f"--output {path}: exists and is not a roster plan, so it is not overwritten; name another file"
+        )
+    return path
+
+
 def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    roster = read_roster_csv(args.roster, parse_mapping(args.map))
+    plan_path = _output(args)
+    roster = read_roster_csv(args.roster, parse_mapping(args.map), encoding=args.encoding)
     rows = checked_rows(roster)
-    if roster.ignored:
-        err.write(f"columns not sent (not sync fields): {', '.join(roster.ignored)}\n")
-    plan_path = args.output or args.roster.with_name(args.roster.stem + ".plan.json")
+    source, lines, encoding, ignored = roster.source, roster.lines, roster.encoding, roster.ignored
+    del roster  # the rows are kept once, as validated
+    if ignored:
+        err.write(f"columns not sent (not sync fields): {terminal(', '.join(ignored))}\n")
     with _client(env) as client:
-        _check_integration(client, args.integration)
-        plan = _make_plan(args, client, rows, roster, plan_path=plan_path, err=err)
+        plan = plan_roster(
+            client,
+            args.integration,
+            rows,
+            sync_id=args.sync_id,
+            max_offboard_ratio=args.max_offboard_ratio,
+            billing=_billing(args),
+            history=_history(plan_path, args),
+            on_page=Progress(err),
+            source=source,
+            lines=lines,
+            encoding=encoding,
+            **_overrides(args),
+        )
     plan.save(plan_path)
-    out.write(render_plan(plan, args.format, plan.guards))
+    write_plan(plan, args.format, out, plan.guards)
+    out.flush()
     refused = [guard for guard in plan.guards if guard.refusal is not None]
     for guard in refused:
-        err.write(f"a guard would refuse this plan: {guard.refusal}\n")
+        err.write(f"refused: {for_command_line(guard.refusal or '')}\n")
+    if refused:
+        err.write(f"plan saved to {terminal(str(plan_path))} for review; nothing was sent\n")
+        return REFUSED
+    given = "".join(f" {flag(keyword)}" for keyword, on in _overrides(args).items() if on)
     err.write(
-        f"plan saved to {plan_path}; nothing was sent. Review it, then send exactly this plan with:\n"
-        f"  python -m jobticket roster apply {plan_path}\n"
+        f"plan saved to {terminal(str(plan_path))}; nothing was sent. Review it, then send exactly this "
+        f"plan with:\n  python -m jobticket roster apply {terminal(str(plan_path))}{given}\n"
     )
-    return REFUSED if refused else SENT
-
-
-def _make_plan(
-    args: argparse.Namespace,
-    client: JobTicket,
-    rows: list[dict[str, Any]],
-    roster: CsvRoster,
-    *,
-    plan_path: Path,
-    err: TextIO,
-) -> RosterPlan:
-    return plan_roster(
-        client,
-        args.integration,
-        rows,
-        sync_id=args.sync_id,
-        max_offboard_ratio=args.max_offboard_ratio,
-        history=_history(plan_path, args),
-        on_page=Progress(err),
-        source=roster.source,
-        lines=roster.lines,
-    )
-
-
-def _check_integration(client: JobTicket, integration_id: int) -> None:
-    """A wrong ID would plan everyone as new (and billed): check it exists when the key may read it."""
-    try:
-        client.get_hr_integration(integration_id)
-    except PermissionDeniedError:
-        return  # the sync needs four permissions; view-hr-integrations is not one of them
-    except NotFoundError:
-        raise UnknownIntegrationError(
-            f"--integration {integration_id}: no HR integration with this ID"
-        ) from None
+    return SENT
 
 
 def _apply(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     plan = RosterPlan.load(args.plan)
+    history = _history(args.plan, args)
     with _client(env) as client:
         result = apply_plan(
             client,
             plan,
             max_offboard_ratio=args.max_offboard_ratio,
-            allow_large_offboarding=args.allow_large_offboarding,
-            history=_history(args.plan, args),
+            billing=_billing(args),
+            history=history,
             on_page=Progress(err),
+            **_overrides(args),
         )
-    out.write(render_plan(plan.with_plan(result.plan), args.format))
     err.write(
-        f"sent: syncId {result.sync_id} to integration {plan.integration_id} ({result.plan.summary()})\n"
+        f"sent: syncId {terminal(result.sync_id)} to integration {plan.integration_id} "
+        f"({result.plan.summary()})\n"
     )
-    return SENT
+    err.flush()
+    code = SENT
+    if result.overrides:
+        err.write(f"overrides recorded: {', '.join(flag(name) for name in result.overrides)}\n")
+    if not result.recorded:
+        err.write(
+            f"sent, but not recorded in {terminal(str(history.path))}: "
+            f"{terminal(result.record_error or '')}; the guard over time and the already-applied check "
+            "do not know of this sync\n"
+        )
+        code = SENT_BUT
+    try:
+        write_plan(plan.with_plan(result.plan), args.format, out, plan.guards)
+        out.flush()
+    except (OSError, ValueError) as error:
+        err.write(f"sent, but the plan could not be printed: {terminal(str(error))}\n")
+        code = SENT_BUT
+    return code
+
+
+def _failed(step: str, error: Exception) -> tuple[int, str]:
+    """The exit code and one line for an error of the API, the network or the pacer store."""
+    sync_answer = (
+        isinstance(error, APIStatusError)
+        and step == "apply"
+        and getattr(getattr(error.response, "request", None), "method", "") == "POST"
+    )
+    if sync_answer:
+        return FAILED, (
+            f"the API refused the sync: {error}; nothing was applied (a refused sync changes nothing, "
+            "working assumption O-21)"
+        )
+    if isinstance(error, LinkedTwiceError):
+        return FAILED, str(error)
+    if isinstance(error, PaginationError):
+        return FAILED, f"the employee listing is not provably complete: {error}; nothing was sent"
+    if isinstance(error, UnexpectedResponseError):
+        return FAILED, f"the API answered something this client cannot use: {error}; nothing was sent"
+    if isinstance(error, PacerStoreError):
+        return FAILED, f"the pacer store cannot be used: {error}; nothing was sent"
+    return FAILED, f"the API call failed: {error}; nothing was sent"
 
 
 def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
@@ -256,26 +404,30 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
     try:
         return step(args, env, out, err)
     except SyncRefusedError as refused:
-        reason = str(refused).replace("pass allow_large_offboarding=True", "pass --allow-large-offboarding")
-        err.write(f"refused, nothing was sent: {reason}\n")
+        err.write(f"refused, nothing was sent: {for_command_line(str(refused))}\n")
         return REFUSED
+    except SyncOutcomeUnknownError as unknown:
+        err.write(f"{terminal(str(unknown))}\n")
+        return UNKNOWN
     except RosterFileError as error:
-        err.write(f"{error}\nnothing was sent\n")
+        err.write("".join(f"{terminal(str(problem))}\n" for problem in error.problems[:100]))
+        if len(error.problems) > 100:
+            err.write(f"... and {len(error.problems) - 100} more\n")
+        err.write("nothing was sent\n")
         return BAD_INPUT
     except (RosterError, PlanFileError, HistoryError, ConfigurationError, UnknownIntegrationError) as error:
-        err.write(f"{error}\nnothing was sent\n")
+        err.write(f"{for_command_line(str(error))}\nnothing was sent\n")
         return BAD_INPUT
     except (AuthenticationError, PermissionDeniedError) as error:
-        err.write(f"the API key was refused: {error} (check {USERNAME}, {PASSWORD} and its permissions)\n")
-        return BAD_INPUT
-    except (APIStatusError, APIConnectionError) as error:
-        sending = (
-            " If it was the sync itself, check the integration before sending again."
-            if args.step == "apply"
-            else ""
+        err.write(
+            f"the API key was refused: {terminal(str(error))} (check {USERNAME}, {PASSWORD} and its "
+            "permissions); nothing was sent\n"
         )
-        err.write(f"the API call failed: {error}.{sending}\n")
-        return FAILED
+        return BAD_INPUT
+    except _API_FAILURES as error:
+        code, line = _failed(args.step, error)
+        err.write(f"{terminal(line)}\n")
+        return code
 
 
 def _log_to(stream: TextIO) -> logging.Handler:

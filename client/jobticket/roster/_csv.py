@@ -1,6 +1,7 @@
 """Read the roster CSV that HR systems and spreadsheets export, naming every problem by line and column.
 
-UTF-8 with or without a byte-order mark, comma or semicolon separated, headers named as the sync's fields
+UTF-8 with or without a byte-order mark (or, with ``encoding``, the Windows-1252 and Latin-1 of older
+exports), comma or semicolon separated, headers named as the sync's fields
 (any case) or mapped (``hrId=Personalnummer``), empty cells as null, dates as ``DD.MM.YYYY`` or
 ``YYYY-MM-DD``. Problems name the line, the column and the rule, never the cell's value (personal data).
 What the file breaks is found here; what its rows break of the sync's own rules is located by line and
@@ -13,7 +14,7 @@ import csv
 import datetime
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import CsvProblem, RosterFileError
@@ -22,7 +23,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-__all__ = ["CsvRoster", "parse_mapping", "parse_roster_csv", "read_roster_csv"]
+__all__ = ["ENCODINGS", "CsvRoster", "encoding_name", "parse_mapping", "parse_roster_csv", "read_roster_csv"]
+
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)"}
+"""The encodings a roster file may be read in: our name -> what HR tools call it."""
+_ALIASES = {"utf-8": "utf-8", "cp1252": "cp1252", "latin-1": "latin-1", "iso8859-1": "latin-1"}
 
 REQUIRED = ("firstName", "lastName", "email", "hrId")
 DATES = ("dateOfBirth", "startDate", "terminationDate")
@@ -52,6 +57,8 @@ class CsvRoster:
     delimiter: str = ","
     problems: tuple[CsvProblem, ...] = ()
     """What the file breaks, by line and column; see :func:`.checked_rows` for the sync's own rules."""
+    encoding: str = "utf-8"
+    """The encoding the file was read in (one of :data:`ENCODINGS`)."""
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -67,13 +74,70 @@ def parse_mapping(text: str) -> dict[str, str]:
     return mapping
 
 
-def _decode(data: bytes, source: str) -> str:
+def encoding_name(text: str) -> str:
+    """Our name of an encoding spelled any way Python knows it (``utf8``, ``windows-1252``, ``latin1``).
+
+    Raise ``ValueError`` for an encoding that roster files are not read in.
+    """
+    import codecs  # noqa: PLC0415 - only when the option is given
+
     try:
-        return data.decode("utf-8-sig")
+        name = _ALIASES.get(codecs.lookup(text).name)
+    except LookupError:
+        name = None
+    if name is None:
+        raise ValueError(f"must be one of {', '.join(ENCODINGS)}, got {text!r}")
+    return name
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode(data: bytes, source: str, encoding: str) -> str:
+    """The file's text; a byte the encoding cannot read, or a UTF-8 file read as another, is refused."""
+    if encoding == "utf-8":
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise RosterFileError(
+                [
+                    CsvProblem(
+                        source,
+                        _line_of(data, error.start),
+                        "is not UTF-8 (--encoding utf-8, the default): save it as 'CSV UTF-8', or name "
+                        "its encoding, e.g. --encoding cp1252 for a Windows or older Excel export",
+                    )
+                ]
+            ) from None
+    if not data.isascii():
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise RosterFileError(
+                [
+                    CsvProblem(
+                        source,
+                        None,
+                        f"is UTF-8, not {ENCODINGS[encoding]} (--encoding {encoding}): read as "
+                        f"{encoding} its umlauts would be garbled; drop --encoding {encoding}",
+                    )
+                ]
+            )
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
         raise RosterFileError(
-            [CsvProblem(source, line, "is not UTF-8; save the file as 'CSV UTF-8' and try again")]
+            [
+                CsvProblem(
+                    source,
+                    _line_of(data, error.start),
+                    f"has a byte that is not {ENCODINGS[encoding]} (--encoding {encoding}); check the "
+                    "file's encoding (--encoding utf-8, cp1252 or latin-1)",
+                )
+            ]
         ) from None
 
 
@@ -164,14 +228,24 @@ def _columns(
     return columns, problems, ignored
 
 
-def read_roster_csv(path: Path, mapping: Mapping[str, str] | None = None) -> CsvRoster:
-    """Read ``path`` into wire-form rows; raise :class:`RosterFileError` listing every problem found."""
+def read_roster_csv(
+    path: Path, mapping: Mapping[str, str] | None = None, *, encoding: str = "utf-8"
+) -> CsvRoster:
+    """Read ``path`` into wire-form rows; raise :class:`RosterFileError` listing every problem found.
+
+    ``encoding`` is one of :data:`ENCODINGS` (any spelling :func:`encoding_name` accepts); UTF-8 may
+    start with a byte-order mark.
+    """
     source = path.name
+    try:
+        name = encoding_name(encoding)
+    except ValueError as error:
+        raise RosterFileError([CsvProblem(source, None, f"--encoding {error}")]) from None
     try:
         data = path.read_bytes()
     except OSError as error:
         raise RosterFileError([CsvProblem(str(path), None, f"cannot be read: {error.strerror}")]) from None
-    return parse_roster_csv(_decode(data, source), source, mapping or {})
+    return replace(parse_roster_csv(_decode(data, source, name), source, mapping or {}), encoding=name)
 
 
 def parse_roster_csv(text: str, source: str, mapping: Mapping[str, str]) -> CsvRoster:

@@ -1,157 +1,310 @@
 """The plan as HR reads it: plain text, Markdown or JSON, with every employee's action and the cost.
 
-These renderings contain names, emails and field values on purpose: they are the output the user asked
-for. Nothing here logs.
+What the sync will do is all here, in every format: each employee on one line with the fields that change
+(``old -> new``), the values sent that the API does not show back, scheduled offboardings with their
+date, the billing effect, each guard's verdict, and first of all what could not be checked. Every value
+that came from the CSV file or the API is escaped for its format (:mod:`._escape`), so a name cannot
+forge a line, drive the terminal or put a link into the approval page. Rendering streams, line by line,
+whatever the company's size. These renderings contain personal data on purpose; nothing here logs.
 """
 
 from __future__ import annotations
 
-import json
+import io
 from typing import TYPE_CHECKING, Any
 
-from ._plan_json import BILLING_PERIOD_NOTE, LINKS_ENDED_NOTE
+from .._hr_sync import EUR_PER_LINKED_EMPLOYEE
+from . import _escape
+from ._fields import COMPARED, SENT_ONLY, scheduled_offboarding, sent_values
+from ._guards import BILLING_PERIOD
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import TextIO
 
-    from .._hr_sync import EmployeeChange, GuardCheck
+    from .._hr_sync import EmployeeChange
+    from ._guards import GuardVerdict
     from ._plan import RosterPlan
 
-__all__ = ["PLAN_FORMATS", "render_plan"]
+__all__ = ["LINKS_ENDED_NOTE", "PLAN_FORMATS", "flag", "render_plan", "write_plan"]
 
 PLAN_FORMATS = ("text", "markdown", "json")
-_ORDER = {"create": 0, "update": 1, "offboard": 2, "unchanged": 3}
+LINKS_ENDED_NOTE = (
+    "Offboarding keeps the employee's link (working assumption O-26), so no link ends; whether an "
+    "offboarded employee is still billed is not documented."
+)
+NOT_SHOWN_BACK = (
+    f"Not shown back by the API: {', '.join(f.name for f in SENT_ONLY)}. The plan lists every value it "
+    "sends, not the one it replaces; an empty value clears one recorded earlier (if any)."
+)
+SCHEDULED_NOTE = (
+    "recorded by this sync; the first sync on or after that date offboards (working assumption O-26)"
+)
+
+Escape = "Callable[[Any], str]"
 
 
-def _value(value: Any) -> str:
-    return "(empty)" if value is None else str(value)
+def flag(keyword: str) -> str:
+    """The command-line flag of a library keyword: ``allow_large_billing`` -> ``--allow-large-billing``."""
+    return "--" + keyword.replace("_", "-")
 
 
-def _details(change: EmployeeChange) -> list[str]:
-    details = [f"{c.name}: {_value(c.old)} → {_value(c.new)}" for c in change.changes]
+def _value(value: Any, escape: Callable[[Any], str]) -> str:
+    if value is None:
+        return "(empty)"
+    return escape(str(value).lower() if isinstance(value, bool) else value)
+
+
+def details(plan: RosterPlan, change: EmployeeChange, escape: Callable[[Any], str]) -> list[str]:
+    """What the sync does to one employee, each value escaped with ``escape``."""
+    row = plan.row_of(change)
+    out = [f"{c.name}: {_value(c.old, escape)} → {_value(c.new, escape)}" for c in change.changes]
     if change.action == "create":
-        details.append("new employee, new link" + (" (+1 EUR)" if change.newly_billed else ""))
+        out.insert(0, "new employee, new link" + (" (+1 EUR)" if change.newly_billed else ""))
+        assert row is not None
+        out += [f"{name}: {_value(row[name], escape)}" for name in COMPARED[3:] if row.get(name) is not None]
         if change.terminated:
-            details.append("terminationDate has passed: created already offboarded")
+            out.append("terminationDate has passed: created already offboarded")
     elif change.link == "new":
-        details.append(f"matched by email, new link{' (+1 EUR)' if change.newly_billed else ''}")
-    if change.action == "offboard":
-        details.append("terminationDate has passed" if change.row is not None else "not in the roster")
+        out.append(f"matched by email, new link{' (+1 EUR)' if change.newly_billed else ''}")
+    if row is None:
+        out.append("not in the roster")
+    else:
+        out += [f"{sent.name}: {escape(sent.text)}{sent.note}" for sent in sent_values(row, plan.plan.today)]
     if change.stays_cancelled:
-        details.append("stays offboarded: a sync does not reactivate (O-26)")
-    return details
+        out.append("stays offboarded: a sync does not reactivate (O-26)")
+    return out
 
 
-def _who(change: EmployeeChange) -> str:
+def _who(plan: RosterPlan, change: EmployeeChange, escape: Callable[[Any], str]) -> str:
     number = f"#{change.employee_id} " if change.employee_id is not None else ""
-    return f"{number}{change.name} <{change.email}>"
+    name, email = plan.name_of(change)
+    return f"{number}{escape(name)} <{escape(email)}>"
 
 
-def _ordered(plan: RosterPlan) -> list[EmployeeChange]:
-    return sorted(plan.plan.employees, key=lambda c: _ORDER[c.action])
+def _where(plan: RosterPlan, change: EmployeeChange) -> str:
+    line = plan.line_of(change)
+    if line is not None:
+        return f"line {line}"
+    return "-" if change.row is None else f"row {change.row}"
 
 
-def _header(plan: RosterPlan) -> list[str]:
-    source = f" from {plan.source}" if plan.source else ""
+def _not_checked(plan: RosterPlan) -> list[str]:
+    if plan.integration.checked:
+        return []
     return [
-        f"integration {plan.integration_id} at {plan.base_url}",
-        f"syncId {plan.sync_id}, planned {plan.created_at:%Y-%m-%d %H:%M} UTC{source} "
-        f"({len(plan.rows)} rows)",
-        f"fingerprints: roster {plan.roster_fingerprint[:23]}…, "
-        f"integration state {plan.state_fingerprint[:23]}…",
+        f"NOT CHECKED: integration {plan.integration_id} could not be read ({plan.integration.reason}); "
+        "it may not exist or not be the one you mean, and every employee below is planned against it"
     ]
+
+
+def _header(plan: RosterPlan, escape: Callable[[Any], str]) -> list[str]:
+    source = f" from {escape(plan.source)}" if plan.source else ""
+    encoding = f"{plan.encoding}, " if plan.encoding else ""
+    out = _not_checked(plan)
+    if plan.integration.checked:
+        out.append(
+            f"integration {plan.integration_id}: {_value(plan.integration.name, escape)} "
+            f"(status {_value(plan.integration.status, escape)})"
+        )
+    out += [
+        f"syncId {escape(plan.sync_id)}, planned {plan.created_at:%Y-%m-%d %H:%M} UTC{source} "
+        f"({encoding}{len(plan.rows)} rows)",
+        f"fingerprints: plan {plan.fingerprint[:23]}…, roster {plan.roster_fingerprint[:23]}…, "
+        f"integration state {plan.state_fingerprint[:23]}…",
+        NOT_SHOWN_BACK,
+    ]
+    return out
+
+
+def _counts(plan: RosterPlan) -> list[tuple[str, int, str]]:
+    sync, summary = plan.plan, plan.summary
+    ratio = f"{sync.offboarded_active} of {sync.active_linked} active linked employees"
+    ratio += f" ({sync.offboard_ratio:.1%})"
+    return [
+        ("create", summary.kinds["create"], ""),
+        ("update", summary.kinds["update"], ""),
+        ("offboard", summary.kinds["offboard"], f"now: {ratio}"),
+        ("scheduled", summary.kinds["scheduled"], "otherwise unchanged: an offboarding is scheduled"),
+        ("unchanged", summary.kinds["unchanged"], ""),
+    ]
+
+
+def _notes(plan: RosterPlan) -> list[str]:
+    summary = plan.summary
+    out = []
+    if summary.scheduled:
+        out.append(
+            f"offboardings scheduled: {summary.scheduled} rows send a future terminationDate (the first "
+            f"{summary.first_scheduled}), shown on each line: {SCHEDULED_NOTE}"
+        )
+    for field in SENT_ONLY:
+        sent, empty = summary.sent[field.name], summary.sent_empty[field.name]
+        if sent or empty:
+            out.append(f"{field.counted_as}: {sent}" + (f"; sent empty: {empty}" if empty else ""))
+    return out
 
 
 def _billing(plan: RosterPlan) -> list[str]:
     sync = plan.plan
     lines = [
-        f"newly linked employees: {sync.newly_billed} x 1 EUR = +{sync.newly_billed} EUR per billing period"
+        f"newly linked employees: {sync.newly_billed} x {EUR_PER_LINKED_EMPLOYEE} EUR = +{sync.newly_billed} "
+        f"EUR per billing period, i.e. {BILLING_PERIOD}"
     ]
     if sync.new_links > sync.newly_billed:
         extra = sync.new_links - sync.newly_billed
         lines.append(
             f"{extra} more newly linked employee(s) already linked to another integration: no extra cost"
         )
-    lines += [f"links ended: 0. {LINKS_ENDED_NOTE}", BILLING_PERIOD_NOTE]
+    lines.append(f"employees billed now (linked to any integration): {sync.billed_before}")
+    lines.append(f"links ended: 0. {LINKS_ENDED_NOTE}")
     return lines
 
 
-def _guard_line(guard: GuardCheck) -> str:
-    """``per sync: 2.7 % offboarded (limit 10.0 %): passes``, and how to override a refusal."""
-    verdict = "passes" if guard.refusal is None else "REFUSES (override: --allow-large-offboarding)"
-    return f"{guard.name}: {guard.share:.1%} offboarded (limit {guard.limit:.1%}): {verdict}"
+def guard_line(guard: GuardVerdict) -> str:
+    """``offboarding per sync: 2 of 64 ... (limit 10.0 %): passes``, naming the override's flag."""
+    if guard.refusal is not None:
+        verdict = f"REFUSES (override: {flag(guard.override)})"
+    elif guard.exceeded:
+        verdict = f"exceeded, accepted by {flag(guard.override)}"
+    else:
+        verdict = "passes"
+    limit = f" (limit {guard.limit})" if guard.limit else ""
+    return f"{guard.name}: {guard.measured}{limit}: {verdict}"
 
 
-def _counts(plan: RosterPlan) -> list[tuple[str, int, str]]:
-    sync = plan.plan
-    share = f"{sync.offboard_ratio:.1%}"
-    ratio = f"{sync.offboarded_active} of {sync.active_linked} active linked employees ({share})"
-    return [
-        ("create", len(sync.created), ""),
-        ("update", len(sync.updated), ""),
-        ("unchanged", len(sync.unchanged), ""),
-        ("offboard", len(sync.offboarded), ratio),
-    ]
-
-
-def render_text(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
-    """The plan as plain text for the terminal."""
-    out = ["HR roster plan: " + _header(plan)[0], *_header(plan)[1:], "", "Summary"]
-    out += [f"  {name:<10}{count:>7}   {note}".rstrip() for name, count, note in _counts(plan)]
-    out += ["", "Billing effect", *(f"  {line}" for line in _billing(plan))]
+def _text(plan: RosterPlan, guards: Sequence[GuardVerdict]) -> Iterator[str]:
+    escape = _escape.text
+    head = _header(plan, escape)
+    yield f"HR roster plan: integration {plan.integration_id} at {escape(plan.base_url)}"
+    yield from head
+    yield from ("", "Summary")
+    yield from (f"  {name:<10}{count:>7}   {note}".rstrip() for name, count, note in _counts(plan))
+    yield from (f"  {note}" for note in _notes(plan))
+    yield from ("", "Billing effect", *(f"  {line}" for line in _billing(plan)))
     if guards:
-        out += ["", "Guards", *(f"  {_guard_line(guard)}" for guard in guards)]
-    out += ["", "Employees"]
-    for change in _ordered(plan):
-        line = plan.line_of(change)
-        where = f"line {line}" if line is not None else ("-" if change.row is None else f"row {change.row}")
-        details = "; ".join(_details(change))
-        out.append(
-            f"  {change.action.upper():<10}{where:<10}{change.hr_id:<14}{_who(change)}  {details}".rstrip()
-        )
-    return "\n".join(out) + "\n"
+        yield from ("", "Guards", *(f"  {guard_line(guard)}" for guard in guards))
+    yield from ("", "Employees")
+    for change in plan.ordered():
+        yield (
+            f"  {plan.kind(change).upper():<10}{_where(plan, change):<10}{escape(change.hr_id):<14}"
+            f"{_who(plan, change, escape)}  {'; '.join(details(plan, change, escape))}"
+        ).rstrip()
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
-    """The plan as Markdown, for a ticket or an approval email."""
-    head = _header(plan)
-    out = [f"# HR roster plan: {head[0]}", "", f"{head[1]}; {head[2]}", "", "## Summary", ""]
-    out += ["| action | employees | |", "| --- | ---: | --- |"]
-    out += [f"| {name} | {count} | {note} |" for name, count, note in _counts(plan)]
-    out += ["", "## Billing effect", "", *(f"- {line}" for line in _billing(plan))]
+def _markdown(plan: RosterPlan, guards: Sequence[GuardVerdict]) -> Iterator[str]:
+    escape = _escape.markdown
+    head = _header(plan, escape)
+    yield f"# HR roster plan: integration {plan.integration_id} at {escape(plan.base_url)}"
+    yield ""
+    yield from (f"- {line}" for line in head)
+    yield from ("", "## Summary", "", "| action | employees | |", "| --- | ---: | --- |")
+    yield from (f"| {name} | {count} | {note} |" for name, count, note in _counts(plan))
+    notes = _notes(plan)
+    if notes:
+        yield from ("", *(f"- {note}" for note in notes))
+    yield from ("", "## Billing effect", "", *(f"- {line}" for line in _billing(plan)))
     if guards:
-        out += ["", "## Guards", "", *(f"- {_guard_line(guard)}" for guard in guards)]
-    out += [
+        yield from ("", "## Guards", "", *(f"- {guard_line(guard)}" for guard in guards))
+    yield from (
         "",
         "## Employees",
         "",
         "| action | line | hrId | employee | changes |",
         "| --- | --- | --- | --- | --- |",
-    ]
-    for change in _ordered(plan):
-        line = plan.line_of(change)
-        where = str(line) if line is not None else ("-" if change.row is None else f"row {change.row}")
-        out.append(
-            f"| {change.action} | {where} | {_cell(change.hr_id)} | {_cell(_who(change))} | "
-            f"{_cell('; '.join(_details(change)))} |"
+    )
+    for change in plan.ordered():
+        where = _where(plan, change).removeprefix("line ")
+        yield (
+            f"| {plan.kind(change)} | {where} | {escape(change.hr_id)} | {_who(plan, change, escape)} | "
+            f"{'; '.join(details(plan, change, escape)).replace('|', '&#124;')} |"
         )
-    return "\n".join(out) + "\n"
 
 
-def render_json(plan: RosterPlan, guards: Sequence[GuardCheck]) -> str:
-    """The saved plan's JSON plus the guards' verdicts."""
-    body = plan.to_json()
-    body["guards"] = [
-        {"guard": g.name, "share": round(g.share, 6), "limit": g.limit, "refusal": g.refusal} for g in guards
-    ]
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+def _employee_json(plan: RosterPlan, change: EmployeeChange) -> dict[str, Any]:
+    row = plan.row_of(change)
+    today = plan.plan.today
+    return {
+        "kind": plan.kind(change),
+        "action": change.action,
+        "line": plan.line_of(change),
+        "row": change.row,
+        "hrId": change.hr_id,
+        "employeeId": change.employee_id,
+        "name": plan.name_of(change)[0],
+        "email": plan.name_of(change)[1],
+        "matchedBy": change.matched_by,
+        "link": change.link,
+        "newlyBilled": change.newly_billed,
+        "changes": [{"field": c.name, "old": c.old, "new": c.new} for c in change.changes],
+        "sends": []
+        if row is None
+        else [{"field": s.name, "value": s.value} for s in sent_values(row, today)],
+        "scheduledOffboarding": None if row is None else scheduled_offboarding(row, today),
+        "terminated": change.terminated,
+        "staysCancelled": change.stays_cancelled,
+        "wasActiveLinked": change.was_active_linked,
+        "details": details(plan, change, str),
+    }
 
 
-def render_plan(plan: RosterPlan, output_format: str, guards: Sequence[GuardCheck] = ()) -> str:
+def _json(plan: RosterPlan, guards: Sequence[GuardVerdict]) -> Iterator[str]:
+    sync = plan.plan
+    head = {
+        "format": "jobticket-roster-plan-report",
+        "version": 1,
+        "baseUrl": plan.base_url,
+        "integrationId": plan.integration_id,
+        "integration": plan.integration.to_json(),
+        "notChecked": _not_checked(plan),
+        "notShownBack": [field.name for field in SENT_ONLY],
+        "syncId": plan.sync_id,
+        "createdAt": plan.created_at.isoformat(),
+        "source": {"file": plan.source, "encoding": plan.encoding, "rows": len(plan.rows)},
+        "fingerprints": {
+            "plan": plan.fingerprint,
+            "roster": plan.roster_fingerprint,
+            "state": plan.state_fingerprint,
+        },
+        "plan": {
+            **plan.summary.to_json(),
+            "today": sync.today.isoformat(),
+            "activeLinked": sync.active_linked,
+            "offboardedActive": sync.offboarded_active,
+            "offboardRatio": round(sync.offboard_ratio, 6),
+            "billing": {
+                "newLinks": sync.new_links,
+                "newlyBilled": sync.newly_billed,
+                "billedBefore": sync.billed_before,
+                "eurPerLinkedEmployee": EUR_PER_LINKED_EMPLOYEE,
+                "addedEur": sync.newly_billed * EUR_PER_LINKED_EMPLOYEE,
+                "linksEnded": 0,
+                "period": "not documented (O-37); working assumption: per month",
+                "notes": [LINKS_ENDED_NOTE],
+            },
+        },
+        "guards": [guard.to_json() for guard in guards],
+    }
+    opening = _escape.json_dumps(head, indent=2)
+    yield opening[: opening.rindex("}")].rstrip() + ',\n  "employees": ['
+    changes = list(plan.ordered())
+    for index, change in enumerate(changes):
+        tail = "," if index < len(changes) - 1 else ""
+        yield "    " + _escape.json_dumps(_employee_json(plan, change)) + tail
+    yield "  ]\n}"
+
+
+def write_plan(
+    plan: RosterPlan, output_format: str, stream: TextIO, guards: Sequence[GuardVerdict] = ()
+) -> None:
+    """Write the plan to ``stream`` in one of :data:`PLAN_FORMATS`, line by line."""
+    renderers = {"text": _text, "markdown": _markdown, "json": _json}
+    for line in renderers[output_format](plan, guards):
+        stream.write(line + "\n")
+
+
+def render_plan(plan: RosterPlan, output_format: str, guards: Sequence[GuardVerdict] = ()) -> str:
     """Render in one of :data:`PLAN_FORMATS` (``guards``: the verdicts to show, e.g. ``plan.guards``)."""
-    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
-    return renderers[output_format](plan, guards)
+    buffer = io.StringIO()
+    write_plan(plan, output_format, buffer, guards)
+    return buffer.getvalue()

@@ -232,7 +232,10 @@ def test_a_guard_refusal_exits_1_and_the_explicit_override_sends(cli: Cli) -> No
     planned = cli.run("roster", "plan", "half.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
     assert planned.returncode == 1
     assert "REFUSES (override: --allow-large-offboarding)" in planned.stdout
-    assert "a guard would refuse this plan" in planned.stderr
+    assert "refused: the sync would offboard" in planned.stderr
+    assert "pass --allow-large-offboarding if this is intended" in planned.stderr
+    assert "roster apply" not in planned.stderr  # no apply hint after a refusal
+    assert "_offboarding=True" not in planned.stderr
     before = cli.employees()
     refused = cli.run("roster", "apply", "half.plan.json")
     assert refused.returncode == 1
@@ -245,5 +248,6 @@ def test_a_guard_refusal_exits_1_and_the_explicit_override_sends(cli: Cli) -> No
     assert '"offboarded": ' in history
     assert "@" not in history
     again = cli.run("roster", "apply", "half.plan.json", "--allow-large-offboarding")
-    assert again.returncode == 1  # the integration changed (by this very sync): the plan is stale
-    assert "Make a new plan" in again.stderr
+    assert again.returncode == 1  # this very plan was sent: the history says so before any request
+    assert again.stderr.startswith("refused, nothing was sent: already applied: this plan (syncId ")
+    assert "to sync again, make a new plan" in again.stderr

@@ -114,7 +114,10 @@ def test_files_that_are_not_utf8_or_empty_get_one_clear_line(tmp_path: Path) -> 
     latin = write(
         tmp_path, "hrId,firstName,lastName,email\nH1,Jörg,Müller,j@example.com\n", encoding="cp1252"
     )
-    assert problems(latin) == ["roster.csv line 2: is not UTF-8; save the file as 'CSV UTF-8' and try again"]
+    assert problems(latin) == [
+        "roster.csv line 2: is not UTF-8 (--encoding utf-8, the default): save it as 'CSV UTF-8', or name "
+        "its encoding, e.g. --encoding cp1252 for a Windows or older Excel export"
+    ]
     assert problems(write(tmp_path, "", "empty.csv")) == [
         "empty.csv line 1: is empty: the first line must name the columns"
     ]
