@@ -1,40 +1,42 @@
-"""Benchmark of the HR roster flow: requests (and paced time) of plan and apply for a large integration.
+"""Benchmark of the HR roster at company scale: CPU, peak memory, plan size, requests and paced time.
 
-Run ``scripts/bench-roster``. A twin in its own process (``--rate-limit 0``) gets an integration of
-10,000 synthetic employees; an HR roster with 1 % leavers, 50 new hires and 20 changed names is planned
-and applied through the client with a request counter. The client's pacer (90 requests per rolling 60 s,
-as in production) runs on a fake clock, so the paced time is printed without waiting for it. It prints
-figures and asserts nothing.
+Run ``scripts/bench-roster`` (``jobticket-kit bench roster``). For each size, a twin in its own process
+(``--rate-limit 0``) gets an integration of that many synthetic employees (one seeding sync, as
+``bench twin`` does); the HR export after a month (1 % leavers, 50 new hires, 20 changed names) is
+written as a spreadsheet CSV; then ``jobticket roster plan`` and ``jobticket roster apply`` run, each in
+a fresh interpreter, through the real command line (:func:`jobticket.roster._cli.main`). The worker
+counts requests on the transport and paces them with the client's pacer (90 per rolling 60 s, as in
+production) on a fake clock, so the paced time is printed without waiting for it; the parent reads the
+worker's CPU time and peak resident memory from ``wait4``. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from jobticket import FakeClock, JobTicket, Pacer
-from jobticket.roster import apply_plan, plan_roster
+from jobticket.variables import BASE_URL, PASSWORD, USERNAME
 from jobticket_kit.bench.twin import roster as bench_roster
 from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from jobticket_twin.testing import twin_process
 
-__all__ = ["hr_roster", "run"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
+__all__ = ["DEFAULT_SIZES", "Figures", "hr_roster", "run", "write_csv"]
 
-@dataclass
-class CountingTransport(httpx.BaseTransport):
-    """The real transport, counting requests by method."""
-
-    inner: httpx.BaseTransport = field(default_factory=httpx.HTTPTransport)
-    counts: Counter[str] = field(default_factory=Counter)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.counts[request.method] += 1
-        return self.inner.handle_request(request)
+DEFAULT_SIZES = (10_000, 50_000, 200_000)
+HEADER = ("Personalnummer", "Vorname", "Nachname", "E-Mail")
+MAPPING = "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail"
 
 
 def hr_roster(size: int) -> list[dict[str, Any]]:
@@ -54,62 +56,110 @@ def hr_roster(size: int) -> list[dict[str, Any]]:
     return rows + hires
 
 
-def _figures(label: str, counts: Counter[str], paced: float, elapsed: float) -> str:
-    by_method = " + ".join(f"{counts[method]} {method}" for method in sorted(counts))
-    return (
-        f"{label}: {sum(counts.values())} requests ({by_method}); {paced:.0f} s at the paced 90 requests "
-        f"per 60 s; {elapsed:.2f} s unpaced on loopback"
-    )
+def write_csv(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The roster as a spreadsheet writes it: a byte-order mark, semicolons, German headers, CRLF."""
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADER)
+        writer.writerows([row["hrId"], row["firstName"], row["lastName"], row["email"]] for row in rows)
 
 
-def run(*, employees: int) -> int:
-    """Plan and apply a roster for an integration of ``employees`` on a twin process; print the figures."""
-    admin = SEED_KEYS["admin"]
-    integration = SECOND_ACTIVE_INTEGRATION_ID
-    with twin_process("--rate-limit", "0") as twin:
-        seeded = httpx.post(
-            f"{twin.base_url}/hr-integrations/{integration}/sync",
-            json=bench_roster(employees),
-            auth=(admin.key_id, admin.secret),
-            timeout=120,
-            trust_env=False,
+@dataclass(frozen=True)
+class Figures:
+    """One step's figures: exit code, CPU seconds, peak resident bytes, requests, paced seconds."""
+
+    code: int
+    cpu: float
+    peak: int
+    requests: Mapping[str, int]
+    paced: float
+
+    def line(self, label: str, employees: int) -> str:
+        by_method = " + ".join(f"{self.requests[method]} {method}" for method in sorted(self.requests))
+        total = sum(self.requests.values())
+        return (
+            f"{label}: exit {self.code}; CPU {self.cpu:.1f} s; peak memory {self.peak / 1e6:.0f} MB "
+            f"({self.peak / employees / 1024:.2f} KB per employee); {total} requests ({by_method}); "
+            f"{self.paced / 60:.1f} min at the paced 90 requests per 60 s"
         )
-        seeded.raise_for_status()
-        company = httpx.get(
-            f"{twin.base_url}/employees",
-            params={"perPage": 1},
-            auth=(admin.key_id, admin.secret),
-            trust_env=False,
-        ).json()["data"]["total"]
-        clock = FakeClock(0.0)
-        transport = CountingTransport()
-        with JobTicket(
-            twin.base_url,
-            username=admin.key_id,
-            password=admin.secret,
-            transport=transport,
-            pacer=Pacer(90, 60.0, clock=clock),
-            timeout=120,
-        ) as client:
-            figures = []
-            for label in ("plan ", "apply"):
-                transport.counts.clear()
-                paced_from, started = clock(), time.perf_counter()
-                if label == "plan ":
-                    plan = plan_roster(client, integration, hr_roster(employees))
-                else:
-                    apply_plan(client, plan)
-                figures.append(
-                    _figures(label, transport.counts, clock() - paced_from, time.perf_counter() - started)
-                )
-    print(
-        f"roster benchmark: integration of {plan.plan.active_linked} active employees in a company of "
-        f"{company}; roster of {len(plan.rows)}: {plan.plan.summary()}"
+
+
+def _worker(args: list[str], env: Mapping[str, str]) -> Figures:
+    """Run one ``roster`` step in a fresh interpreter and read its CPU time and peak memory."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "jobticket_kit.bench._roster_worker", *args],
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **env},
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        lines = out.read().decode("utf-8", "replace").splitlines()
+        if process.returncode != 0 or not lines:
+            tail = err.read().decode("utf-8", "replace")[-2000:]
+            raise RuntimeError(f"the roster worker failed ({process.returncode}): {tail}")
+    result = json.loads(lines[-1])
+    return Figures(
+        code=int(result["code"]),
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak=usage.ru_maxrss * 1024,  # kilobytes on Linux
+        requests=result["requests"],
+        paced=float(result["paced"]),
     )
-    for line in figures:
-        print(line)
+
+
+def _seed(base_url: str, employees: int) -> int:
+    """Give integration 9 ``employees`` synthetic employees; return the company's size."""
+    admin = SEED_KEYS["admin"]
+    with httpx.Client(
+        base_url=base_url, auth=(admin.key_id, admin.secret), timeout=600, trust_env=False
+    ) as api:
+        api.post(f"/hr-integrations/{SECOND_ACTIVE_INTEGRATION_ID}/sync", json=bench_roster(employees))
+        answer = api.get("/employees", params={"perPage": 1})
+        answer.raise_for_status()
+        return int(answer.json()["data"]["total"])
+
+
+def run_size(employees: int) -> list[str]:
+    """Plan and apply the month's roster for an integration of ``employees``; the figures' lines."""
+    admin = SEED_KEYS["admin"]
+    with tempfile.TemporaryDirectory() as folder, twin_process("--rate-limit", "0") as twin:
+        company = _seed(twin.base_url, employees)
+        roster = Path(folder) / "roster.csv"
+        rows = hr_roster(employees)
+        write_csv(roster, rows)
+        plan_file = Path(folder) / "roster.plan.json"
+        env = {BASE_URL: twin.base_url, USERNAME: admin.key_id, PASSWORD: admin.secret}
+        common = ("--allow-large-billing",) if employees < 500 else ()
+        planned = _worker(
+            ["plan", str(roster), "--integration", str(SECOND_ACTIVE_INTEGRATION_ID), "--map", MAPPING,
+             "--output", str(plan_file), *common],
+            env,
+        )  # fmt: skip
+        size = plan_file.stat().st_size
+        counts = json.loads(plan_file.read_bytes())["plan"]["counts"]
+        applied = _worker(["apply", str(plan_file), *common], env)
+    return [
+        f"{employees:,} employees in the integration, {company:,} in the company; roster of {len(rows):,} "
+        f"rows: {', '.join(f'{kind} {count:,}' for kind, count in counts.items())}",
+        planned.line("  plan ", employees)
+        + f"; plan file {size / 1e6:.1f} MB ({size / employees:.0f} B per employee)",
+        applied.line("  apply", employees),
+    ]
+
+
+def run(*, employees: Sequence[int] = DEFAULT_SIZES) -> int:
+    """Print the figures for each size of ``employees``."""
+    print("roster benchmark: jobticket roster plan/apply against a twin process, pacing on a fake clock")
+    for size in employees:
+        for line in run_size(size):
+            print(line, flush=True)
     print(
-        "apply re-reads every page once: List Employees has no integration filter and employees carry no "
-        "change marker (no updatedAt, no ETag), so an exact fingerprint check needs one full listing"
+        "requests: plan reads the integration once and lists the company once; apply lists it once before "
+        "the sync (List Employees has no integration filter and employees carry no change marker, so an "
+        "exact freshness check needs one full listing) and sends one POST"
     )
     return 0

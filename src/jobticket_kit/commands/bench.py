@@ -77,16 +77,20 @@ def twin(employees: int, roster_size: int, runs: int, requests: int, seconds: fl
     )
 
 
-@bench.command(short_help="Requests of planning and applying a roster.")
+@bench.command(short_help="CPU, memory, plan size and requests of a roster at company scale.")
 @click.option(
     "--employees",
     type=click.IntRange(min=100, max=1_000_000),
-    default=10_000,
+    multiple=True,
+    default=(10_000, 50_000, 200_000),
     show_default=True,
-    help="Employees in the integration.",
+    help="Employees in the integration (repeat for several sizes).",
 )
-def roster(employees: int) -> int:
-    """The HR roster: requests (and paced time) of planning and applying a roster on a twin process."""
+def roster(employees: tuple[int, ...]) -> int:
+    """The HR roster at company scale: ``jobticket roster plan`` and ``apply`` against a twin process.
+
+    For each size: CPU, peak memory per employee, plan file size, requests and the paced time.
+    """
     from jobticket_kit.bench import roster as bench_roster
 
     return bench_roster.run(employees=employees)
