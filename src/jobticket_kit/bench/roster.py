@@ -75,6 +75,7 @@ class Figures:
     paced: float
 
     def line(self, label: str, employees: int) -> str:
+        """``plan : exit 0; CPU 1.0 s; peak memory 60 MB (5.85 KB per employee); ...``."""
         by_method = " + ".join(f"{self.requests[method]} {method}" for method in sorted(self.requests))
         total = sum(self.requests.values())
         return (
@@ -133,15 +134,14 @@ def run_size(employees: int) -> list[str]:
         write_csv(roster, rows)
         plan_file = Path(folder) / "roster.plan.json"
         env = {BASE_URL: twin.base_url, USERNAME: admin.key_id, PASSWORD: admin.secret}
-        common = ("--allow-large-billing",) if employees < 500 else ()
         planned = _worker(
             ["plan", str(roster), "--integration", str(SECOND_ACTIVE_INTEGRATION_ID), "--map", MAPPING,
-             "--output", str(plan_file), *common],
+             "--output", str(plan_file)],
             env,
         )  # fmt: skip
         size = plan_file.stat().st_size
         counts = json.loads(plan_file.read_bytes())["plan"]["counts"]
-        applied = _worker(["apply", str(plan_file), *common], env)
+        applied = _worker(["apply", str(plan_file)], env)
     return [
         f"{employees:,} employees in the integration, {company:,} in the company; roster of {len(rows):,} "
         f"rows: {', '.join(f'{kind} {count:,}' for kind, count in counts.items())}",
