@@ -186,6 +186,7 @@ def assert_outcome_is_plan(
     links_before = sum(1 for body in before.values() if linked(body))
     assert sum(1 for body in after.values() if linked(body)) == links_before + plan.new_links
     billed_before = sum(1 for body in before.values() if body["hrIntergartionLinks"])
+    assert plan.billed_before == billed_before  # the cost guard's base is the company's billed employees
     assert (
         sum(1 for body in after.values() if body["hrIntergartionLinks"]) == billed_before + plan.newly_billed
     )

@@ -21,6 +21,7 @@ import httpx
 from .._base import DEFAULTS
 from .._exceptions import (
     APIConnectionError,
+    APIStatusError,
     NotFoundError,
     PermissionDeniedError,
     PlanAlreadyAppliedError,
@@ -275,11 +276,18 @@ class _Sending:
                     plan.plan,
                     sent.at,
                 )
-        verdict = integration_verdict(
-            plan.integration_id, plan.integration, allow=self.options.allow_unchecked_integration
+        options = self.options
+        # A guard that refuses the plan as approved refuses it now too (or the plan is stale): no listing.
+        early = (
+            integration_verdict(
+                plan.integration_id, plan.integration, allow=options.allow_unchecked_integration
+            ),
+            billing_verdict(plan.plan, options.billing, allow=options.allow_large_billing),
         )
-        if verdict.refusal is not None:
-            raise SyncRefusedError(verdict.refusal, plan.plan)
+        offboarding = plan.plan.refusal(options.max_offboard_ratio, options.allow_large_offboarding)
+        for refusal in (early[0].refusal, offboarding, early[1].refusal):
+            if refusal is not None:
+                raise SyncRefusedError(refusal, plan.plan)
 
     def before_send(self, current: SyncPlan) -> None:
         """The fresh plan must be the approved one, and within the cost guard."""
@@ -340,14 +348,26 @@ class _Sending:
             overrides=self.overrides,
         )
 
-    def unknown_outcome(self, error: APIConnectionError) -> Exception:
-        """A transport failure: nothing sent before the checks or on connecting; else, outcome unknown."""
-        if not self.checked or isinstance(error.__cause__, _NOT_SENT):
+    def unknown_outcome(self, error: APIConnectionError | APIStatusError) -> Exception:
+        """A failure that leaves the sync's fate open: no answer to it, or a server error (5xx) as its answer.
+
+        Before the checks passed, or when the connection could not even be made, nothing was sent; a 4xx
+        answer is the API refusing the sync, which changes nothing (O-21).
+        """
+        if not self.checked:
             return error
+        if isinstance(error, APIStatusError):
+            if error.status_code < 500:
+                return error
+            answer = f"the API answered {error.status_code}"
+        elif isinstance(error.__cause__, _NOT_SENT):
+            return error
+        else:
+            answer = f"no answer came ({type(error).__name__})"
         return SyncOutcomeUnknownError(
-            f"the sync {self.plan.sync_id} was sent to integration {self.plan.integration_id}, but no answer "
-            f"came ({type(error).__name__}): whether it was applied is unknown; make a new plan to see "
-            "what the integration holds before sending again",
+            f"the sync {self.plan.sync_id} was sent to integration {self.plan.integration_id}, but {answer}: "
+            "whether it was applied is unknown; make a new plan to see what the integration holds before "
+            "sending again",
             sync_id=self.plan.sync_id,
         )
 
@@ -446,7 +466,7 @@ def _translated(sending: _Sending) -> Iterator[None]:
     """Turn a transport failure after the checks into :class:`SyncOutcomeUnknownError`."""
     try:
         yield
-    except APIConnectionError as error:
+    except (APIConnectionError, APIStatusError) as error:
         translated = sending.unknown_outcome(error)
         if translated is error:
             raise

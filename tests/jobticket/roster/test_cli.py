@@ -8,93 +8,24 @@ integration then links exactly the roster. A row without an email is refused by 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from jobticket.variables import BASE_URL, PASSWORD, USERNAME
-from jobticket_twin.seed import SECOND_ACTIVE_INTEGRATION_ID, SEED_KEYS
 from tests.helpers.twins import Twin
 
-INTEGRATION = SECOND_ACTIVE_INTEGRATION_ID
-ADMIN = SEED_KEYS["admin"]
-HEADER = "Personalnummer;Vorname;Nachname;E-Mail;Geburtsdatum;Austritt;Kostenstelle"
-MAPPING = (
-    "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail,"
-    "dateOfBirth=Geburtsdatum,terminationDate=Austritt"
-)
-PLAN_ROSTER_CSV = ("roster", "plan", "roster.csv", "--integration", str(INTEGRATION), "--map", MAPPING)
-
-
-@dataclass
-class Cli:
-    twin: Twin
-    workdir: Path
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {
-            **os.environ,
-            BASE_URL: self.twin.base_url,
-            USERNAME: ADMIN.key_id,
-            PASSWORD: ADMIN.secret,
-            "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
-        }
-        return subprocess.run(
-            [sys.executable, "-m", "jobticket", *args],
-            capture_output=True, text=True, env=env, cwd=self.workdir, timeout=120, check=False,
-        )  # fmt: skip
-
-    def api(self) -> httpx.Client:
-        return httpx.Client(base_url=self.twin.base_url, auth=(ADMIN.key_id, ADMIN.secret), trust_env=False)
-
-    def employees(self) -> list[dict[str, Any]]:
-        with self.api() as client:
-            first = client.get("/employees", params={"perPage": 100}).json()["data"]
-            items = list(first["data"])
-            for page in range(2, first["totalPages"] + 1):
-                items += client.get("/employees", params={"perPage": 100, "page": page}).json()["data"][
-                    "data"
-                ]
-        return items
-
+from .helpers import INTEGRATION, MAPPING, PLAN_ROSTER_CSV, Cli, current_rows, link, spreadsheet
 
 pytestmark = pytest.mark.twin(process=True, shared=True, rate_limit=0)
 
 
 @pytest.fixture
 def cli(twin: Twin, tmp_path: Path) -> Cli:
-    return Cli(twin, tmp_path)
-
-
-def link(employee: dict[str, Any]) -> dict[str, Any] | None:
-    return next((k for k in employee["hrIntergartionLinks"] if k["hrIntegrationId"] == INTEGRATION), None)
-
-
-def spreadsheet(rows: list[list[str]]) -> bytes:
-    """What a spreadsheet's "CSV UTF-8" export writes: a BOM, semicolons, CRLF."""
-    lines = [HEADER, *(";".join(row) for row in rows)]
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def german(date: str | None) -> str:
-    return "" if date is None else ".".join(reversed(date.split("-")))
-
-
-def current_rows(cli: Cli) -> tuple[list[list[str]], list[dict[str, Any]]]:
-    """The active employees of the integration as CSV rows, and the employees."""
-    active = [e for e in cli.employees() if link(e) and e["subscription"]["status"] != "cancelled"]
-    rows = [
-        [link(e)["hrId"], e["firstName"], e["lastName"], e["email"], german(e["dateOfBirth"]), "", "4711"]  # type: ignore[index]
-        for e in active
-    ]
-    return rows, active
+    return Cli(twin.base_url, tmp_path)
 
 
 NEW_HIRES = [
@@ -131,7 +62,7 @@ def test_plan_approve_refuse_when_changed_then_apply_a_fresh_plan(cli: Cli) -> N
     # Behind HR's back, one employee of the roster is cancelled in the portal.
     changed = active[5]
     httpx.post(
-        f"{cli.twin.base_url}/_twin/employees/{changed['id']}/subscription", json={"status": "cancelled"},
+        f"{cli.base_url}/_twin/employees/{changed['id']}/subscription", json={"status": "cancelled"},
         trust_env=False,
     ).raise_for_status()  # fmt: skip
     before = cli.employees()
