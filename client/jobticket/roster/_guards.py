@@ -133,7 +133,7 @@ def offboarding_verdict(check: GuardCheck, plan: SyncPlan) -> GuardVerdict:
             f"{plan.offboarded_active} of {plan.active_linked} active linked employees ({check.share:.1%})"
         )
     else:
-        measured = f"{check.share:.1%} of the active linked employees with earlier syncs"
+        measured = f"{check.share:.1%} of the active linked employees, by this sync and earlier ones"
     return GuardVerdict(
         f"offboarding {check.name}",
         measured,

@@ -154,6 +154,11 @@ def run_size(employees: int) -> list[str]:
 def run(*, employees: Sequence[int] = DEFAULT_SIZES) -> int:
     """Print the figures for each size of ``employees``."""
     print("roster benchmark: jobticket roster plan/apply against a twin process, pacing on a fake clock")
+    baseline = _worker(["baseline"], {})
+    print(
+        f"an interpreter with the client and the command line loaded: {baseline.peak / 1e6:.0f} MB "
+        "(counted in every peak below)"
+    )
     for size in employees:
         for line in run_size(size):
             print(line, flush=True)

@@ -14,6 +14,8 @@ from jobticket_kit.cli import main as kit
 def test_plan_and_apply_each_list_the_company_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert kit(["bench", "roster", "--employees", "200"]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("an interpreter with the client and the command line loaded: ")
+    lines = lines[1:]
     assert lines[1].startswith("200 employees in the integration, 450 in the company; roster of 248 rows:")
     assert "create 50, update 20, offboard 2, scheduled 0, unchanged 178" in lines[1]
     figures = r"CPU \d+\.\d s; peak memory \d+ MB \(\d+\.\d\d KB per employee\)"
