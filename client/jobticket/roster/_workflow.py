@@ -115,6 +115,18 @@ class _Options:
         )
 
 
+def _sync_options(
+    options: _Options, history: SyncHistory | None, on_page: Callable[[int, int], None] | None
+) -> dict[str, Any]:
+    """The keyword arguments of ``sync_roster`` that a plan and an apply pass alike."""
+    return {
+        "max_offboard_ratio": options.max_offboard_ratio,
+        "allow_large_offboarding": options.allow_large_offboarding,
+        "history": history,
+        "on_page": on_page,
+    }
+
+
 def _options(
     max_offboard_ratio: float,
     billing: BillingLimits | None,
@@ -162,14 +174,7 @@ def plan_roster(
     rows = validate_roster(roster)
     integration = check_integration(client, integration_id)
     result = client.sync_roster(
-        integration_id,
-        rows,
-        sync_id=sync_id,
-        dry_run=True,
-        max_offboard_ratio=max_offboard_ratio,
-        allow_large_offboarding=allow_large_offboarding,
-        history=history,
-        on_page=on_page,
+        integration_id, rows, sync_id=sync_id, dry_run=True, **_sync_options(options, history, on_page)
     )
     return _approvable(
         client.base_url, integration_id, rows, result, options, integration, source, lines, encoding
@@ -200,14 +205,7 @@ async def plan_roster_async(
     rows = validate_roster(roster)
     integration = await check_integration_async(client, integration_id)
     result = await client.sync_roster(
-        integration_id,
-        rows,
-        sync_id=sync_id,
-        dry_run=True,
-        max_offboard_ratio=max_offboard_ratio,
-        allow_large_offboarding=allow_large_offboarding,
-        history=history,
-        on_page=on_page,
+        integration_id, rows, sync_id=sync_id, dry_run=True, **_sync_options(options, history, on_page)
     )
     return _approvable(
         client.base_url, integration_id, rows, result, options, integration, source, lines, encoding
@@ -422,10 +420,7 @@ def apply_plan(
             plan.rows,
             sync_id=plan.sync_id,
             before_send=sending.before_send,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=allow_large_offboarding,
-            history=sending.as_history(),
-            on_page=on_page,
+            **_sync_options(sending.options, sending.as_history(), on_page),
         )
     return sending.applied(result)
 
@@ -453,10 +448,7 @@ async def apply_plan_async(
             plan.rows,
             sync_id=plan.sync_id,
             before_send=sending.before_send,
-            max_offboard_ratio=max_offboard_ratio,
-            allow_large_offboarding=allow_large_offboarding,
-            history=sending.as_history(),
-            on_page=on_page,
+            **_sync_options(sending.options, sending.as_history(), on_page),
         )
     return sending.applied(result)
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from jobticket import JobTicket, Pacer
@@ -34,19 +32,11 @@ from tests.helpers.loopback import Connection, LoopbackServer, Received, Reply, 
 from tests.helpers.twins import Twin
 from tests.jobticket.test_against_twin import current_roster
 
+from .test_workflow import Counter
+
 INTEGRATION = 7
 
 pytestmark = pytest.mark.twin(shared=True, rate_limit=0)
-
-
-@dataclass
-class Counter(httpx.BaseTransport):
-    inner: httpx.BaseTransport = field(default_factory=httpx.HTTPTransport)
-    seen: list[str] = field(default_factory=list)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request.method)
-        return self.inner.handle_request(request)
 
 
 def client(twin: Twin, base_url: str | None = None, counter: Counter | None = None) -> JobTicket:
