@@ -21,6 +21,7 @@ from jobticket_kit.commands.contract import contract
 from jobticket_kit.commands.drift import drift
 from jobticket_kit.commands.generate import generate
 from jobticket_kit.commands.nightly import nightly
+from jobticket_kit.commands.nightly_issues import nightly_issues
 from jobticket_kit.commands.record_cassettes import record_cassettes
 from jobticket_kit.commands.scan import scan
 from jobticket_kit.commands.update_spec import update_spec
@@ -46,6 +47,7 @@ def kit() -> None:
 for _command in (
     contract,
     nightly,
+    nightly_issues,
     twin,
     generate,
     update_spec,

@@ -3,15 +3,24 @@
 It runs the contract suite within its request budget (``run_suite`` writes JUnit, summary.md and
 results.json), then adds ``nightly.json``: every failure with a stable fingerprint and an outcome
 class, and, given the previous ``nightly.json``, which failures are new and which were fixed. The
-headline goes on top of summary.md and to stdout. The run's evidence about the target is added to the
-evidence of earlier nights (:mod:`jobticket_kit.evidence`): ``evidence.json``, the proposed
-``spec-overlay.yaml`` and its page, and the evidence's freshness at the end of summary.md. Exit codes
-are the suite's: 0 holds, 1 broken, 2 no verdict.
+headline and what to do about each outcome class go on top of summary.md and to stdout. The run's
+evidence about the target is added to the evidence of earlier nights (:mod:`jobticket_kit.evidence`):
+``evidence.json``, the proposed ``spec-overlay.yaml`` and its page, and the evidence's freshness at the
+end of summary.md. Exit codes are the suite's: 0 holds, 1 broken, 2 no verdict.
+
+Nights remember. A night without a verdict (the target down, a revoked key, a 429) tested nothing,
+so ``nightly.json`` carries the failures of the last night that had a verdict (``memory``) through it
+unchanged, and the next night is compared with those: one outage night changes nothing in the
+comparison. ``streaks`` counts, per fingerprint, the nights in a row it failed; a night without a
+verdict neither extends nor breaks the streak of a failure it could not retest. A run without a
+verdict also has a ``problem``: a fingerprint of its own, by outcome class, so that "the target was
+down three nights in a row" is one thing to file (:mod:`jobticket_kit.nightly_issues`).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import sys
 from dataclasses import replace
@@ -46,18 +55,52 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_OUTPUT_DIR",
     "OUTCOMES",
+    "WHAT_TO_DO",
+    "carry",
     "classify_failure",
     "classify_run",
     "compare",
+    "has_verdict",
     "headline",
+    "load_nightly",
     "load_previous",
+    "night",
     "nightly_result",
     "previous_evidence",
+    "remembered",
     "run",
 ]
 
-_FORMAT = 1  # of nightly.json
+_FORMAT = 2  # of nightly.json; format 1 (no memory, no streaks) is still read
+_READABLE = (1, 2)
 DEFAULT_OUTPUT_DIR = Path("reports")
+# The fields of a failure that the memory keeps: enough to name it, nothing that varies.
+_REMEMBERED = ("fingerprint", "outcome", "operation", "check", "title", "test")
+
+WHAT_TO_DO = {
+    CONTRACT_DRIFT: (
+        "the API no longer does what the spec says. Read the failure and its open point; if the API "
+        "changed on purpose, update the spec (docs/spec-updates.md), else report it to JobTicket+ with "
+        "the reproduction. A deviation you accept goes into contract_tests/baseline.yaml with a reason."
+    ),
+    OUTAGE: (
+        "the target answered 5xx, dropped the connection or sent a body cut short, even after the "
+        "retries: nothing is known about the contract. Nothing to do for one night; if it lasts three "
+        "nights in a row, tell JobTicket+ support (the nightly files an issue then)."
+    ),
+    AUTH: (
+        "the target refused our key (revoked, disabled or lost a permission). Check the key in the "
+        "repository's secrets (JOBTICKET_USERNAME, JOBTICKET_PASSWORD) and its five permissions."
+    ),
+    RATE_LIMITED: (
+        "a 429 arrived despite the pacing and the run stopped. Wait 5 minutes; check that nothing "
+        "else uses the same key, or lower JOBTICKET_CONTRACT_RATE_LIMIT."
+    ),
+    OUR_BUG: (
+        "the kit or its configuration failed (an exception in a check, a refused target, a bad "
+        "baseline). Rerun the check with the command given; fix the kit or the setting it names."
+    ),
+}
 
 
 def classify_failure(failure: Mapping[str, Any]) -> str:
@@ -68,6 +111,7 @@ def classify_failure(failure: Mapping[str, Any]) -> str:
         message=failure["message"],
         test=failure["test"],
         status=failure.get("status"),
+        outage_evidence=failure.get("outage_evidence"),
     )
 
 
@@ -102,9 +146,12 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
             "test": failure["test"],
             "reproduction": failure["reproduction"],
             "rerun": failure.get("rerun", ""),
+            "outage_evidence": failure.get("outage_evidence"),
+            "affects": list(failure.get("affects", [])),
         }
         for failure in results["failures"]
     ]
+    outcome = classify_run(results, failures)
     return {
         "format": _FORMAT,
         "finished_at": now.isoformat(timespec="seconds"),
@@ -113,7 +160,8 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
         "verdict": results["verdict"],
         "exit_code": results["exit_code"],
         "reason": results["reason"],
-        "outcome": classify_run(results, failures),
+        "outcome": outcome,
+        "problem": _problem(results, outcome),
         "requests_spent": results.get("requests", {}).get("spent", 0),
         "failures": failures,
         "accepted": sorted(failure["fingerprint"] for failure in results.get("accepted", [])),
@@ -121,22 +169,96 @@ def nightly_result(results: Mapping[str, Any], spec_version: str, now: datetime.
     }
 
 
-def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, list[str]]:
-    """Fingerprints that are new, fixed and still failing since ``previous``."""
-    now = {failure["fingerprint"] for failure in current["failures"]}
+def night(
+    results: Mapping[str, Any],
+    spec_version: str,
+    now: datetime.datetime,
+    previous: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Tonight's ``nightly.json``: the result, its comparison with the remembered nights, the memory."""
+    nightly = nightly_result(results, spec_version, now)
+    nightly["comparison"] = compare(nightly, previous)
+    carry(nightly, previous)
+    return nightly
+
+
+def _problem(results: Mapping[str, Any], outcome: str | None) -> dict[str, Any] | None:
+    """A run without a verdict, as one thing to track: fingerprinted by its outcome class only."""
+    if results["exit_code"] != 2 or outcome is None:
+        return None
+    return {
+        "fingerprint": hashlib.sha256(f"run|no verdict|{outcome}".encode()).hexdigest()[:16],
+        "outcome": outcome,
+        "title": f"no verdict ({outcome})",
+        "message": str(results["reason"]).split("\n", maxsplit=1)[0][:300],
+    }
+
+
+def has_verdict(nightly: Mapping[str, Any]) -> bool:
+    """Whether the night tested the contract (exit 0 or 1)."""
+    return bool(nightly["exit_code"] != 2)
+
+
+def remembered(previous: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The failures of the last night with a verdict, as ``previous`` remembers them."""
     if previous is None:
-        return {"new": sorted(now), "fixed": [], "still_failing": []}
-    before = {failure["fingerprint"] for failure in previous.get("failures", [])}
-    # A run without a verdict (an outage-only night included) tested nothing: it neither fixes nor
-    # confirms what failed before.
-    if current["exit_code"] == 2:
-        return {"new": [], "fixed": [], "still_failing": sorted(before)}
-    return {"new": sorted(now - before), "fixed": sorted(before - now), "still_failing": sorted(now & before)}
+        return []
+    if previous.get("format") == 1:  # before memory: a night's own failures, whatever its verdict
+        return [dict(failure) for failure in previous.get("failures", [])]
+    return [dict(failure) for failure in previous["memory"]["failures"]]
 
 
-def headline(nightly: dict[str, Any]) -> str:
-    """The first lines of the summary: verdict, why, what changed since the last run."""
-    changes = nightly["comparison"]
+def compare(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Fingerprints new, fixed and still failing since the last night with a verdict (None: a first night).
+
+    A night without a verdict tested nothing: it neither fixes nor confirms what failed before.
+    """
+    if previous is None:
+        return None
+    before = {failure["fingerprint"] for failure in remembered(previous)}
+    since = _memory_night(previous)
+    if not has_verdict(current):
+        return {"since": since, "new": [], "fixed": [], "still_failing": sorted(before), "retested": False}
+    now = {failure["fingerprint"] for failure in current["failures"]}
+    return {
+        "since": since,
+        "new": sorted(now - before),
+        "fixed": sorted(before - now),
+        "still_failing": sorted(now & before),
+        "retested": True,
+    }
+
+
+def _memory_night(previous: Mapping[str, Any]) -> str | None:
+    if previous.get("format") == 1:
+        return str(previous.get("finished_at")) if previous.get("finished_at") else None
+    night = previous["memory"].get("night")
+    return str(night) if night else None
+
+
+def carry(current: dict[str, Any], previous: Mapping[str, Any] | None) -> None:
+    """Add ``memory`` and ``streaks`` to ``current``: what the next night compares with and counts on."""
+    if has_verdict(current):
+        kept = [{name: failure.get(name) for name in _REMEMBERED} for failure in current["failures"]]
+        current["memory"] = {"night": current["finished_at"], "failures": kept}
+    elif previous is None:  # no verdict yet, ever: nothing to remember
+        current["memory"] = {"night": None, "failures": []}
+    else:
+        current["memory"] = {"night": _memory_night(previous), "failures": remembered(previous)}
+    before: Mapping[str, int] = (previous or {}).get("streaks", {})
+    seen = [failure["fingerprint"] for failure in current["failures"]]
+    if current.get("problem"):
+        seen.append(current["problem"]["fingerprint"])
+    streaks = {fingerprint: int(before.get(fingerprint, 0)) + 1 for fingerprint in seen}
+    if not has_verdict(current):  # not retested tonight: their streaks wait for the next verdict
+        for failure in current["memory"]["failures"]:
+            streaks.setdefault(failure["fingerprint"], int(before.get(failure["fingerprint"], 1)))
+    current["streaks"] = dict(sorted(streaks.items()))
+
+
+def headline(nightly: Mapping[str, Any]) -> str:
+    """The first lines of the summary: verdict, why, what changed since the last verdict, what to do."""
+    changes = nightly.get("comparison")
     verdict = nightly["verdict"].upper()
     outcome = f" ({nightly['outcome']})" if nightly["outcome"] else ""
     lines = [
@@ -145,23 +267,64 @@ def headline(nightly: dict[str, Any]) -> str:
         f"{nightly['reason']}. Target `{nightly['target']}`, spec {nightly['spec_version']}, "
         f"{nightly['requests_spent']} requests, finished {nightly['finished_at']}.",
         "",
-        f"Since the previous run: **{len(changes['new'])} new**, {len(changes['fixed'])} fixed, "
-        f"{len(changes['still_failing'])} still failing.",
+        _comparison_line(changes),
         "",
     ]
-    new = [failure for failure in nightly["failures"] if failure["fingerprint"] in changes["new"]]
-    if new:
+    shown = (
+        nightly["failures"]
+        if changes is None
+        else [failure for failure in nightly["failures"] if failure["fingerprint"] in changes["new"]]
+    )
+    if shown:
+        label = "failure" if changes is None else "new failure"
         lines += [
-            "| new failure | outcome | operation | check | reproduce |",
+            f"| {label} | outcome | operation | check | reproduce |",
             "| --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| `{failure['fingerprint']}` {_cell(failure['title'])} | {failure['outcome']} | "
-            f"{failure['operation'] or '-'} | {failure['check']} | {_reproduce(failure)} |"
-            for failure in new
+            f"| `{failure['fingerprint']}` {_cell(failure['title'])}{_affects(failure)} | "
+            f"{failure['outcome']} | {failure['operation'] or '-'} | {failure['check']} | "
+            f"{_reproduce(failure)} |"
+            for failure in shown
         ]
         lines.append("")
+    lines += _what_to_do(nightly)
     return "\n".join(lines) + "\n"
+
+
+def _comparison_line(changes: Mapping[str, Any] | None) -> str:
+    if changes is None:
+        return "First night: no earlier night to compare with (pass `--previous` to compare)."
+    since = f" ({changes['since']})" if changes.get("since") else ""
+    if not changes["retested"]:
+        return (
+            f"No verdict tonight, so nothing was retested: the {len(changes['still_failing'])} failure(s) "
+            f"of the last night with a verdict{since} stand unchanged."
+        )
+    return (
+        f"Since the last night with a verdict{since}: **{len(changes['new'])} new**, "
+        f"{len(changes['fixed'])} fixed, {len(changes['still_failing'])} still failing."
+    )
+
+
+def _what_to_do(nightly: Mapping[str, Any]) -> list[str]:
+    """One line per outcome class present tonight (the run's own class included)."""
+    present = {failure["outcome"] for failure in nightly["failures"]}
+    if nightly["outcome"]:
+        present.add(nightly["outcome"])
+    if not present:
+        return []
+    lines = ["What to do:", ""]
+    for outcome in OUTCOMES:
+        if outcome in present:
+            count = sum(failure["outcome"] == outcome for failure in nightly["failures"])
+            lines.append(f"- **{outcome}** ({count} failure(s)): {WHAT_TO_DO[outcome]}")
+    return [*lines, ""]
+
+
+def _affects(failure: Mapping[str, Any]) -> str:
+    affected = failure.get("affects") or []
+    return f" (shared setup: {len(affected) + 1} checks)" if affected else ""
 
 
 def _reproduce(failure: Mapping[str, Any]) -> str:
@@ -176,22 +339,47 @@ def _cell(text: str) -> str:
 
 
 def load_previous(path: Path | None) -> dict[str, Any] | None:
-    """The previous run's ``nightly.json``, checked; None when no path is given or the file is missing.
+    """The previous run's ``nightly.json``, checked (:func:`load_nightly`).
 
-    A missing file is the first run. Anything else must be what :func:`run` writes: a JSON object
-    with ``format`` 1 and a ``failures`` list of objects, each with a string ``fingerprint``.
+    None when no path is given or the file is missing: a first run.
     """
     if path is None or not path.exists():
         return None
+    return load_nightly(path)
+
+
+def load_nightly(path: Path) -> dict[str, Any]:
+    """A ``nightly.json`` that :func:`run` wrote, checked, or :class:`InputError` naming the rule.
+
+    It must be a JSON object with ``format`` 1 or 2 and a ``failures`` list of objects, each with a
+    string ``fingerprint``; format 2 also has ``memory`` (an object with such a ``failures`` list) and
+    ``streaks`` (counts by fingerprint).
+    """
     data = load_json_file(path, what="nightly.json")
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise InputError(f'{path}: not a nightly.json of jobticket-kit nightly (needs "format": {_FORMAT})')
-    failures = data.get("failures")
+    if not isinstance(data, dict) or data.get("format") not in _READABLE:
+        raise InputError(
+            f'{path}: not a nightly.json of jobticket-kit nightly (needs "format": 1 or {_FORMAT})'
+        )
+    _check_failures(path, "failures", data.get("failures"))
+    if data["format"] >= 2:
+        memory = data.get("memory")
+        if not isinstance(memory, dict):
+            raise InputError(f"{path}: 'memory' must be an object with a 'failures' list")
+        _check_failures(path, "memory.failures", memory.get("failures"))
+        streaks = data.get("streaks")
+        if not isinstance(streaks, dict) or not all(
+            isinstance(count, int) and not isinstance(count, bool) and count >= 0
+            for count in streaks.values()
+        ):
+            raise InputError(f"{path}: 'streaks' must be an object of whole numbers >= 0 by fingerprint")
+    return data
+
+
+def _check_failures(path: Path, name: str, failures: Any) -> None:
     if not isinstance(failures, list) or not all(
         isinstance(item, dict) and isinstance(item.get("fingerprint"), str) for item in failures
     ):
-        raise InputError(f"{path}: 'failures' must be a list of objects with a string 'fingerprint'")
-    return data
+        raise InputError(f"{path}: '{name}' must be a list of objects with a string 'fingerprint'")
 
 
 def previous_evidence(evidence_path: Path | None, previous_path: Path | None) -> EvidenceStore:
@@ -228,8 +416,7 @@ def run(
     result = run_contract(replace(options, output_dir=output_dir), freshness=freshness)
     results = json.loads(Path(result.reports["results"]).read_text(encoding="utf-8"))
     spec = yaml.safe_load(Layout.current().spec.read_text(encoding="utf-8"))
-    nightly = nightly_result(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC))
-    nightly["comparison"] = compare(nightly, previous)
+    nightly = night(results, spec["info"]["version"], datetime.datetime.now(tz=datetime.UTC), previous)
     nightly["previous"] = str(previous_path) if previous is not None else None
     learned = accumulate(
         output_dir, store, spec, min_runs=settings.evidence.min_runs, twin=settings.target.is_twin

@@ -122,9 +122,14 @@ class RequestBudget:
 
     @property
     def waited_seconds(self) -> float:
-        """How long pacing made the run wait (fake seconds on a fake clock)."""
+        """How long pacing made the run wait (fake seconds on a fake clock: see :attr:`real_time`)."""
         with self._lock:
             return self._waited
+
+    @property
+    def real_time(self) -> bool:
+        """Whether the run paces on the wall clock (else on a fake clock: its waits cost no time)."""
+        return isinstance(self.clock, SystemClock)
 
     @property
     def block(self) -> Block | None:

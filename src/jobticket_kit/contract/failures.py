@@ -5,23 +5,33 @@ exchange), a one-line message that never quotes a response value (:mod:`evidence
 reproduction: the request that showed the failure as ``curl`` or, when that cannot be replayed by
 hand, the command that runs the check again. A schemathesis failure gives one entry per distinct
 check and title. Entries are redacted as they are made, so nothing later sees a raw value.
+
+Each entry also carries its outage evidence, if the check saw any (:meth:`Journal.outage`): a 5xx,
+a lost connection or an unreadable body, after the meter's retries. A schemathesis failure is judged
+by its own answer (a 5xx, or a JSON body the meter could not read either). A shared setup (a fixture
+of module or wider scope) that fails is raised again, the same exception, in every check using it:
+:class:`SharedSetups` turns that into one entry, classed by the evidence of the check that ran it.
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
 import pytest
+from schemathesis.core.failures import MalformedJson
 
 from jobticket_kit.contract.assumptions import LedgerKeeper
 from jobticket_kit.contract.evidence import curl_command, one_line, schemathesis_message, with_evidence
 from jobticket_kit.contract.items import check_name, node_id, open_points, operation_label, operation_of
+from jobticket_kit.contract.journal import Exchange
 from jobticket_kit.contract.results import Failure
 from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.privacy.redact import Redactor
 
-__all__ = ["FailureEntries"]
+__all__ = ["FailureEntries", "SharedSetups", "failed_fixture"]
 
 
 class FailureEntries:
@@ -44,7 +54,9 @@ class FailureEntries:
     ) -> Iterator[Failure]:
         rerun = self.rerun(item)
         points = tuple(open_points(item))
-        evidence = self.run.journal.last
+        journal = self.run.journal
+        evidence = journal.last
+        outage = journal.outage
         status = evidence.status if evidence is not None else None
         reproduction = (None if self.run.is_twin else curl_command(evidence)) or rerun
         spec = self.run.spec
@@ -56,6 +68,7 @@ class FailureEntries:
                 if (check, failure.title) in seen:
                     continue
                 seen.add((check, failure.title))
+                answered = getattr(failure, "status_code", None) or status
                 yield Failure(
                     test=node_id(item),
                     operation=spec.operation_id_of(failure.operation),
@@ -64,8 +77,10 @@ class FailureEntries:
                     message=with_evidence(schemathesis_message(failure), evidence),
                     reproduction=reproduction,
                     open_points=self.ledger.refuted_by(failure, check, points),
-                    status=getattr(failure, "status_code", None) or status,
+                    status=answered,
                     rerun=rerun,
+                    outage_evidence=_schemathesis_outage(failure, answered, outage),
+                    from_schemathesis=True,
                 )
             return
         text = _exception_text(error) if error is not None else longrepr
@@ -79,6 +94,8 @@ class FailureEntries:
             open_points=points,
             status=status,
             rerun=rerun,
+            outage_evidence=outage.describe() if outage is not None else None,
+            fixture=failed_fixture(item, error) if when == "setup" else None,
         )
 
     def rerun(self, item: pytest.Item) -> str:
@@ -88,6 +105,60 @@ class FailureEntries:
             return f"{self.rerun_command} {shlex.quote(item.nodeid)}"
         operation = self.run.spec.operation_id_of(label)
         return f"{self.rerun_command} --operation {operation} {shlex.quote(item.nodeid)}"
+
+
+def _schemathesis_outage(failure: Any, status: int | None, outage: Exchange | None) -> str | None:
+    """The outage evidence of one schemathesis failure: its own 5xx, or a body nobody could read."""
+    if status is not None and status >= 500:
+        return f"HTTP {status}"
+    if isinstance(failure, MalformedJson) and outage is not None and outage.status is not None:
+        return outage.describe()
+    return None
+
+
+def failed_fixture(item: pytest.Item, error: BaseException | None) -> str | None:
+    """``<scope>::<name>`` of the shared fixture (module scope or wider) that raised ``error``, if one did.
+
+    pytest keeps a failed fixture's exception and raises that same object in every check that uses
+    the fixture; the fixture's definition says which one it is.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    if error is None or info is None:
+        return None
+    for name, definitions in info.name2fixturedefs.items():
+        for definition in definitions:
+            cached = definition.cached_result
+            if cached is None or cached[2] is None or cached[2][0] is not error:
+                continue
+            if definition.scope in ("session", "package"):
+                return f"{definition.scope}::{name}"
+            if definition.scope in ("module", "class"):
+                return f"{item.nodeid.split('::', 1)[0]}::{name}"
+            return None
+    return None
+
+
+class SharedSetups:
+    """One entry per failed shared setup, however many checks it made fail."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[BaseException, Failure]] = {}
+
+    def known(self, error: BaseException | None) -> Failure | None:
+        """The entry already made for this very exception (a shared setup raising it again), if any."""
+        seen = self._seen.get(id(error)) if error is not None else None
+        return seen[1] if seen is not None and seen[0] is error else None
+
+    def remember(self, error: BaseException | None, failure: Failure) -> None:
+        """Keep the entry of a shared setup's failure (it names its fixture)."""
+        if error is not None and failure.fixture is not None:
+            self._seen[id(error)] = (error, failure)
+
+    def affecting(self, error: BaseException, failure: Failure, test: str) -> Failure:
+        """The entry again, naming one more check that failed in the same setup."""
+        updated = replace(failure, affects=(*failure.affects, test))
+        self._seen[id(error)] = (error, updated)
+        return updated
 
 
 def _exception_text(error: BaseException) -> str:

@@ -254,6 +254,7 @@ def account(result: SuiteResult, run: ContractRun) -> SuiteResult:
     result.requests_limit = budget.limit
     result.requests_retried = budget.retries
     result.pacing_wait_seconds = budget.waited_seconds
+    result.pacing_real_time = budget.real_time
     result.requests_refused = dict(run.refused_origins)
     result.coverage = coverage_table(run.spec, budget.statuses)
     result.operations = {

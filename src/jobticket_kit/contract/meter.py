@@ -6,8 +6,11 @@ probes; the named checks use ``requests`` too. So for as long as a :class:`Reque
 guarded sync (httpx) sends through :func:`metered_transport`. For each request the meter refuses any
 origin but the target's and any proxy on production (:mod:`origins`), names the operation and the
 credential (never the secret) and rides out transient faults as the client does: an idempotent
-``requests`` call that gets 502/503/504 or loses its connection is sent again after a bounded back-off
-(httpx callers are the client, which retries by itself).
+``requests`` call that gets 502/503/504, loses its connection or gets a JSON body it cannot parse (cut
+short on the way) is sent again after a bounded back-off, within the run's budget (httpx callers are
+the client, which retries by itself). An unreadable body that stays unreadable is told to the
+observers as an attempt with an error beside its status, so the journal keeps it as evidence of an
+outage.
 
 Everything else is done by its observers (:class:`MeterObserver`), in :mod:`metering`: the budget
 (which may refuse to send, and stops the run at a 429), the journal of the check in progress, the
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -38,6 +42,7 @@ __all__ = [
     "CONTROL_PREFIX",
     "MAX_OBSERVED_BODY",
     "RETRY_POLICY",
+    "UNREADABLE_BODY",
     "Answer",
     "MeterObserver",
     "Outgoing",
@@ -103,7 +108,11 @@ class MeterObserver:
         """Before each attempt, re-sends included; raising refuses the request before it is sent."""
 
     def attempted(self, request: Outgoing, status: int | None, error: str | None) -> None:
-        """After each attempt: its status, or the name of the connection fault (``status`` None)."""
+        """After each attempt: its status, and what went wrong, if anything.
+
+        ``status`` None: the connection failed and ``error`` names the fault; ``error`` with a status:
+        the body could not be read (:data:`UNREADABLE_BODY`).
+        """
 
     def answered(self, request: Outgoing, answer: Answer) -> None:
         """The final answer; raising fails the request, after every other observer has seen it too."""
@@ -238,8 +247,11 @@ class RequestMeter:
                     continue
                 raise
             status = response.status_code
-            self._attempted(request, status, None)
-            if attempt + 1 < attempts and RETRY_POLICY.may_retry_status(method, status, attempt):
+            unreadable = _unreadable(response.headers, received)
+            self._attempted(request, status, unreadable)
+            if attempt + 1 < attempts and (
+                unreadable is not None or RETRY_POLICY.may_retry_status(method, status, attempt)
+            ):
                 continue
             self._answered(request, Answer(status, response.headers, received))
             return response
@@ -298,6 +310,22 @@ def _small_json(headers: Mapping[str, str]) -> bool:
     length = headers.get("Content-Length") or ""
     kind = headers.get("Content-Type") or ""
     return "json" in kind and length.isdigit() and int(length) <= MAX_OBSERVED_BODY
+
+
+UNREADABLE_BODY = "an unreadable JSON body"
+
+
+def _unreadable(headers: Mapping[str, str], body: bytes | None) -> str | None:
+    """``UNREADABLE_BODY`` when a body that says it is JSON does not parse (cut short), else None."""
+    if not body or "json" not in (headers.get("Content-Type") or "").lower():
+        return None
+    try:
+        json.loads(body)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return UNREADABLE_BODY
+    except RecursionError:  # deep, but complete: not a transport fault
+        return None
+    return None
 
 
 def _text(value: str | bytes | None) -> str | None:

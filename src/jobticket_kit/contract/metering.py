@@ -53,6 +53,11 @@ class Journaled(MeterObserver):
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
+    def sending(self, request: Outgoing, *, retry: bool) -> None:
+        """A retry supersedes the answer before it, which was therefore not final."""
+        if retry:
+            self.journal.retrying()
+
     def attempted(self, request: Outgoing, status: int | None, error: str | None) -> None:
         """Record the attempt and what came of it."""
         self.journal.record(

@@ -1,7 +1,8 @@
 """What most likely went wrong in one failure: the vendor's contract, its availability, our keys, or us.
 
 One function decides, for the run's verdict and for the nightly report alike. Evidence wins over
-words: a check whose last answer was a 5xx or a failed connection is an outage, whichever check it is.
+words: a check whose evidence (its own, or that of the shared setup it failed in) is a 5xx, a failed
+connection or an unreadable body is an outage, whichever check it is and whatever exception followed.
 """
 
 from __future__ import annotations
@@ -35,9 +36,21 @@ _CREDENTIAL_STATUS = re.compile(r"\b(401|403)\b")
 _RATE_STATUS = re.compile(r"\b429\b")
 
 
-def classify(*, check: str, title: str, message: str, test: str, status: int | None = None) -> str:
-    """The outcome class of one failure; ``status`` is the code of the check's last answer, if any."""
-    if status is not None and status >= 500:
+def classify(
+    *,
+    check: str,
+    title: str,
+    message: str,
+    test: str,
+    status: int | None = None,
+    outage_evidence: str | None = None,
+) -> str:
+    """The outcome class of one failure.
+
+    ``status`` is the code of the check's last answer, if any; ``outage_evidence`` names an answer of
+    the check (or of its shared setup) that says the target was unavailable, if there was one.
+    """
+    if outage_evidence or (status is not None and status >= 500):
         return OUTAGE
     if check == "not_a_server_error" or _CONNECTION_ERRORS.search(message.split("\n", maxsplit=1)[0]):
         return OUTAGE

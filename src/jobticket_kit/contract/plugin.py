@@ -2,10 +2,10 @@
 
 Each part has one job: :mod:`planning` decides what runs, in which order and on how much budget;
 :mod:`reruns` runs a failed named check once more (a failure that does not reproduce is flaky);
-:mod:`failures` turns a failed check into redacted failure entries; :mod:`reporting` makes those the
-only text pytest reports; :mod:`assumptions` feeds the ledger. The plugin keeps the tally the
-verdict is made of (:func:`~jobticket_kit.contract.lifecycle.conclude`), and a 429 stops the session
-at once.
+:mod:`failures` turns a failed check into redacted failure entries (a failed shared setup into one
+entry, however many checks used it); :mod:`reporting` makes those the only text pytest reports;
+:mod:`assumptions` feeds the ledger. The plugin keeps the tally the verdict is made of
+(:func:`~jobticket_kit.contract.lifecycle.conclude`), and a 429 stops the session at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hypothesis.errors import Flaky
 from jobticket_kit.contract.assumptions import LedgerKeeper
 from jobticket_kit.contract.budget import BudgetSpent, TargetBlocked
 from jobticket_kit.contract.causes import cause_of_call
-from jobticket_kit.contract.failures import FailureEntries
+from jobticket_kit.contract.failures import FailureEntries, SharedSetups
 from jobticket_kit.contract.items import MARKERS, in_suite, node_id, suite_dir
 from jobticket_kit.contract.planning import RunPlan
 from jobticket_kit.contract.reporting import ReportTexts, failure_text, mark_left_out, name_case
@@ -47,6 +47,7 @@ class ContractPlugin:
         self.plan = RunPlan(run, self.suite, operations)
         self.ledger = LedgerKeeper(run)
         self.entries = FailureEntries(run, self.ledger, self.redactor, rerun_command)
+        self.setups = SharedSetups()
         self.reruns = Reruns(run, self.suite)
         self.reports = ReportTexts()
         self.passed = 0
@@ -117,7 +118,12 @@ class ContractPlugin:
             mark_left_out(report, item, self.plan.cut_short(item, spent))
         else:
             error = call.excinfo.value if call.excinfo is not None else None
+            if report.when == "setup" and (shared := self.setups.known(error)) is not None:
+                self._fail_again(report, error, shared, node)
+                return
             failures = self.entries.of(item, error, report.when, report.longreprtext)
+            for failure in failures:
+                self.setups.remember(error, failure)
             self._fail(report, failures, flaky=cause_of_call(call, Flaky) is not None)
 
     @pytest.hookimpl(trylast=True)
@@ -130,6 +136,18 @@ class ContractPlugin:
         block = self.run.budget.block
         item.session.shouldstop = "blocked: " + (block.describe() if block else "429")
         self.reports.replace(report, self.redactor.text(str(item.session.shouldstop)))
+
+    def _fail_again(
+        self, report: pytest.TestReport, error: BaseException | None, shared: Failure, node: str
+    ) -> None:
+        """A check failed in a shared setup that already failed: one more check it affects, no new entry."""
+        assert error is not None
+        updated = self.setups.affecting(error, shared, node)
+        self.failures[self.failures.index(shared)] = updated
+        self.failed += 1
+        self.reports.replace(
+            report, f"failed in the shared setup {shared.fixture}, reported once: {shared.title}"
+        )
 
     def _fail(self, report: pytest.TestReport, failures: list[Failure], *, flaky: bool) -> None:
         """Count a failed check (flaky ones apart) and report its entries."""

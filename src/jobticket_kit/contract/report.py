@@ -15,7 +15,7 @@ from jobticket_kit.contract.ledger import Status
 from jobticket_kit.contract.results import Failure, SuiteResult
 from jobticket_kit.privacy.redact import Redactor
 
-__all__ = ["render_summary", "write_reports"]
+__all__ = ["pacing_text", "render_summary", "write_reports"]
 
 _MESSAGE_LINES = 12
 
@@ -49,7 +49,7 @@ def render_summary(result: SuiteResult) -> str:
         + " ("
         + ", ".join(f"{name}: {count}" for name, count in sorted(result.requests_by_credential.items()))
         + f"); {result.requests_retried} retried after a transient fault; "
-        f"pacing waited {result.pacing_wait_seconds:.0f} s",
+        + pacing_text(result.pacing_wait_seconds, real_time=result.pacing_real_time),
         "- Requests refused (another origin, never sent): "
         + (
             ", ".join(f"{origin}: {count}" for origin, count in sorted(result.requests_refused.items()))
@@ -91,6 +91,13 @@ def render_summary(result: SuiteResult) -> str:
     return "\n".join(lines)
 
 
+def pacing_text(seconds: float, *, real_time: bool) -> str:
+    """How long pacing waited, saying so when the time was the twin's fake clock (no real wait)."""
+    if real_time:
+        return f"pacing waited {seconds:.0f} s"
+    return f"pacing waited {seconds:.0f} s of fake-clock time (the twin's clock: no real time passed)"
+
+
 def _failures(heading: str, failures: list[Failure]) -> list[str]:
     if not failures:
         return []
@@ -105,6 +112,11 @@ def _failures(heading: str, failures: list[Failure]) -> list[str]:
         message = "\n".join(failure.message.strip().splitlines()[:_MESSAGE_LINES])
         status = failure.status if failure.status is not None else "no answer"
         lines += [f"Status received: {status}; outcome: {failure.outcome}", ""]
+        if failure.outage_evidence:
+            lines += [f"Outage evidence: {failure.outage_evidence}", ""]
+        if failure.fixture:
+            affected = len(failure.affects) + 1
+            lines += [f"Shared setup `{failure.fixture}` failed: {affected} check(s) could not run", ""]
         lines += ["```", message, "```", "", f"Reproduce: `{failure.reproduction}`", ""]
         if failure.rerun and failure.rerun != failure.reproduction:
             lines += [f"Run the check again: `{failure.rerun}`", ""]

@@ -2,8 +2,8 @@
 
 Fuzzing needs no second run (hypothesis replays every failing example itself and reports one that
 does not fail again as flaky), and neither does a check that must run last. A check stopped by a
-429 or by the budget, or whose last answer was an outage, is not run again: a second run would only
-spend requests on what is already known.
+429 or by the budget, or that saw an outage (a 5xx, a lost connection or an unreadable body after
+the meter's retries), is not run again: a second run would only spend requests on what is already known.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ class Reruns:
             return False
         if cause(error, (TargetBlocked, BudgetSpent)) is not None:
             return False
-        last = self.run.journal.last
-        return last is None or not last.is_outage
+        return self.run.journal.outage is None
 
     def run_again(self, item: pytest.Item) -> None:
         """Run ``item`` once more on a fresh page of evidence; a second failure propagates (confirmed)."""

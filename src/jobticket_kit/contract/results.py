@@ -36,6 +36,12 @@ class Failure:
     line, what was expected and what came instead; ``reproduction`` a command that runs as printed
     (the request that showed it, or ``rerun`` when the request cannot be replayed by hand), ``rerun``
     the command that runs the check again.
+
+    ``outage_evidence`` names the answer that showed the target unavailable (a 5xx, a lost connection,
+    an unreadable body), when the check or its shared setup got one: then the failure is an outage,
+    whatever exception followed. ``fixture`` names the shared setup (``<scope>::<fixture>``) a failure
+    happened in, and ``affects`` the further checks that failed in the same setup: it is reported once.
+    ``from_schemathesis``: one of the failures a schemathesis check found (they differ by title).
     """
 
     test: str
@@ -48,25 +54,46 @@ class Failure:
     accepted_because: str | None = None
     status: int | None = None
     rerun: str = ""
+    outage_evidence: str | None = None
+    fixture: str | None = None
+    affects: tuple[str, ...] = ()
+    from_schemathesis: bool = False
 
     @property
     def outcome(self) -> str:
         """The outcome class (``jobticket_kit.contract.outcomes``)."""
         return classify(
-            check=self.check, title=self.title, message=self.message, test=self.test, status=self.status
+            check=self.check,
+            title=self.title,
+            message=self.message,
+            test=self.test,
+            status=self.status,
+            outage_evidence=self.outage_evidence,
         )
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity across runs: what failed where, never the varying message."""
-        key = "|".join((self.test.split("[")[0], self.operation or "-", self.check, self.title))
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+        """Stable identity across runs: what failed where, never the varying message.
+
+        Each parametrised case is its own failure. A shared setup is identified by its fixture and
+        scope (whichever check happened to run it first); a named check by its test and phase (its
+        message may quote counts that change from night to night); a schemathesis failure also by its
+        title, which names the kind of failure (one operation can fail several ways at once).
+        """
+        if self.fixture is not None:
+            parts: tuple[str, ...] = ("setup", self.fixture, self.check)
+        elif self.from_schemathesis:
+            parts = (self.test, self.operation or "-", self.check, self.title)
+        else:
+            parts = (self.test, self.operation or "-", self.check)
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, fingerprint included."""
         return {
             **asdict(self),
             "open_points": list(self.open_points),
+            "affects": list(self.affects),
             "outcome": self.outcome,
             "fingerprint": self.fingerprint,
         }
@@ -94,6 +121,7 @@ class SuiteResult:
     left_out: dict[str, str] = field(default_factory=dict)
     operations: dict[str, str] = field(default_factory=dict)
     pacing_wait_seconds: float = 0.0
+    pacing_real_time: bool = True  # False: the twin's fake clock, whose waits took no real time
     requests_refused: dict[str, int] = field(default_factory=dict)  # by origin: never sent (metering)
     ledger: list[LedgerRow] = field(default_factory=list)
     tests_passed: int = 0
@@ -126,6 +154,7 @@ class SuiteResult:
                 "limit": self.requests_limit,
                 "retried": self.requests_retried,
                 "pacing_wait_seconds": round(self.pacing_wait_seconds, 1),
+                "pacing_clock": "real" if self.pacing_real_time else "fake",
                 "refused_other_origin": self.requests_refused,
             },
             "coverage": self.coverage,

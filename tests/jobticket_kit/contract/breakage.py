@@ -146,3 +146,35 @@ class BreakSortingOnce:
                 self.broken = True
                 scope = {**scope, "query_string": query.replace(b"sortOrder=desc", b"sortOrder=asc")}
         await self.app(scope, receive, send)
+
+
+class CutTheFullEmployeeList:
+    """Answers List Employees with ``perPage=100`` (what the checks' shared ``employees`` setup asks for)
+    with its JSON body cut in half, every time, its Content-Length saying so: a network that keeps
+    cutting answers short. Every other request is answered whole."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode()) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or scope["path"] != _LIST_EMPLOYEES or query.get("perPage") != ["100"]:
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def cut(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            body = body[: len(body) // 2]
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, cut)

@@ -9,14 +9,15 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from jobticket import FakeClock
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.lifecycle import RunLifecycle
-from jobticket_kit.contract.meter import Answer, MeterObserver, Outgoing
+from jobticket_kit.contract.meter import UNREADABLE_BODY, Answer, MeterObserver, Outgoing
 from jobticket_kit.contract.metering import Learning, metered
 from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.privacy.redact import Redactor
-from tests.helpers.loopback import LoopbackServer, answering
+from tests.helpers.loopback import Connection, Handler, LoopbackServer, Received, answering
 
 from .conftest import contract_env
 
@@ -118,3 +119,50 @@ def test_a_run_lets_further_observers_see_its_traffic(tmp_path: Path) -> None:
     lifecycle.refuse("stopped by the test")
     assert recorder.answers[0][:2] == ("listEmployees", 200)
     assert HTTPAdapter.send is original
+
+
+def in_turn(bodies: list[bytes]) -> Handler:
+    """Answers 200 with each of ``bodies`` in turn (the last one repeats), each with a matching length:
+    a JSON body cut short that HTTP cannot tell from a whole one."""
+    answered: list[bytes] = []
+
+    def answer(request: Received, connection: Connection) -> None:
+        body = bodies[min(len(answered), len(bodies) - 1)]
+        answered.append(body)
+        connection.respond(200, body, content_type="application/json")
+
+    return answer
+
+
+def _metered_get(bodies: list[bytes], method: str = "GET") -> tuple[Journal, RequestBudget, int, bytes]:
+    journal, budget = Journal(), RequestBudget(per_minute=None, clock=FakeClock())
+    with (
+        LoopbackServer(in_turn(bodies)) as target,
+        metered(budget, load_spec(), {}, target.base_url, journal=journal),
+        requests.Session() as session,
+    ):
+        response = session.request(method, target.url("/employees"), timeout=5)
+    return journal, budget, response.status_code, response.content
+
+
+def test_a_json_body_cut_short_is_sent_again_within_the_budget() -> None:
+    whole = json.dumps(EMPLOYEE).encode()
+    journal, budget, status, content = _metered_get([whole[:20], whole[:7], whole])
+    assert (status, content) == (200, whole)
+    assert [exchange.error for exchange in journal.exchanges] == [UNREADABLE_BODY, UNREADABLE_BODY, None]
+    assert (budget.spent, budget.retries) == (3, 2)
+    assert journal.outage is None  # the last answer was whole: no outage to speak of
+
+
+def test_a_body_that_stays_unreadable_is_evidence_of_an_outage() -> None:
+    journal, budget, status, _ = _metered_get([b'{"data": {"id": 4'])
+    assert status == 200
+    assert budget.spent == 4  # the first attempt and the meter's three retries, then it gives up
+    assert journal.outage is not None
+    assert journal.outage.describe() == "HTTP 200 with an unreadable JSON body from GET /employees"
+
+
+def test_a_request_that_is_not_idempotent_is_not_sent_again() -> None:
+    journal, budget, _, _ = _metered_get([b'{"cut', b"{}"], method="POST")
+    assert budget.spent == 1
+    assert journal.outage is not None

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jobticket_kit.nightly import classify_failure, classify_run, compare, headline, nightly_result
+from jobticket_kit.inputs import InputError
+from jobticket_kit.nightly import (
+    WHAT_TO_DO,
+    classify_failure,
+    classify_run,
+    compare,
+    headline,
+    load_previous,
+    night,
+)
 from jobticket_twin import TwinConfig
 
 from .breakage import BreakEmployeeEmail
@@ -17,6 +27,7 @@ from .conftest import contract_env, run_contract, schemathesis_only, serving
 
 NIGHTLY = "nightly"
 NOW = datetime.datetime(2026, 11, 22, 3, 17, tzinfo=datetime.UTC)
+LATER = NOW + datetime.timedelta(days=1)
 
 
 def failure(
@@ -43,6 +54,17 @@ def failure(
         (failure("test_sorting", "x", "KeyError: 'data'"), "our own bug"),
         (failure("test_filters", "expected 200, got 429"), "rate-limited"),
         (failure("test_links", "expected 200, got 401"), "auth"),
+        # Evidence wins over words: a setup or a Python error that followed a 503 or a cut body is an outage.
+        (
+            failure("employees (setup)", "JSONDecodeError: x")
+            | {"outage_evidence": "HTTP 200 with an unreadable JSON body from GET /employees"},
+            "outage",
+        ),
+        (
+            failure("test_sorting", "x", "KeyError: 'data'")
+            | {"outage_evidence": "HTTP 503 from GET /employees"},
+            "outage",
+        ),
         (
             failure("test_auth_wrong_secret", "expected 401, got 200", test="contract_tests/test_auth.py::t"),
             "contract drift",
@@ -86,45 +108,126 @@ def results(*failures: dict[str, Any], exit_code: int = 1) -> dict[str, Any]:
 
 
 def test_new_fixed_and_still_failing_since_the_previous_run() -> None:
-    previous = nightly_result(results(failure("a", "1"), failure("b", "2")), "1.0.0", NOW)
-    current = nightly_result(results(failure("b", "2"), failure("c", "3")), "1.0.0", NOW)
-    assert compare(current, previous) == {
+    previous = night(results(failure("a", "1"), failure("b", "2")), "1.0.0", NOW, None)
+    current = night(results(failure("b", "2"), failure("c", "3")), "1.0.0", LATER, previous)
+    assert current["comparison"] == {
+        "since": NOW.isoformat(),
         "new": ["fp-c-3"],
         "fixed": ["fp-a-1"],
         "still_failing": ["fp-b-2"],
+        "retested": True,
     }
-    assert compare(current, None)["new"] == ["fp-b-2", "fp-c-3"]
+    assert compare(current, None) is None  # a first night compares with nothing
 
 
 def test_a_run_without_verdict_fixes_nothing() -> None:
-    previous = nightly_result(results(failure("a", "1")), "1.0.0", NOW)
-    blocked = nightly_result({**results(), "exit_code": 2, "verdict": "no verdict"}, "1.0.0", NOW)
-    assert compare(blocked, previous) == {"new": [], "fixed": [], "still_failing": ["fp-a-1"]}
+    previous = night(results(failure("a", "1")), "1.0.0", NOW, None)
+    blocked = night({**results(), "exit_code": 2, "verdict": "no verdict"}, "1.0.0", LATER, previous)
+    assert blocked["comparison"] == {
+        "since": NOW.isoformat(),
+        "new": [],
+        "fixed": [],
+        "still_failing": ["fp-a-1"],
+        "retested": False,
+    }
+
+
+def outage_results(*failures: dict[str, Any]) -> dict[str, Any]:
+    return {**results(*failures), "exit_code": 2, "verdict": "no verdict", "reason": "outage: 1 check(s) …"}
 
 
 def test_a_night_of_outages_only_has_no_verdict_and_is_no_evidence() -> None:
-    previous = nightly_result(results(failure("a", "1")), "1.0.0", NOW)
+    previous = night(results(failure("a", "1")), "1.0.0", NOW, None)
     down = failure("response_schema_conformance", "Response violates schema") | {"status": 503}
-    outage = {**results(down), "exit_code": 2, "verdict": "no verdict", "reason": "outage: 1 check(s) …"}
-    night = nightly_result(outage, "1.0.0", NOW)
-    assert [item["outcome"] for item in night["failures"]] == ["outage"]
-    assert night["outcome"] == "outage"
-    night["comparison"] = compare(night, previous)
-    assert night["comparison"] == {"new": [], "fixed": [], "still_failing": ["fp-a-1"]}
-    assert headline(night).startswith("# Nightly contract check: NO VERDICT (outage), exit 2")
+    outage = night(outage_results(down), "1.0.0", LATER, previous)
+    assert [item["outcome"] for item in outage["failures"]] == ["outage"]
+    assert outage["outcome"] == "outage"
+    assert outage["comparison"]["still_failing"] == ["fp-a-1"]
+    assert (outage["comparison"]["new"], outage["comparison"]["fixed"]) == ([], [])
+    assert headline(outage).startswith("# Nightly contract check: NO VERDICT (outage), exit 2")
+
+
+def test_an_outage_night_is_remembered_through_broken_outage_broken() -> None:
+    """Broken night, outage night, broken night again: the third night reports nothing new."""
+    broken = results(failure("a", "1"), failure("b", "2"))
+    first = night(broken, "1.0.0", NOW, None)
+    down = failure("not_a_server_error", "Server error") | {"status": 503, "fingerprint": "fp-outage"}
+    second = night(outage_results(down), "1.0.0", LATER, first)
+    assert second["memory"] == first["memory"]  # the outage night keeps the broken night's failures
+    third = night(broken, "1.0.0", LATER + datetime.timedelta(days=1), second)
+    assert third["comparison"]["new"] == []
+    assert third["comparison"]["fixed"] == []
+    assert third["comparison"]["still_failing"] == ["fp-a-1", "fp-b-2"]
+    assert third["comparison"]["since"] == NOW.isoformat()
+    assert "**0 new**, 0 fixed, 2 still failing" in headline(third)
+    # Two nights in a row failing: the outage night neither extended nor broke the streak.
+    assert third["streaks"] == {"fp-a-1": 2, "fp-b-2": 2}
+
+
+def test_a_no_verdict_run_is_a_problem_of_its_own_with_a_streak() -> None:
+    unreachable = {**results(), "exit_code": 2, "verdict": "no verdict", "reason": "target unreachable: x"}
+    first = night(unreachable, "1.0.0", NOW, None)
+    assert first["problem"]["outcome"] == "outage"
+    assert first["memory"] == {"night": None, "failures": []}
+    down = {**unreachable, "reason": "outage: the target answered 503 to GET /employees"}
+    second = night(down, "1.0.0", LATER, first)
+    fingerprint = first["problem"]["fingerprint"]
+    assert second["problem"]["fingerprint"] == fingerprint  # one fingerprint per outcome class
+    assert second["streaks"] == {fingerprint: 2}
+    assert night(results(), "1.0.0", LATER, second)["streaks"] == {}
+
+
+def test_a_format_1_file_is_still_compared_with() -> None:
+    old = {"format": 1, "finished_at": NOW.isoformat(), "failures": [{"fingerprint": "fp-a-1"}]}
+    current = night(results(failure("a", "1")), "1.0.0", LATER, old)
+    assert current["comparison"]["still_failing"] == ["fp-a-1"]
+    assert current["streaks"] == {"fp-a-1": 1}
 
 
 def test_headline_reads_in_ten_seconds() -> None:
-    nightly = nightly_result(
-        results(failure("response_schema_conformance", "Response violates schema")), "1.0.0", NOW
+    nightly = night(
+        results(failure("response_schema_conformance", "Response violates schema")), "1.0.0", NOW, None
     )
-    nightly["comparison"] = compare(nightly, None)
     text = headline(nightly)
     assert text.startswith("# Nightly contract check: CONTRACT BROKEN (contract drift), exit 1")
-    assert "**1 new**, 0 fixed, 0 still failing" in text
+    assert "First night: no earlier night to compare with" in text
+    assert "Since the" not in text  # no comparison line on a first night
+    assert "| failure | outcome | operation | check | reproduce |" in text
     assert (
         "| getEmployee | response_schema_conformance | `scripts/contract --operation getEmployee` |" in text
     )
+    assert f"- **contract drift** (1 failure(s)): {WHAT_TO_DO['contract drift']}" in text
+    assert "**outage**" not in text  # only the classes present tonight
+
+
+def test_the_summary_says_what_to_do_for_each_class_present() -> None:
+    failures = [
+        failure("response_schema_conformance", "Response violates schema"),
+        failure("test_links", "x", "requests.exceptions.ConnectionError: refused"),
+        failure("test_sorting", "x", "KeyError: 'data'"),
+    ]
+    text = headline(night(results(*failures), "1.0.0", NOW, None))
+    for outcome in ("contract drift", "outage", "our own bug"):
+        assert f"- **{outcome}** (1 failure(s)): {WHAT_TO_DO[outcome]}" in text
+    assert text.index("**outage**") < text.index("**our own bug**") < text.index("**contract drift**")
+
+
+def test_previous_files_are_checked_before_anything_runs(tmp_path: Path) -> None:
+    good = night(results(failure("a", "1")), "1.0.0", NOW, None)
+    path = tmp_path / "nightly.json"
+    path.write_text(json.dumps(good))
+    assert load_previous(path) == json.loads(json.dumps(good))
+    assert load_previous(tmp_path / "missing.json") is None
+    for broken, rule in [
+        ({**good, "format": 3}, '"format": 1 or 2'),
+        ({**good, "memory": []}, "'memory' must be an object"),
+        ({**good, "memory": {"failures": [{"id": 1}]}}, "'memory.failures' must be a list"),
+        ({**good, "streaks": {"x": -1}}, "'streaks' must be an object of whole numbers"),
+        ({**good, "streaks": {"x": True}}, "'streaks' must be an object of whole numbers"),
+    ]:
+        path.write_text(json.dumps(broken))
+        with pytest.raises(InputError, match=re.escape(rule)):
+            load_previous(path)
 
 
 @pytest.mark.slow

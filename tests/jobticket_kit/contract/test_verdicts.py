@@ -11,7 +11,7 @@ import pytest
 
 from jobticket_twin import TwinConfig
 
-from .breakage import BreakEmployeeEmail, ServerErrorOnDocuments
+from .breakage import BreakEmployeeEmail, CutTheFullEmployeeList, ServerErrorOnDocuments
 from .conftest import contract_env, run_contract, schemathesis_only, serving
 
 
@@ -104,3 +104,23 @@ def test_unreachable_target_gives_no_verdict(report_dir: Path) -> None:
     outcome = run_contract(contract_env(f"http://127.0.0.1:{port}"), report_dir)
     assert outcome.code == 2
     assert "unreachable" in outcome.output
+
+
+@pytest.mark.slow
+def test_a_shared_setup_cut_short_is_one_outage_not_five_bugs(report_dir: Path) -> None:
+    # Issue 20: one truncated /employees answer failed the shared setup of the filter checks, and each
+    # was blamed on the kit. Now the setup is one failure, classed by its evidence.
+    with serving(TwinConfig(rate_limit=0), CutTheFullEmployeeList) as url:
+        outcome = run_contract(contract_env(url), report_dir, "contract_tests/test_filters.py")
+    assert outcome.code == 2, outcome.output[-3000:]
+    assert outcome.results["reason"].startswith("outage")
+    (failure,) = outcome.results["failures"]
+    assert failure["fixture"] == "contract_tests/test_filters.py::employees"
+    assert failure["check"].endswith("(setup)")
+    assert failure["outcome"] == "outage"
+    assert failure["outage_evidence"] == "HTTP 200 with an unreadable JSON body from GET /employees"
+    assert len(failure["affects"]) == 4  # the five checks that use the employees, reported once
+    assert outcome.results["tests"]["failed"] == 5
+    assert "Shared setup `contract_tests/test_filters.py::employees` failed: 5 check(s)" in outcome.summary
+    # The meter retried the idempotent request within the budget before giving up.
+    assert outcome.results["requests"]["retried"] >= 3
