@@ -27,6 +27,7 @@ from jobticket_kit.contract.assumptions import LedgerKeeper
 from jobticket_kit.contract.evidence import curl_command, one_line, schemathesis_message, with_evidence
 from jobticket_kit.contract.items import check_name, node_id, open_points, operation_label, operation_of
 from jobticket_kit.contract.journal import Exchange
+from jobticket_kit.contract.meter import CONNECTION_FAULTS
 from jobticket_kit.contract.results import Failure
 from jobticket_kit.contract.run_state import ContractRun
 from jobticket_kit.privacy.redact import Redactor
@@ -61,9 +62,27 @@ class FailureEntries:
         reproduction = (None if self.run.is_twin else curl_command(evidence)) or rerun
         spec = self.run.spec
         found = getattr(error, "exceptions", None)
-        if found and all(hasattr(failure, "checks") for failure in found):
+        if found and any(hasattr(failure, "checks") for failure in found):
             seen: set[tuple[str, str]] = set()
             for failure in found:
+                if not hasattr(failure, "checks"):  # an error beside the checks' failures: a lost answer
+                    text = _exception_text(failure)
+                    if (type(failure).__name__, "") in seen:
+                        continue
+                    seen.add((type(failure).__name__, ""))
+                    yield Failure(
+                        test=node_id(item),
+                        operation=spec.operation_id_of(operation_label(item)),
+                        check=check_name(item),
+                        title=one_line(text, limit=200) or type(failure).__name__,
+                        message=with_evidence(one_line(text), evidence),
+                        reproduction=reproduction,
+                        open_points=points,
+                        status=status,
+                        rerun=rerun,
+                        outage_evidence=_connection_fault(failure) or (outage.describe() if outage else None),
+                    )
+                    continue
                 check = failure.checks[0] if failure.checks else type(failure).__name__
                 if (check, failure.title) in seen:
                     continue
@@ -94,7 +113,7 @@ class FailureEntries:
             open_points=points,
             status=status,
             rerun=rerun,
-            outage_evidence=outage.describe() if outage is not None else None,
+            outage_evidence=(outage.describe() if outage is not None else None) or _connection_fault(error),
             fixture=failed_fixture(item, error) if when == "setup" else None,
         )
 
@@ -105,6 +124,13 @@ class FailureEntries:
             return f"{self.rerun_command} {shlex.quote(item.nodeid)}"
         operation = self.run.spec.operation_id_of(label)
         return f"{self.rerun_command} --operation {operation} {shlex.quote(item.nodeid)}"
+
+
+def _connection_fault(error: BaseException | None) -> str | None:
+    """``no answer (<fault>)`` when ``error`` is a lost connection or a timeout, else None."""
+    if isinstance(error, CONNECTION_FAULTS):
+        return f"no answer ({type(error).__name__})"
+    return None
 
 
 def _schemathesis_outage(failure: Any, status: int | None, outage: Exchange | None) -> str | None:

@@ -39,6 +39,7 @@ from jobticket_kit.contract.origins import refuse_other_origins, refuse_producti
 from jobticket_kit.hosts import origin_of
 
 __all__ = [
+    "CONNECTION_FAULTS",
     "CONTROL_PREFIX",
     "MAX_OBSERVED_BODY",
     "RETRY_POLICY",
@@ -56,7 +57,7 @@ CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API:
 # The client's own rules (idempotent calls only, 502/503/504, doubling back-off from 0.5 s), without
 # jitter: the run is paced already, and a fixed schedule keeps its requests repeatable.
 RETRY_POLICY = RetryPolicy(max_retries=3, jitter=lambda: 0.0)
-_CONNECTION_FAULTS = (
+CONNECTION_FAULTS = (
     requests.ConnectionError,
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
@@ -241,7 +242,7 @@ class RequestMeter:
                 observer.sending(request, retry=attempt > 0)
             try:
                 response, received = forward()
-            except _CONNECTION_FAULTS as exc:
+            except CONNECTION_FAULTS as exc:
                 self._attempted(request, None, type(exc).__name__)
                 if attempt + 1 < attempts:
                     continue

@@ -21,8 +21,9 @@ from jobticket_kit.nightly import (
     night,
 )
 from jobticket_twin import TwinConfig
+from jobticket_twin.testing import twin_process
 
-from .breakage import BreakEmployeeEmail
+from .breakage import BreakEmployeeEmail, ServerErrorOnDocuments
 from .conftest import contract_env, run_contract, schemathesis_only, serving
 
 NIGHTLY = "nightly"
@@ -271,3 +272,49 @@ def test_nightly_against_a_broken_twin_names_operation_check_and_reproduction(tm
     assert "CONTRACT BROKEN (contract drift), exit 1" in top
     assert "| getEmployee | response_schema_conformance |" in top
     assert "--operation getEmployee" in top
+
+
+FAULTS = "error=0.2,statuses=502|503,drop=0.05,truncate=0.05,seed=1"
+
+
+@pytest.mark.slow
+def test_a_faulty_target_is_an_outage_never_drift_or_our_bug(tmp_path: Path) -> None:
+    # Issue 20: against this twin the headline read CONTRACT BROKEN with 6 "drift" and 5 "our own bug".
+    reports = tmp_path / "reports"
+    with twin_process("--rate-limit", "0", "--faults", FAULTS) as twin:
+        env = contract_env(twin.base_url, JOBTICKET_CONTRACT_BUDGET="150")
+        outcome = run_contract(env, reports, command=NIGHTLY)
+    nightly = json.loads((reports / "nightly.json").read_text())
+    classes = {failure["outcome"] for failure in nightly["failures"]}
+    assert classes <= {"outage"}, [(f["outcome"], f["check"], f["title"]) for f in nightly["failures"]]
+    assert outcome.code in (0, 2), outcome.output[-3000:]
+    if outcome.code == 2:
+        assert nightly["reason"].startswith("outage"), nightly["reason"]
+        assert outcome.summary.startswith("# Nightly contract check: NO VERDICT (outage), exit 2")
+    # The meter rode out most faults: retried requests, unreadable bodies among them, within the budget.
+    assert outcome.results["requests"]["retried"] > 0
+    assert outcome.results["requests"]["spent"] <= 150
+    assert all(failure["outage_evidence"] for failure in nightly["failures"])
+
+
+@pytest.mark.slow
+def test_broken_then_outage_then_broken_again_reports_nothing_new(tmp_path: Path) -> None:
+    nights = [tmp_path / f"night-{number}" for number in (1, 2, 3)]
+    with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
+        first = run_contract(contract_env(url), nights[0], *schemathesis_only("getEmployee"), command=NIGHTLY)
+    assert first.code == 1, first.output[-3000:]
+    with serving(TwinConfig(rate_limit=0), ServerErrorOnDocuments) as url:
+        selection = ("--previous", str(nights[0] / "nightly.json"), *schemathesis_only("getDocument"))
+        second = run_contract(contract_env(url), nights[1], *selection, command=NIGHTLY)
+    assert second.code == 2, second.output[-3000:]
+    assert "No verdict tonight, so nothing was retested" in second.summary
+    with serving(TwinConfig(rate_limit=0), BreakEmployeeEmail) as url:
+        selection = ("--previous", str(nights[1] / "nightly.json"), *schemathesis_only("getEmployee"))
+        third = run_contract(contract_env(url), nights[2], *selection, command=NIGHTLY)
+    assert third.code == 1, third.output[-3000:]
+    broken = {f["fingerprint"] for f in json.loads((nights[0] / "nightly.json").read_text())["failures"]}
+    comparison = json.loads((nights[2] / "nightly.json").read_text())["comparison"]
+    assert comparison["new"] == []
+    assert comparison["fixed"] == []
+    assert set(comparison["still_failing"]) == broken
+    assert f"**0 new**, 0 fixed, {len(broken)} still failing" in third.summary
