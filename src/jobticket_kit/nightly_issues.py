@@ -82,6 +82,8 @@ class Action:
     """The body of a new issue, the comment, or the closing comment."""
     issue: Tracked | None = None
     note: str = ""
+    subject: str = ""
+    """What failed, short (operation, check, title), for the summary."""
 
 
 def plan_actions(
@@ -97,16 +99,17 @@ def plan_actions(
     for item in tonight:
         fingerprint, outcome = item["fingerprint"], item["outcome"]
         streak = int(streaks.get(fingerprint, 1))
-        title = _title(item)
+        title, subject = _title(item), _subject(item)
         issue = by_fingerprint.get(fingerprint)
         if issue is not None:
             text = f"Still failing on the night of {night} ({_nights(streak)} in a row).{link}"
-            actions.append(Action("comment", fingerprint, outcome, title, text, issue))
+            actions.append(Action("comment", fingerprint, outcome, title, text, issue, subject=subject))
         elif outcome in _WAITED_FOR and streak < REPEATED:
             note = f"not filed yet: {outcome} on {_nights(streak)} in a row, filed from {REPEATED}"
-            actions.append(Action("wait", fingerprint, outcome, title, note=note))
+            actions.append(Action("wait", fingerprint, outcome, title, note=note, subject=subject))
         else:
-            actions.append(Action("open", fingerprint, outcome, title, _body(nightly, item, streak, run_url)))
+            body = _body(nightly, item, streak, run_url)
+            actions.append(Action("open", fingerprint, outcome, title, body, subject=subject))
     present = {item["fingerprint"] for item in tonight}
     for issue in tracked:
         if issue.fingerprint in present:
@@ -132,10 +135,14 @@ def _nights(count: int) -> str:
     return "1 night" if count == 1 else f"{count} nights"
 
 
-def _title(item: Mapping[str, Any]) -> str:
+def _subject(item: Mapping[str, Any]) -> str:
+    """``operation check: title``, on one line."""
     where = " ".join(part for part in (item.get("operation"), item.get("check")) if part)
-    title = f"Nightly contract check: {item['outcome']}: {where + ': ' if where else ''}{item['title']}"
-    title = " ".join(title.split())
+    return " ".join(f"{where + ': ' if where else ''}{item['title']}".split())
+
+
+def _title(item: Mapping[str, Any]) -> str:
+    title = f"Nightly contract check: {item['outcome']}: {_subject(item)}"
     return title if len(title) <= _TITLE_LIMIT else title[: _TITLE_LIMIT - 1] + "…"
 
 
@@ -332,7 +339,7 @@ def summary_section(done: Sequence[Done], *, dry_run: bool) -> str:
     for item in done:
         action = item.action
         head = f"- `{action.fingerprint}` {action.outcome}"
-        head += f": {action.title}" if action.title else ""
+        head += f", {_cut(action.subject)}" if action.subject else ""
         if item.error:
             lines.append(f"{head}: **not done**: {item.error}")
         elif action.kind in verbs:
@@ -343,6 +350,10 @@ def summary_section(done: Sequence[Done], *, dry_run: bool) -> str:
             where = f" #{action.issue.number} {action.issue.url}" if action.issue else ""
             lines.append(f"{head}: {action.note}{where}")
     return "\n".join(lines) + "\n"
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run(

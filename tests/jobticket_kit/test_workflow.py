@@ -39,7 +39,7 @@ def test_it_is_scheduled_and_can_be_started_by_hand(workflow: dict[Any, Any]) ->
     triggers: dict[str, Any] = workflow["on"] if "on" in workflow else workflow[True]
     assert triggers["schedule"][0]["cron"]
     assert "workflow_dispatch" in triggers
-    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
 
 
 def test_it_passes_exactly_the_kit_variables_with_secrets_by_name(job: dict[str, Any]) -> None:
@@ -58,21 +58,37 @@ def test_it_passes_exactly_the_kit_variables_with_secrets_by_name(job: dict[str,
 
 def test_every_script_it_calls_exists_and_is_executable(job: dict[str, Any]) -> None:
     scripts = {match for line in run_lines(job) for match in re.findall(r"\bscripts/[\w-]+", line)}
-    assert scripts == {"scripts/nightly"}
+    assert scripts == {"scripts/nightly", "scripts/nightly-issues"}
     for script in scripts:
         assert os.access(ROOT / script, os.X_OK), script
 
 
-def test_the_options_it_passes_are_the_nightly_ones(job: dict[str, Any]) -> None:
-    used = {option for line in run_lines(job) for option in re.findall(r"--[a-z-]+", line)}
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [("nightly", {"--output-dir", "--previous"}), ("nightly-issues", {"--summary", "--run-url"})],
+)
+def test_the_options_it_passes_are_the_commands_own(
+    job: dict[str, Any], command: str, options: set[str]
+) -> None:
+    steps = ["\n".join(run_lines({"steps": [step]})) for step in job["steps"] if "run" in step]
+    text = "\n".join(step for step in steps if f"scripts/{command} " in step)
+    used = set(re.findall(r"--[a-z-]+", text))
     help_text = subprocess.run(
-        [sys.executable, "-m", "jobticket_kit", "nightly", "--help"],
+        [sys.executable, "-m", "jobticket_kit", command, "--help"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert used == {"--output-dir", "--previous"}
+    assert used == options
     assert all(option in help_text for option in used)
+
+
+def test_the_issues_step_runs_after_every_night_with_the_jobs_token(job: dict[str, Any]) -> None:
+    (step,) = [step for step in job["steps"] if "scripts/nightly-issues" in step.get("run", "")]
+    names = [step.get("name") for step in job["steps"]]
+    assert names.index(step["name"]) < names.index("Post the summary")  # the summary links the issues
+    assert step["if"].startswith("always()")
+    assert step["env"] == {"GH_TOKEN": "${{ github.token }}"}
 
 
 def test_it_installs_the_tox_the_readme_pins(job: dict[str, Any]) -> None:
