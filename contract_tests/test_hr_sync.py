@@ -21,7 +21,8 @@ import pytest
 
 from jobticket import JobTicket
 from jobticket_kit.contract.run_state import Api, ContractRun
-from jobticket_kit.contract.synthetic import synthetic_employee
+from jobticket_kit.contract.sandbox_roster import restoring
+from jobticket_kit.contract.synthetic import SANDBOX_TAG, synthetic_employee, synthetic_roster
 
 pytestmark = [pytest.mark.destructive, pytest.mark.operation("triggerHrSync")]
 
@@ -94,23 +95,27 @@ def _snapshot(api: Api, ids: list[int]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def roster(api: Api, client: JobTicket, contract_run: ContractRun, sync_integration: int) -> Iterator[Roster]:
-    """Sync three synthetic employees; afterwards put the twin back to its seed.
+    """Sync three synthetic employees; afterwards leave the integration holding just them again.
 
     Off the twin the roster is always the same three people, so that nightly runs do not pile up
-    linked employees (each costs 1 EUR); only the first run there sees them created.
+    linked employees (each costs 1 EUR); only the first run there sees them created. Whatever an
+    earlier run or tool left linked (a recording's employee, a renamed email) is cleaned up first, and
+    whatever the checks change is undone at the end, even after a failure (``sandbox_roster``); the
+    twin is also put back to its seed.
     """
-    tag = "twin" if contract_run.is_twin else "sandbox"
-    items = [synthetic_employee(tag, number) for number in (1, 2, 3)]
-    existing = {item["hrId"] for item in items if _find(api, item["email"])}
-    state = Roster(sync_integration, tag, items, {}, {item["hrId"] for item in items} - existing)
-    response = _guarded_sync(client, sync_integration, state.body("1"))
-    assert response.status_code == 204, f"initial sync -> {response.status_code}"
-    assert response.content == b""
-    for item in items:
-        found = _find(api, item["email"])
-        assert len(found) == 1, f"{item['hrId']} not found exactly once after the sync"
-        state.ids[item["hrId"]] = found[0]["id"]
-    yield state
+    tag = "twin" if contract_run.is_twin else SANDBOX_TAG
+    items = synthetic_roster(tag)
+    with restoring(client, sync_integration, items):
+        existing = {item["hrId"] for item in items if _find(api, item["email"])}
+        state = Roster(sync_integration, tag, items, {}, {item["hrId"] for item in items} - existing)
+        response = _guarded_sync(client, sync_integration, state.body("1"))
+        assert response.status_code == 204, f"initial sync -> {response.status_code}"
+        assert response.content == b""
+        for item in items:
+            found = _find(api, item["email"])
+            assert len(found) == 1, f"{item['hrId']} not found exactly once after the sync"
+            state.ids[item["hrId"]] = found[0]["id"]
+        yield state
     contract_run.reset_twin()
 
 

@@ -4,7 +4,8 @@ The twins run on a fake clock, so every date they write is the same on every rec
 twin has a limit of 2 requests, so the 429 needs three requests instead of a hundred. Against
 staging the ids are discovered through the API and the extra keys come from JOBTICKET_LIMITED_KEYS,
 exactly as for the contract suite, and the sandbox integration the sync scenarios change must hold
-synthetic employees only (``contract.sandbox``), or nothing is recorded.
+synthetic employees only (``contract.sandbox``), or nothing is recorded; it is left holding the kit's
+synthetic roster again when the recording ends, also after a failure (``contract.sandbox_roster``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from jobticket_kit.cassettes.recording_context import (
     Ids,
     IncompleteTarget,
     RecordingContext,
+    RecordingError,
     same_origin_only,
 )
 from jobticket_kit.contract.sandbox import check_sandbox
+from jobticket_kit.contract.sandbox_roster import SandboxNotRestored, restoring
+from jobticket_kit.contract.synthetic import synthetic_roster
 from jobticket_kit.target import DestructiveNotAllowed
 from jobticket_twin import FakeClock, TwinConfig
 from jobticket_twin.seed import PENDING_INTEGRATION_ID
@@ -82,16 +86,35 @@ def open_target(settings: KitSettings) -> Iterator[OpenTarget]:
     assert target.password
     keys = dict(settings.limited_keys)
     keys[MAIN] = (target.username, target.password)
+    recorded_from = f"remote ({target.base_url})"
     try:
         sync_integration = target.require_destructive()
     except DestructiveNotAllowed:
         sync_integration = None
-    if sync_integration is not None:  # the sync scenarios will change it: synthetic employees only
-        with JobTicket(target.base_url, username=target.username, password=target.password) as client:
-            check_sandbox(client, sync_integration)
-    ids = _discover(target.base_url, keys[MAIN], sync_integration=sync_integration, prefer_linked=True)
-    context = RecordingContext(target.base_url, target.base_url, ids, keys)
-    yield OpenTarget(context, {}, f"remote ({target.base_url})")
+    with JobTicket(target.base_url, username=target.username, password=target.password) as client:
+        if sync_integration is None:
+            ids = _discover(target.base_url, keys[MAIN], sync_integration=None, prefer_linked=True)
+            yield OpenTarget(RecordingContext(target.base_url, target.base_url, ids, keys), {}, recorded_from)
+            return
+        # The sync scenarios will change it: synthetic employees only, and left as it was found.
+        check_sandbox(client, sync_integration)
+        with _restored(client, sync_integration):
+            ids = _discover(
+                target.base_url, keys[MAIN], sync_integration=sync_integration, prefer_linked=True
+            )
+            yield OpenTarget(RecordingContext(target.base_url, target.base_url, ids, keys), {}, recorded_from)
+
+
+@contextmanager
+def _restored(client: JobTicket, integration: int) -> Iterator[None]:
+    """Record inside :func:`restoring`: the sandbox holds the kit's synthetic roster again afterwards."""
+    try:
+        with restoring(client, integration, synthetic_roster()):
+            yield
+    except SandboxNotRestored as exc:
+        raise RecordingError(
+            f"{exc}; the sandbox integration may still hold the recording's employee"
+        ) from None
 
 
 def _discover(

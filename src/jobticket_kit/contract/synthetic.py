@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SYNTHETIC_EMAIL_DOMAIN", "SYNTHETIC_HR_ID_PREFIX", "is_synthetic", "synthetic_employee"]
+__all__ = [
+    "SANDBOX_TAG",
+    "SYNTHETIC_EMAIL_DOMAIN",
+    "SYNTHETIC_HR_ID_PREFIX",
+    "is_synthetic",
+    "synthetic_employee",
+    "synthetic_roster",
+]
 
 SYNTHETIC_EMAIL_DOMAIN = "example.com"
 SYNTHETIC_HR_ID_PREFIX = "kit-"
+SANDBOX_TAG = "sandbox"  # the tag of the roster the sandbox integration rests in (the twin's is "twin")
+_ROSTER_SIZE = 3
 
 
 def is_synthetic(email: str | None, hr_id: str | None) -> bool:
@@ -50,3 +59,8 @@ def synthetic_employee(tag: str, number: int, **overrides: Any) -> dict[str, Any
     }
     item.update(overrides)
     return item
+
+
+def synthetic_roster(tag: str = SANDBOX_TAG) -> list[dict[str, Any]]:
+    """The three synthetic employees the destructive checks sync: the sandbox integration's resting roster."""
+    return [synthetic_employee(tag, number) for number in range(1, _ROSTER_SIZE + 1)]
