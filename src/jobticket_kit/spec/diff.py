@@ -3,6 +3,9 @@
 No well-kept Python or npm diff tool knows our rules (a new enum value or a newly nullable field breaks
 the generated client, which raises on both), so this is a small classifier of our own. It compares
 operations, parameters, request bodies and response bodies schema by schema; ``$ref`` s are followed.
+What it cannot see on the wire (a generated constructor, our own client's code) the update checks in
+Python afterwards (:mod:`jobticket_kit.spec.client_impact`). ``docs/spec-updates.md`` lists which of
+oasdiff's rule categories this covers and which not.
 """
 
 from __future__ import annotations
@@ -156,12 +159,22 @@ class _Differ:
                 self.add(field, "became required", breaking=True)
             if not request and prop in old_required - new_required:
                 self.add(field, "no longer always present", breaking=True)
+            if not request and prop in new_required - old_required:
+                self.add(field, "became required (its constructor argument changes)", breaking=True)
             self.compare_schema(field, old_prop, new_props[prop], request=request, depth=depth + 1)
         for prop in new_props.keys() - old_props.keys():
             required = prop in new_required
             if request:
                 kind = "required" if required else "optional"
                 self.add(f"{where} .{prop}", f"new {kind} request field", breaking=required)
+            elif required:
+                # The generated model's constructor gains a required argument: code building the
+                # model (tests, fakes, the twin) breaks, although the wire stays readable.
+                self.add(
+                    f"{where} .{prop}",
+                    "new required response field (a new constructor argument)",
+                    breaking=True,
+                )
             else:
                 self.add(f"{where} .{prop}", "new response field", breaking=False)
         if "items" in old and "items" in new:
@@ -176,8 +189,9 @@ class _Differ:
             added = [value for value in new_values if value not in old_values]
             removed = [value for value in old_values if value not in new_values]
             if added:
-                # The generated client raises on an enum value it does not know: always breaking for us.
-                self.add(where, f"new {keyword} value(s) {added}", breaking=True)
+                # The generated client raises on an enum value it does not know, in a request's or a
+                # response's schema alike; x-known-values only document an open string (compatible).
+                self.add(where, f"new {keyword} value(s) {added}", breaking=keyword == "enum")
             if removed:
                 self.add(where, f"{keyword} value(s) removed {removed}", breaking=request)
         if "const" in old and old.get("const") != new.get("const"):

@@ -42,8 +42,11 @@ def lock_json(layout: Layout) -> str:
     return json.dumps(lock_data(layout), indent=2) + "\n"
 
 
-def generate(layout: Layout, output: Path) -> None:
-    """Write all generator output to ``output`` (a ``generated`` folder), replacing what was there."""
+def generate(layout: Layout, output: Path, spec: Path | None = None) -> None:
+    """Write all generator output to ``output`` (a ``generated`` folder), replacing what was there.
+
+    ``spec`` generates from another description than the checkout's (a candidate not yet pinned).
+    """
     # The generator's --overwrite keeps files it did not make; start clean so nothing stale survives.
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
@@ -53,7 +56,7 @@ def generate(layout: Layout, output: Path) -> None:
         str(bin_dir / "openapi-python-client"),
         "generate",
         "--path",
-        str(layout.spec),
+        str(spec or layout.spec),
         "--config",
         str(layout.config),
         "--custom-template-path",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import shutil
+import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,22 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
 
 from jobticket import UnsafeURLError
+from jobticket_kit.cassettes.drift import find_drift
+from jobticket_kit.cassettes.layout import REMOTE_SET
 from jobticket_kit.hosts import is_production_url, origin_of
 from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_yaml_text, read_text_file
 from jobticket_kit.proxies import ProxyRefused, check_environment_proxies
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
+from jobticket_kit.spec.client_impact import (
+    ApiBreakage,
+    ClientBreakage,
+    ConstructorChange,
+    api_breakages,
+    client_breakages,
+    constructor_changes,
+    public_callers,
+)
 from jobticket_kit.spec.diff import Change, diff_specs
 from jobticket_kit.spec.refs import RefError, check_local_refs
 from jobticket_kit.spec.round_trip import round_trip_yaml
@@ -36,9 +48,11 @@ from jobticket_kit.spec.round_trip import round_trip_yaml
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["bump_version", "changelog_entry", "run"]
+__all__ = ["DEFAULT_TESTS", "PythonImpact", "assess", "bump_version", "changelog_entry", "run", "update"]
 
-EXIT_OK, EXIT_ATTENTION, EXIT_REJECTED = 0, 1, 2
+EXIT_OK, EXIT_ATTENTION, EXIT_REJECTED, EXIT_BREAKING = 0, 1, 2, 3
+# The client's tests: the client, the generated models, and the cassettes replayed and checked offline.
+DEFAULT_TESTS = ("tests/jobticket", "tests/jobticket_api", "tests/jobticket_kit/cassettes")
 
 
 class SpecRejected(Exception):
@@ -64,13 +78,25 @@ def _semver(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def changelog_entry(version: str, today: datetime.date, source: str, changes: list[Change]) -> str:
-    """Render the CHANGELOG section for a pinned update."""
+def changelog_entry(
+    version: str,
+    today: datetime.date,
+    source: str,
+    changes: list[Change],
+    impact: PythonImpact | None = None,
+) -> str:
+    """Render the CHANGELOG section for a pinned update: the wire changes, then what breaks in Python."""
     lines = [f"## {version} — {today.isoformat()}", "", f"Pinned from `{source}` by scripts/update-spec.", ""]
     for breaking, title in ((True, "Breaking for the client"), (False, "Compatible")):
         selected = [change for change in changes if change.breaking is breaking]
         if selected:
             lines += [f"{title}:", *(f"- {change.location}: {change.description}" for change in selected), ""]
+    if impact is not None and (impact.api or impact.constructors or impact.broken_methods):
+        lines.append("Breaking in Python:")
+        lines += [f"- `{item.path}`: {item.explanation}" for item in impact.api]
+        lines += [f"- `{item.model}()`: {item.description}" for item in impact.constructors]
+        lines += [f"- `{name}` (our client) breaks" for name in impact.broken_methods]
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -175,21 +201,116 @@ def _pin(layout: generation.Layout, text: str, version: str, source: str, today:
 
 def _add_changelog(layout: generation.Layout, entry: str) -> None:
     changelog = layout.spec.parent / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    marker = "\n## "
-    cut = text.find(marker)
-    new_text = text + "\n" + entry if cut < 0 else text[: cut + 1] + entry + "\n" + text[cut + 1 :]
-    changelog.write_text(new_text, encoding="utf-8")
+    changelog.write_text(with_entry(changelog.read_text(encoding="utf-8"), entry), encoding="utf-8")
+
+
+def with_entry(text: str, entry: str) -> str:
+    """``text`` with ``entry`` above the newest released version, below any "Unreleased" section.
+
+    Newest first, as the CHANGELOG says; an "Unreleased" section stays on top: it describes what comes
+    after every pinned version, this one included.
+    """
+    headings = [match.start() for match in re.finditer(r"^## ", text, flags=re.MULTILINE)]
+    released = [at for at in headings if not text[at:].lower().startswith("## unreleased")]
+    if not released:
+        return text.rstrip("\n") + "\n\n" + entry
+    cut = released[0]
+    return text[:cut] + entry + "\n" + text[cut:]
 
 
 def _run_offline_tests(root: Path, paths: list[str]) -> bool:
-    # The checkout's own packages come first, so the tests import what was just regenerated.
+    # The checkout's own packages come first, so the tests import what was just regenerated, and the
+    # kit reads this checkout's spec and cassettes.
     layout = generation.Layout(root)
-    first = [str(layout.distribution), str(layout.generated), os.environ.get("PYTHONPATH", "")]
+    first = [str(root / "src")] if (root / "src" / "jobticket_kit").is_dir() else []
+    first += [str(layout.distribution), str(layout.generated), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(first)}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *paths]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", *paths]
     print(f"$ {' '.join(command[2:])}", flush=True)
     return subprocess.run(command, cwd=root, env=env, check=False).returncode == 0  # noqa: S603
+
+
+@dataclass
+class PythonImpact:
+    """What the candidate changes in Python: for users of ``jobticket_api``, and in our own client."""
+
+    api: list[ApiBreakage]
+    constructors: list[ConstructorChange]
+    client: list[ClientBreakage]
+    broken_methods: list[str]
+    added: list[str]
+
+    @property
+    def breaking(self) -> bool:
+        """Whether code written for the committed package, ours included, has to change."""
+        return bool(self.api or self.constructors or self.client)
+
+    def lines(self) -> list[str]:
+        """The report: each finding, then which methods of ``jobticket`` break."""
+        lines = [f"  jobticket_api, for code using it (griffe): {len(self.api)} breaking change(s)"]
+        lines += [f"    - {item}" for item in self.api]
+        lines += [f"  jobticket_api model constructors: {len(self.constructors)} changed"]
+        lines += [f"    - {item}" for item in self.constructors]
+        lines += [f"  jobticket_api public names added: {len(self.added)}"]
+        lines += [f"    + {name}" for name in self.added]
+        lines += [
+            f"  our client (mypy --strict against the regenerated package): {len(self.client)} error(s)"
+        ]
+        lines += [f"    ! {item}" for item in self.client]
+        if self.broken_methods:
+            lines += ["  jobticket methods and functions that break (they reach the lines above):"]
+            lines += [f"    - {name}" for name in self.broken_methods]
+        return lines
+
+    def attention(self) -> list[str]:
+        """What someone must do about these findings."""
+        items = []
+        if self.broken_methods or self.client:
+            where = ", ".join(sorted({item.file for item in self.client}))
+            methods = ", ".join(self.broken_methods) or "(no public method)"
+            items.append(f"our client breaks: {methods}; fix {where} (mypy errors above), then rerun")
+        if self.api or self.constructors:
+            items.append(
+                "downstream code using the names above must change: a major version; say so in the "
+                "release notes (the CHANGELOG entry lists them)"
+            )
+        return items
+
+
+def assess(layout: generation.Layout, candidate: Path) -> PythonImpact:
+    """Generate ``candidate`` in a scratch folder and compare it, in Python, with ``generated/``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "generated"
+        generation.generate(layout, scratch, spec=candidate)
+        client = client_breakages(layout.distribution, scratch, baseline=layout.generated)
+        broken = public_callers(layout.distribution, [item.function for item in client if item.function])
+        _, added = surface_changes(layout.generated_package, scratch / layout.generated_package.name)
+        return PythonImpact(
+            api=api_breakages(layout.generated, scratch),
+            constructors=constructor_changes(layout.generated, scratch),
+            client=client,
+            broken_methods=broken,
+            added=added,
+        )
+
+
+def _cassettes(layout: generation.Layout) -> list[str]:
+    """The cassette sets checked against the newly pinned spec: what a human must do, if anything."""
+    root = layout.root / "contract_tests" / "cassettes"
+    if not root.is_dir():
+        return []
+    sets = [root, *([root / REMOTE_SET] if (root / REMOTE_SET).is_dir() else [])]
+    drifts = [drift for folder in sets for drift in find_drift(folder, layout.spec)]
+    for drift in drifts:
+        print(f"  {drift}")
+    if not drifts:
+        print("cassettes: every recorded response still follows the new spec; nothing to re-record")
+        return []
+    return [
+        f"{len(drifts)} recorded response(s) no longer follow the new spec (listed above): make the twin "
+        "answer as the new spec says (client/jobticket_twin), run scripts/record-cassettes, review the "
+        "diff and commit; re-record a staging set (contract_tests/cassettes/staging) against staging"
+    ]
 
 
 def run(
@@ -197,7 +318,7 @@ def run(
     *,
     pin: bool,
     root: Path,
-    tests: Sequence[str] = ("tests",),
+    tests: Sequence[str] = DEFAULT_TESTS,
     label: str | None = None,
     notes: Sequence[Change] = (),
 ) -> int:
@@ -206,35 +327,66 @@ def run(
     ``label`` names the source in the output, the provenance and the CHANGELOG (default: ``source``);
     ``notes`` are changes the diff does not see (an overlay's notes on confidence), listed and pinned
     with the others. Exit 0 when consistent, 1 when something needs attention, 2 when the new file is
-    rejected.
+    rejected, 3 in report-only mode when the change is breaking for the client.
+    """
+    try:
+        text = _read_source(source)
+    except (SpecRejected, httpx.HTTPError) as error:
+        print(f"rejected: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    return update(text, source=label or source, pin=pin, root=root, tests=tests, notes=notes)
+
+
+def update(
+    text: str,
+    *,
+    source: str,
+    pin: bool,
+    root: Path,
+    tests: Sequence[str] = DEFAULT_TESTS,
+    notes: Sequence[Change] = (),
+) -> int:
+    """The update path for a new description's text (``source`` says where it came from).
+
+    Validate and lint it, classify every change on the wire (plus ``notes``), regenerate it in a
+    scratch folder and say what changes in Python (:func:`assess`); with ``pin``, pin it and check the
+    checkout. Exit codes as :func:`run`. An overlay's patched spec comes through here too.
     """
     layout = generation.Layout(root.resolve())
     today = datetime.datetime.now(tz=datetime.UTC).date()
-    try:
-        text = _read_source(source)
-        new = _validate(text, source)
-        with tempfile.TemporaryDirectory() as tmp:
-            candidate = Path(tmp) / "candidate.openapi.yaml"
-            candidate.write_text(text, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = Path(tmp) / "candidate.openapi.yaml"
+        candidate.write_text(text, encoding="utf-8")
+        try:
+            new = _validate(text, source)
             _lint(layout.root, candidate)
-    except (SpecRejected, httpx.HTTPError, subprocess.CalledProcessError) as error:
-        print(f"rejected: {error}", file=sys.stderr)
-        return EXIT_REJECTED
-
-    old = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
-    changes = diff_specs(old, new) + list(notes)
-    breaking = any(change.breaking for change in changes)
-    source = label or source
-    print(f"Changes from the pinned spec {old['info']['version']} to {source}:")
-    for change in changes:
-        print(f"  {change}")
-    if not changes:
-        print("  none: nothing to pin")
-        return EXIT_OK
-    print(f"{sum(c.breaking for c in changes)} breaking, {sum(not c.breaking for c in changes)} compatible")
+        except (SpecRejected, subprocess.CalledProcessError) as error:
+            print(f"rejected: {error}", file=sys.stderr)
+            return EXIT_REJECTED
+        old = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
+        changes = diff_specs(old, new) + list(notes)
+        print(f"Changes from the pinned spec {old['info']['version']} to {source}:")
+        for change in changes:
+            print(f"  {change}")
+        if not changes:
+            print("  none: nothing to pin")
+            return EXIT_OK
+        print(
+            f"{sum(c.breaking for c in changes)} breaking, {sum(not c.breaking for c in changes)} compatible"
+        )
+        print("What changes in Python (the new spec generated in a scratch folder):", flush=True)
+        try:
+            impact = assess(layout, candidate)
+        except RuntimeError as error:  # the generator refused the file
+            print(f"rejected: {error}", file=sys.stderr)
+            return EXIT_REJECTED
+    for line in impact.lines():
+        print(line)
+    breaking = impact.breaking or any(change.breaking for change in changes)
+    print(f"Verdict: {'BREAKING' if breaking else 'compatible'} for the client")
     if not pin:
         print("report only: run again with --yes to pin it, regenerate and run the checks")
-        return EXIT_OK
+        return EXIT_BREAKING if breaking else EXIT_OK
 
     try:
         version = bump_version(old["info"]["version"], str(new["info"]["version"]), breaking=breaking)
@@ -242,29 +394,20 @@ def run(
         print(f"rejected: {error}", file=sys.stderr)
         return EXIT_REJECTED
     _pin(layout, text, version, source, today)
-    _add_changelog(layout, changelog_entry(version, today, source, changes))
-    with tempfile.TemporaryDirectory() as tmp:
-        previous = Path(tmp) / "jobticket_api"
-        shutil.copytree(layout.generated_package, previous)
-        generation.generate(layout, layout.generated)
-        layout.lock.write_text(generation.lock_json(layout), encoding="utf-8")
-        removed, added = surface_changes(previous, layout.generated_package)
+    _add_changelog(layout, changelog_entry(version, today, source, changes, impact))
+    generation.generate(layout, layout.generated)
+    layout.lock.write_text(generation.lock_json(layout), encoding="utf-8")
     print(f"pinned {layout.spec.name} as version {version} and regenerated generated/")
-    print(f"public names of the generated client: {len(removed)} removed, {len(added)} added")
-    for name in removed:
-        print(f"  - {name}")
-    for name in added:
-        print(f"  + {name}")
 
-    attention = [f"code using {name} must change" for name in removed]
-    problems = generation.check(layout)
-    attention += problems
+    attention = impact.attention()
+    attention += generation.check(layout)
+    attention += _cassettes(layout)
     if not _run_offline_tests(layout.root, list(tests)):
-        attention.append("offline tests or the cassette drift check fail against the new spec (see above)")
+        attention.append("the client's offline tests fail against the new spec (see above)")
     if attention:
         print("Needs attention:")
         for item in attention:
             print(f"  ! {item}")
         return EXIT_ATTENTION
-    print("consistent: regeneration check and offline tests pass")
+    print("consistent: regeneration check, cassettes and the client's offline tests pass")
     return EXIT_OK

@@ -111,3 +111,51 @@ def test_new_and_removed_parameters(pinned: dict[str, Any], changed: dict[str, A
         ("GET /employees query parameter email", "removed", True),
         ("GET /employees query parameter team", "new optional parameter", False),
     }
+
+
+def test_a_new_required_response_property_breaks_the_generated_constructor(
+    pinned: dict[str, Any], changed: dict[str, Any]
+) -> None:
+    # Issue 20: it was classed compatible, yet the generated model's constructor gains an argument.
+    health = schemas(changed)["HealthStatus"]
+    health["properties"]["uptime"] = {"type": "integer"}
+    health["required"] = [*health.get("required", []), "uptime"]
+    change = only(diff_specs(pinned, changed))
+    assert change.location == "GET /health response 200 .uptime"
+    assert change.breaking
+    assert "constructor" in change.description
+
+
+def test_an_optional_response_property_becoming_required_is_breaking(
+    pinned: dict[str, Any], changed: dict[str, Any]
+) -> None:
+    health = schemas(changed)["HealthStatus"]
+    health["required"] = [*health.get("required", []), "status"]
+    change = only(diff_specs(pinned, changed))
+    assert (change.location, change.breaking) == ("GET /health response 200 .status", True)
+
+
+def test_a_new_value_of_a_closed_enum_breaks_an_open_vocabulary_does_not(
+    pinned: dict[str, Any], changed: dict[str, Any]
+) -> None:
+    schemas(changed)["DocumentSortField"]["enum"].append("downloadable")
+    known = next(
+        schema
+        for schema in _walk(changed["components"]["schemas"])
+        if isinstance(schema, dict) and "x-known-values" in schema
+    )
+    known["x-known-values"].append("a-new-value")
+    found = diff_specs(pinned, changed)
+    assert {change.breaking for change in found if "enum value" in change.description} == {True}
+    assert {change.breaking for change in found if "x-known-values value" in change.description} == {False}
+    assert any("x-known-values value" in change.description for change in found)
+
+
+def _walk(node: Any) -> Any:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)

@@ -14,7 +14,7 @@ import yaml
 from jobticket_kit.checkout import project_root
 from jobticket_kit.cli import main as kit
 from jobticket_kit.spec.generation import Layout, check
-from jobticket_kit.spec.update import bump_version
+from jobticket_kit.spec.update import bump_version, with_entry
 
 ROOT = project_root()
 COPIED = (
@@ -44,8 +44,10 @@ def checkout(tmp_path: Path) -> Layout:
 
 
 def changed_spec(layout: Layout, tmp_path: Path) -> Path:
-    """One removed field, one new optional field, one new enum value."""
+    """One removed field, one new optional field, one new enum value, one removed query parameter."""
     spec: dict[str, Any] = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
+    listing = spec["paths"]["/employees"]["get"]
+    listing["parameters"] = [item for item in listing["parameters"] if item.get("name") != "status"]
     schemas = spec["components"]["schemas"]
     del schemas["HealthStatus"]["properties"]["status"]
     schemas["HrSyncEmployee"]["properties"]["costCentre"] = {
@@ -64,11 +66,21 @@ def changed_spec(layout: Layout, tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_report_only_changes_nothing(checkout: Layout, capsys: pytest.CaptureFixture[str]) -> None:
     before = checkout.spec.read_bytes()
+    # Exit 3: report only, and breaking for the client (a CI step using it stops a breaking update).
     assert (
         kit(["update-spec", str(changed_spec(checkout, checkout.root.parent)), "--root", str(checkout.root)])
-        == 0
+        == 3
     )
     out = capsys.readouterr().out
+    # Issue 20: a removed query parameter printed "0 removed", yet JobTicket.list_employees() then raised.
+    assert "[BREAKING] GET /employees query parameter status: removed" in out
+    assert "jobticket_api.api.employees.list_employees.sync_detailed: parameter was removed: status" in out
+    assert 'jobticket/_operations.py:150: Unexpected keyword argument "status"' in out
+    assert "    - jobticket.JobTicket.list_employees\n" in out
+    assert "    - jobticket.AsyncJobTicket.list_employees\n" in out
+    assert "    - jobticket.JobTicket.get_employee\n" not in out  # only what reaches the broken line
+    assert "jobticket_api.models.health_status.HealthStatus(): argument status removed" in out
+    assert "Verdict: BREAKING for the client" in out
     assert "[BREAKING] GET /health response 200 .status: field removed" in out
     assert (
         "[compatible] POST /hr-integrations/{id}/sync request body .employees[] .costCentre: "
@@ -97,18 +109,81 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
         == datetime.datetime.now(tz=datetime.UTC).date().isoformat()
     )
     changelog = (checkout.root / "openapi" / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
+    # Newest first, below the "Unreleased" section (which describes what comes after every version).
+    assert changelog.index("## Unreleased") < changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
     assert "- GET /health response 200 .status: field removed" in changelog
+    assert "- `jobticket.JobTicket.list_employees` (our client) breaks" in changelog
     assert "downloadable" in (checkout.generated_package / "models" / "document_sort_field.py").read_text()
     assert "cost_centre" in (checkout.generated_package / "models" / "hr_sync_employee.py").read_text()
     assert json.loads(checkout.lock.read_text())["spec_sha256"]
     assert check(checkout) == []
     # The code of downstream teams that read HealthStatus.status must change: exactly that is reported.
-    assert "  - jobticket_api.models.health_status.HealthStatus.status" in out
-    assert "  ! code using jobticket_api.models.health_status.HealthStatus.status must change" in out
+    assert "    - jobticket_api.models.health_status.HealthStatus.status: public object was removed" in out
+    assert "  ! downstream code using the names above must change" in out
+    # And our own client must change before the update is done: what, and where.
+    assert "  ! our client breaks: jobticket.AsyncJobTicket.list_employees" in out
+    assert "fix jobticket/_operations.py" in out
     assert " passed" in out
-    assert "offline tests or the cassette drift check fail" not in out
     assert code == 1
+
+
+# A checkout whose kit, cassettes and cassette tests are its own: the tests update-spec runs read this
+# checkout's spec (the kit finds its checkout beside its source).
+WITH_KIT = (
+    *COPIED,
+    "src",
+    "contract_tests/cassettes",
+    "tests/jobticket_kit/__init__.py",
+    "tests/jobticket_kit/cassettes",
+    "tests/jobticket_api",
+)
+
+
+@pytest.mark.slow
+def test_a_compatible_change_with_yes_passes_end_to_end(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 20: a new optional field with --yes ended "2 failed ... Needs attention", exit 1 (the
+    # cassette tests pinned the spec version).
+    for part in WITH_KIT:
+        source, target = ROOT / part, tmp_path / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    layout = Layout(tmp_path)
+    spec: dict[str, Any] = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["HealthStatus"]["properties"]["uptime"] = {
+        "type": "integer",
+        "description": "Seconds since the service started.",
+        "x-confidence": "open",
+        "x-open-point": "O-5",
+        "x-assumption": "An optional integer.",
+        "x-personal": False,
+    }
+    new = tmp_path / "compatible.yaml"
+    new.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    tests = ("tests/jobticket_kit/cassettes/test_drift.py", "tests/jobticket_api")
+    code = kit(["update-spec", str(new), "--root", str(tmp_path), "--yes", *(f"--tests={t}" for t in tests)])
+    out = capfd.readouterr().out
+    assert code == 0, out[-3000:]
+    assert "[compatible] GET /health response 200 .uptime: new response field" in out
+    assert "Verdict: compatible for the client" in out
+    assert "cassettes: every recorded response still follows the new spec; nothing to re-record" in out
+    assert "consistent: regeneration check, cassettes and the client's offline tests pass" in out
+    assert yaml.safe_load(layout.spec.read_text(encoding="utf-8"))["info"]["version"] == "1.1.0"
+    assert check(layout) == []
+
+
+def test_the_changelog_entry_goes_below_unreleased_and_above_the_newest_version() -> None:
+    text = "# Changelog\n\nIntro.\n\n## Unreleased — notes\n\nSoon.\n\n## 1.0.0 — 2026-11-22\n\nFirst.\n"
+    entry = "## 1.1.0 — 2026-12-06\n\nNew.\n"
+    updated = with_entry(text, entry)
+    assert updated.index("## Unreleased") < updated.index("## 1.1.0") < updated.index("## 1.0.0")
+    assert updated.startswith("# Changelog\n\nIntro.\n\n## Unreleased — notes\n\nSoon.\n\n## 1.1.0")
+    assert with_entry("# Changelog\n", entry) == "# Changelog\n\n" + entry
+    assert with_entry("# C\n\n## Unreleased\n\nx\n", entry).endswith("x\n\n" + entry)
 
 
 def test_invalid_spec_is_rejected_before_anything_changes(
