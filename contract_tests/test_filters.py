@@ -18,7 +18,9 @@ def _least_common(values: list[str]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("name", "field"), [("status", ("subscription", "status")), ("planType", ("plan", "type"))]
+    ("name", "field"),
+    [("status", ("subscription", "status")), ("planType", ("plan", "type"))],
+    ids=["status", "planType"],
 )
 def test_value_filter_narrows_to_matches(
     api: Api, employees: list[dict[str, Any]], name: str, field: tuple[str, str]
