@@ -18,6 +18,8 @@ from jobticket_kit.spec.paths import HTTP_METHODS
 __all__ = ["Change", "diff_specs"]
 
 _MAX_DEPTH = 32
+_LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 
 
 @dataclass(frozen=True, order=True)
@@ -194,8 +196,28 @@ class _Differ:
                 self.add(where, f"new {keyword} value(s) {added}", breaking=keyword == "enum")
             if removed:
                 self.add(where, f"{keyword} value(s) removed {removed}", breaking=request)
+        self.compare_bounds(where, old, new, request=request)
         if "const" in old and old.get("const") != new.get("const"):
             self.add(where, f"constant changed {old.get('const')!r} -> {new.get('const')!r}", breaking=True)
+
+    def compare_bounds(self, where: str, old: dict[str, Any], new: dict[str, Any], *, request: bool) -> None:
+        """Bounds and patterns: tightened on what we send breaks (the server refuses what passed before).
+
+        On what we receive the generated client checks no bound, so any change there is compatible.
+        """
+        for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "pattern"):
+            before, after = old.get(keyword), new.get(keyword)
+            if before == after or after is None and before is None:
+                continue
+            if after is None:
+                tightened = False
+            elif before is None or keyword == "pattern":
+                tightened = True
+            elif isinstance(before, bool) or isinstance(after, bool):  # exclusiveMinimum: true (3.0)
+                tightened = bool(after) and not bool(before)
+            else:
+                tightened = after > before if keyword in _LOWER_BOUNDS else after < before
+            self.add(where, f"{keyword} {before!r} -> {after!r}", breaking=request and tightened)
 
     def parameters(self, spec: dict[str, Any], operation: dict[str, Any]) -> dict[tuple[str, str], Any]:
         found: dict[tuple[str, str], Any] = {}

@@ -27,6 +27,7 @@ ROOT = project_root()
 TOOLS = {
     "contract",
     "nightly",
+    "nightly-issues",
     "twin",
     "generate",
     "update-spec",
@@ -105,6 +106,7 @@ def test_each_script_is_one_line_naming_an_existing_subcommand() -> None:
         "contract",
         "generate",
         "nightly",
+        "nightly-issues",
         "record-cassettes",
         "twin",
         "update-spec",

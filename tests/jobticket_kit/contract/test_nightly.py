@@ -21,7 +21,7 @@ from jobticket_kit.nightly import (
     night,
 )
 from jobticket_twin import TwinConfig
-from jobticket_twin.testing import twin_process
+from tests.helpers.twins import Twin
 
 from .breakage import BreakEmployeeEmail, ServerErrorOnDocuments
 from .conftest import contract_env, run_contract, schemathesis_only, serving
@@ -278,12 +278,12 @@ FAULTS = "error=0.2,statuses=502|503,drop=0.05,truncate=0.05,seed=1"
 
 
 @pytest.mark.slow
-def test_a_faulty_target_is_an_outage_never_drift_or_our_bug(tmp_path: Path) -> None:
+@pytest.mark.twin(process=True, rate_limit=0, faults=FAULTS)
+def test_a_faulty_target_is_an_outage_never_drift_or_our_bug(twin: Twin, tmp_path: Path) -> None:
     # Issue 20: against this twin the headline read CONTRACT BROKEN with 6 "drift" and 5 "our own bug".
     reports = tmp_path / "reports"
-    with twin_process("--rate-limit", "0", "--faults", FAULTS) as twin:
-        env = contract_env(twin.base_url, JOBTICKET_CONTRACT_BUDGET="150")
-        outcome = run_contract(env, reports, command=NIGHTLY)
+    env = contract_env(twin.base_url, JOBTICKET_CONTRACT_BUDGET="150")
+    outcome = run_contract(env, reports, command=NIGHTLY)
     nightly = json.loads((reports / "nightly.json").read_text())
     classes = {failure["outcome"] for failure in nightly["failures"]}
     assert classes <= {"outage"}, [(f["outcome"], f["check"], f["title"]) for f in nightly["failures"]]

@@ -16,24 +16,19 @@ import pytest
 from jobticket import JobTicket, Pacer, SyncRefusedError
 from jobticket_kit.contract.sandbox_roster import SandboxNotRestored, restore, restoring
 from jobticket_kit.contract.synthetic import synthetic_employee, synthetic_roster
-from jobticket_twin import TwinConfig
 from jobticket_twin.seed import EXAMPLE_INTEGRATION_ID, PENDING_INTEGRATION_ID
-from jobticket_twin.testing import RunningTwin, running_twin, twin_process
+from tests.helpers.twins import Twin
 
 from .conftest import contract_env, run_contract
+
+pytestmark = pytest.mark.twin(rate_limit=0)  # a twin in this process, unless a test says otherwise
 
 ROSTER = synthetic_roster()
 LEFTOVER = synthetic_employee("recording", 1)
 
 
 @pytest.fixture
-def twin() -> Iterator[RunningTwin]:
-    with running_twin(TwinConfig(rate_limit=0)) as running:
-        yield running
-
-
-@pytest.fixture
-def client(twin: RunningTwin) -> Iterator[JobTicket]:
+def client(twin: Twin) -> Iterator[JobTicket]:
     username, password = twin.credentials()
     with JobTicket(twin.base_url, username=username, password=password, pacer=Pacer(100_000)) as client:
         yield client
@@ -108,23 +103,21 @@ def test_the_callers_guard_sees_the_plan_and_may_refuse(client: JobTicket) -> No
 
 
 @pytest.mark.slow
-def test_a_recording_then_destructive_nightlies_are_green_night_after_night(tmp_path: Path) -> None:
+@pytest.mark.twin(process=True, rate_limit=0)
+def test_a_recording_then_destructive_nightlies_are_green_night_after_night(
+    twin: Twin, tmp_path: Path
+) -> None:
     sandbox = {
         "JOBTICKET_ALLOW_DESTRUCTIVE": "1",
         "JOBTICKET_SANDBOX_INTEGRATION_ID": str(PENDING_INTEGRATION_ID),
     }
-    with twin_process("--rate-limit", "0") as twin:
-        env = contract_env(twin.base_url, **sandbox)
-        recording = run_contract(
-            env, tmp_path / "cassettes", "--skip-unavailable", command="record-cassettes"
-        )
-        assert recording.code == 0, recording.output[-3000:]
-        assert (tmp_path / "cassettes" / "trigger-hr-sync-204.yaml").exists()
-        nights = []
-        for number in (1, 2):
-            reports = tmp_path / f"night-{number}"
-            outcome = run_contract(env, reports, "contract_tests/test_hr_sync.py", command="nightly")
-            nights.append(outcome)
-            assert outcome.code == 0, outcome.output[-3000:]
-            assert outcome.results["requests"]["by_operation"]["triggerHrSync"] > 0
-            assert json.loads((reports / "nightly.json").read_text())["failures"] == []
+    env = contract_env(twin.base_url, **sandbox)
+    recording = run_contract(env, tmp_path / "cassettes", "--skip-unavailable", command="record-cassettes")
+    assert recording.code == 0, recording.output[-3000:]
+    assert (tmp_path / "cassettes" / "trigger-hr-sync-204.yaml").exists()
+    for night in (1, 2):
+        reports = tmp_path / f"night-{night}"
+        outcome = run_contract(env, reports, "contract_tests/test_hr_sync.py", command="nightly")
+        assert outcome.code == 0, outcome.output[-3000:]
+        assert outcome.results["requests"]["by_operation"]["triggerHrSync"] > 0
+        assert json.loads((reports / "nightly.json").read_text())["failures"] == []

@@ -159,3 +159,23 @@ def _walk(node: Any) -> Any:
     elif isinstance(node, list):
         for value in node:
             yield from _walk(value)
+
+
+def test_a_tightened_bound_on_what_we_send_breaks_a_loosened_one_does_not(
+    pinned: dict[str, Any], changed: dict[str, Any]
+) -> None:
+    ids = next(
+        item for item in changed["paths"]["/employees"]["get"]["parameters"] if item.get("name") == "ids"
+    )
+    ids["schema"]["minItems"] = 1
+    change = only(diff_specs(pinned, changed))
+    assert (change.location, change.description, change.breaking) == (
+        "GET /employees query parameter ids",
+        "minItems None -> 1",
+        True,
+    )
+    loosened = copy.deepcopy(pinned)
+    per_page = loosened["components"]["parameters"]["perPage"]
+    per_page["schema"]["maximum"] = per_page["schema"]["maximum"] + 100
+    assert len(diff_specs(pinned, loosened)) > 0
+    assert {change.breaking for change in diff_specs(pinned, loosened)} == {False}
