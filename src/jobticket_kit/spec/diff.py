@@ -207,7 +207,7 @@ class _Differ:
         """
         for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "pattern"):
             before, after = old.get(keyword), new.get(keyword)
-            if before == after or after is None and before is None:
+            if before == after:
                 continue
             if after is None:
                 tightened = False

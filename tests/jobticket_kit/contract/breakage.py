@@ -13,7 +13,7 @@ _EMPLOYEE_PATH = re.compile(r"^/employees/\d+$")
 
 
 class _RewriteJson:
-    """Rewrites the JSON body of the 200 responses that :meth:`applies` to."""
+    """Rewrites the JSON body of the 200 responses that :meth:`applies` to (:meth:`rewritten` for bytes)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -23,6 +23,14 @@ class _RewriteJson:
 
     def rewrite(self, document: Any, scope: Scope) -> None:
         raise NotImplementedError
+
+    def rewritten(self, status: int, body: bytes, scope: Scope) -> bytes:
+        """The body sent instead of ``body``; the Content-Length is set to match it."""
+        if status != 200:
+            return body
+        document = json.loads(body)
+        self.rewrite(document, scope)
+        return json.dumps(document).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.applies(scope):
@@ -40,10 +48,7 @@ class _RewriteJson:
                     await send_broken(start, b"".join(chunks))
 
         async def send_broken(head: dict[str, Any], body: bytes) -> None:
-            if head["status"] == 200:
-                document = json.loads(body)
-                self.rewrite(document, scope)
-                body = json.dumps(document).encode()
+            body = self.rewritten(head["status"], body, scope)
             headers = [(k, v) for k, v in head["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**head, "headers": headers})
@@ -148,33 +153,14 @@ class BreakSortingOnce:
         await self.app(scope, receive, send)
 
 
-class CutTheFullEmployeeList:
+class CutTheFullEmployeeList(_RewriteJson):
     """Answers List Employees with ``perPage=100`` (what the checks' shared ``employees`` setup asks for)
     with its JSON body cut in half, every time, its Content-Length saying so: a network that keeps
     cutting answers short. Every other request is answered whole."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def applies(self, scope: Scope) -> bool:
+        query = parse_qs(scope.get("query_string", b"").decode())
+        return bool(scope["path"] == _LIST_EMPLOYEES and query.get("perPage") == ["100"])
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        query = parse_qs(scope.get("query_string", b"").decode()) if scope["type"] == "http" else {}
-        if scope["type"] != "http" or scope["path"] != _LIST_EMPLOYEES or query.get("perPage") != ["100"]:
-            await self.app(scope, receive, send)
-            return
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def cut(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(chunks)
-            body = body[: len(body) // 2]
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-
-        await self.app(scope, receive, cut)
+    def rewritten(self, status: int, body: bytes, scope: Scope) -> bytes:
+        return body[: len(body) // 2]

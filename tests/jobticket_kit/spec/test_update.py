@@ -31,16 +31,21 @@ COPIED = (
 )
 
 
+def copy_checkout(target: Path, parts: tuple[str, ...] = COPIED) -> Layout:
+    """A checkout in ``target`` holding ``parts`` of this one."""
+    for part in parts:
+        source, copy = ROOT / part, target / part
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy)
+    return Layout(target)
+
+
 @pytest.fixture
 def checkout(tmp_path: Path) -> Layout:
-    for part in COPIED:
-        source, target = ROOT / part, tmp_path / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    return Layout(tmp_path)
+    return copy_checkout(tmp_path)
 
 
 def changed_spec(layout: Layout, tmp_path: Path) -> Path:
@@ -145,14 +150,7 @@ def test_a_compatible_change_with_yes_passes_end_to_end(
 ) -> None:
     # Issue 20: a new optional field with --yes ended "2 failed ... Needs attention", exit 1 (the
     # cassette tests pinned the spec version).
-    for part in WITH_KIT:
-        source, target = ROOT / part, tmp_path / part
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    layout = Layout(tmp_path)
+    layout = copy_checkout(tmp_path, WITH_KIT)
     spec: dict[str, Any] = yaml.safe_load(layout.spec.read_text(encoding="utf-8"))
     spec["components"]["schemas"]["HealthStatus"]["properties"]["uptime"] = {
         "type": "integer",
