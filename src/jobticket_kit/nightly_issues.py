@@ -185,7 +185,9 @@ Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 class Gh:
     """The ``gh`` calls this command makes; ``repo`` is ``OWNER/NAME`` (None: the current repository)."""
 
-    def __init__(self, repo: str | None = None, *, executable: str = "gh", runner: Runner = subprocess.run):
+    def __init__(
+        self, repo: str | None = None, *, executable: str = "gh", runner: Runner = subprocess.run
+    ) -> None:
         self.repo = repo
         self.executable = executable
         self.runner = runner

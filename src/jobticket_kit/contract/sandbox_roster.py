@@ -10,11 +10,14 @@ after a failure, and first cleans up what an earlier run left (a run that was ki
 
 The API has no "unlink": a full-roster sync is the only way back, and it cannot be empty (O-21). The
 resting state is therefore that roster, which is also what the destructive checks sync themselves, so
-nobody new is linked (and billed) night after night. A restoring sync is sent only when a dry run of it
-shows something to undo (someone to offboard, someone to update); it may offboard any share of the
-integration (``allow_large_offboarding``), because before anything is sent its plan must show that
-every employee it offboards or changes is synthetic, and the caller's ``guard`` (the time-of-use
-sandbox guard) sees the same plan and may still refuse.
+nobody new is linked (and billed) night after night. A restoring sync never creates anyone: it sends
+the roster's employees that exist (changed back where a tool renamed them), leaving out everyone else,
+who is offboarded; on an integration that held none of them (a recording on a fresh sandbox) it sends
+the leftovers as terminated rows, so they are offboarded and nothing else changes. It is sent
+only when a dry run shows something to undo (someone to offboard, someone to update); it may offboard
+any share of the integration (``allow_large_offboarding``), because before anything is sent its plan
+must show that every employee it offboards or changes is synthetic, and the caller's ``guard`` (the
+time-of-use sandbox guard) sees the same plan and may still refuse.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ __all__ = ["Guard", "Restored", "SandboxNotRestored", "restore", "restoring"]
 
 Guard = Callable[["SyncPlan"], None]
 """Sees a restoring sync's plan before anything is sent; raises ``SyncRefusedError`` to refuse it."""
+
+
+_LONG_AGO = "2000-01-01"
 
 
 class SandboxNotRestored(RuntimeError):
@@ -65,9 +71,16 @@ def restore(
         plan = client.sync_roster(integration_id, items, dry_run=True).plan
         if not (plan.offboarded_active or plan.updated):
             return None
+        # Restore the roster's employees that exist; create none (a tool that found the integration
+        # without them must not leave them behind, linked and billed). With none of them there, the
+        # leftovers are sent as terminated rows: offboarded, and nobody else is linked.
+        kept = [
+            item for item, change in zip(items, plan.employees, strict=False) if change.action != "create"
+        ]
+        rows = kept or _terminated(client, plan)
         sent = client.sync_roster(
             integration_id,
-            items,
+            rows,
             allow_large_offboarding=True,
             before_send=lambda fresh: _checked(fresh, guard),
         ).plan
@@ -80,6 +93,29 @@ def restore(
             f"the restoring sync of HR integration {integration_id} failed ({type(error).__name__})"
         ) from error
     return Restored(offboarded=sent.offboarded_active, updated=len(sent.updated))
+
+
+def _terminated(client: JobTicket, plan: SyncPlan) -> list[dict[str, Any]]:
+    """The employees ``plan`` offboards, as terminated roster rows (a sync offboards them, creates none).
+
+    Their dates lie long ago, so the server's clock, whatever its day, sees them terminated (O-26).
+    """
+    rows = []
+    for change in plan.employees:
+        if change.action != "offboard" or change.employee_id is None:
+            continue
+        employee = client.get_employee(change.employee_id)
+        rows.append(
+            {
+                "firstName": employee.first_name,
+                "lastName": employee.last_name,
+                "email": employee.email,
+                "hrId": change.hr_id,
+                "startDate": _LONG_AGO,
+                "terminationDate": _LONG_AGO,
+            }
+        )
+    return rows
 
 
 @contextmanager

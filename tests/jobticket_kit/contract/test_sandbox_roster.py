@@ -70,6 +70,19 @@ def test_leftovers_are_cleaned_first_and_the_roster_restored_after_a_failure(cli
     assert restore(client, PENDING_INTEGRATION_ID, ROSTER) is None  # nothing left to undo
 
 
+def test_a_tool_that_found_the_integration_empty_leaves_nobody_active_and_creates_nobody(
+    client: JobTicket,
+) -> None:
+    before = {employee.id for employee in client.list_employees()}
+    with restoring(client, PENDING_INTEGRATION_ID, ROSTER) as cleaned:
+        assert cleaned is None  # nobody linked: nothing to clean
+        sync(client, [LEFTOVER])  # what a recording does on a fresh sandbox
+    assert active(client, PENDING_INTEGRATION_ID) == set()
+    after = {employee.id for employee in client.list_employees()}
+    assert len(after - before) == 1  # the tool's own employee, offboarded; the roster was not created
+    assert list(client.list_employees(email=ROSTER[0]["email"])) == []
+
+
 def test_nothing_is_sent_when_the_integration_holds_the_roster_already(client: JobTicket) -> None:
     sync(client, ROSTER)
     sent: list[str] = []
