@@ -269,12 +269,16 @@ class PythonImpact:
             where = ", ".join(sorted({item.file for item in self.client}))
             methods = ", ".join(self.broken_methods) or "(no public method)"
             items.append(f"our client breaks: {methods}; fix {where} (mypy errors above), then rerun")
-        if self.api or self.constructors:
-            items.append(
-                "downstream code using the names above must change: a major version; say so in the "
-                "release notes (the CHANGELOG entry lists them)"
-            )
         return items
+
+    def notice(self) -> str | None:
+        """What downstream teams are told (done already: a major version, the CHANGELOG lists the names)."""
+        if not (self.api or self.constructors):
+            return None
+        return (
+            "downstream code using the names above must change: the version is a major one and the "
+            "CHANGELOG entry lists them; say so in the release notes"
+        )
 
 
 def assess(layout: generation.Layout, candidate: Path) -> PythonImpact:
@@ -405,9 +409,13 @@ def update(
     if not _run_offline_tests(layout.root, list(tests)):
         attention.append("the client's offline tests fail against the new spec (see above)")
     if attention:
+        if impact.notice():
+            attention.append(str(impact.notice()))
         print("Needs attention:")
         for item in attention:
             print(f"  ! {item}")
         return EXIT_ATTENTION
-    print("consistent: regeneration check, cassettes and the client's offline tests pass")
+    if impact.notice():
+        print(f"note: {impact.notice()}")
+    print("consistent: regeneration check and offline tests pass; the cassettes still follow the new spec")
     return EXIT_OK
