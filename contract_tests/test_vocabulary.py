@@ -20,6 +20,7 @@ _SOURCES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "Plan.contractSigningStatus": ("/employees", lambda item: item["plan"]["contractSigningStatus"]),
     "EmployeeDocument.documentFileType": ("/employee-documents", lambda item: item["documentFileType"]),
     "HrIntegration.status": ("/hr-integrations", lambda item: item["status"]),
+    "Link.type": ("/employees", lambda item: item["_links"]["self"]["type"]),
 }
 _KNOWN = load_spec().known_values()
 
@@ -38,6 +39,15 @@ def test_values_are_known(api: Api, contract_run: ContractRun, vocabulary: str) 
     assert not unknown, f"{vocabulary}: values the spec does not know: {unknown}"
 
 
+@pytest.mark.open_point(_KNOWN["HealthStatus.status"].open_point)
+def test_the_health_status_is_known(contract_run: ContractRun) -> None:
+    """Health Check answers a status the spec knows (its one object, not a list)."""
+    status = contract_run.api(None).get_json("/health").get("status")
+    assert status in _KNOWN["HealthStatus.status"].values, (
+        f"HealthStatus.status: a value the spec does not know: {status!r}"
+    )
+
+
 def test_every_open_vocabulary_is_checked() -> None:
-    """A new x-known-values list in the spec needs a source above."""
-    assert set(_KNOWN) - {"WebhookEventMeta.type"} == set(_SOURCES)
+    """A new x-known-values list in the spec needs a source above (or a check of its own)."""
+    assert set(_KNOWN) - {"WebhookEventMeta.type", "HealthStatus.status"} == set(_SOURCES)

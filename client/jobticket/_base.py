@@ -217,8 +217,20 @@ def translate_transport_errors() -> Iterator[None]:
         raise APITimeoutError(f"request timed out: {reason}", request=_request_of(error)) from error
     except httpx.TransportError as error:
         raise APIConnectionError(
-            f"connection failed: {type(error).__name__}: {error}", request=_request_of(error)
+            f"connection failed: {_library_words(error)}", request=_request_of(error)
         ) from error
+
+
+def _library_words(error: Exception) -> str:
+    """The error's type, with its text only when that is the library's own words.
+
+    A protocol error may quote the bytes it received (``illegal header line: bytearray(b'...')``): text
+    with a quote in it, or anything long or unprintable, is left out (the error stays on ``__cause__``).
+    """
+    text = str(error)
+    if not text or len(text) > 200 or not text.isprintable() or any(mark in text for mark in "'\"`"):
+        return type(error).__name__
+    return f"{type(error).__name__}: {text}"
 
 
 def _request_of(error: httpx.TransportError) -> httpx.Request | None:

@@ -80,6 +80,7 @@ class Sink:
         encoded = "content-encoding" in response.headers  # then the length counts compressed bytes
         if (
             announced is not None
+            and announced.isascii()
             and announced.isdigit()
             and not encoded
             and int(announced) != self.bytes_written

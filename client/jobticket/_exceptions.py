@@ -3,7 +3,9 @@
 One place to look for what can go wrong (as openai-python keeps its ``_exceptions``), one base class
 (:class:`JobTicketError`) to catch it all. One class per error status carries the parsed error body and
 the request id; the raw ``httpx.Response`` stays reachable as ``.response``. Messages never contain
-credentials or personal data: roster problems name the row or line and the field, never the value.
+credentials, personal data or anything else a server sent: an error status reads as its standard
+phrase (the server's own ``message`` stays on ``.body``), a body that cannot be read names the reason's
+type, and roster problems name the row or line and the field, never the value.
 
 The HR roster application (:mod:`jobticket.roster`) re-exports its errors from here, so the layers stay
 one-way: the application imports the client, never the reverse. Two internal signals
@@ -13,7 +15,9 @@ one-way: the application imports the client, never the reverse. Two internal sig
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -67,6 +71,7 @@ __all__ = [
 
 # Not documented publicly; these are the names gateways commonly use.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id", "x-amzn-requestid")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}")
 
 
 class JobTicketError(Exception):
@@ -391,11 +396,22 @@ _BY_STATUS: Mapping[int, type[APIStatusError]] = {
 }
 
 
+def status_phrase(status: int) -> str:
+    """The standard reason phrase of ``status`` (never the one the server sent)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error" if status >= 400 else "Unexpected status"
+
+
 def request_id_of(response: httpx.Response) -> str | None:
-    """Return the response's request id header, if the server sent one."""
+    """Return the response's request id header, if the server sent one shaped like an id.
+
+    It is quoted in messages and logs, so anything else (spaces, free text, a mile of it) is left out.
+    """
     for name in _REQUEST_ID_HEADERS:
         value = response.headers.get(name)
-        if value:
+        if value and _REQUEST_ID.fullmatch(value):
             return str(value)
     return None
 
@@ -420,7 +436,7 @@ def error_from_response(response: httpx.Response, *, retry_after: float | None =
     """Build the typed exception for an error response (its body must have been read)."""
     status = response.status_code
     body = parse_error_body(response)
-    message = body.message if body is not None else (response.reason_phrase or "error")
+    message = status_phrase(status)  # the server's own message stays on .body: it may quote anyone
     if status == 429:
         return RateLimitError(message, retry_after=retry_after, response=response, body=body)
     cls = _BY_STATUS.get(status)

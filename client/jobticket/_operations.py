@@ -39,9 +39,9 @@ class Operation(Generic[T]):
         try:
             return self.parse(json.loads(response.content) if response.content else None)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise UnexpectedResponseError(
+            raise UnexpectedResponseError(  # the reason's type only: its text may quote the body
                 f"cannot read the {response.status_code} response of {self.kwargs['method'].upper()} "
-                f"{self.kwargs['url']}: {type(error).__name__}: {error}",
+                f"{self.kwargs['url']}: {type(error).__name__}",
                 response=response,
             ) from error
 

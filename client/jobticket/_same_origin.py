@@ -11,6 +11,7 @@ import httpx
 
 from ._exceptions import UnsafeURLError
 from ._hosts import Origin, origin_of
+from ._logging import sending
 
 __all__ = ["AsyncSameOriginTransport", "SameOriginTransport"]
 
@@ -34,7 +35,8 @@ class SameOriginTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         _same_origin(request, self._origin)
-        return self._inner.handle_request(request)
+        with sending():  # httpcore's records of this request are redacted (_logging)
+            return self._inner.handle_request(request)
 
     def close(self) -> None:
         self._inner.close()
@@ -49,7 +51,8 @@ class AsyncSameOriginTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         _same_origin(request, self._origin)
-        return await self._inner.handle_async_request(request)
+        with sending():
+            return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

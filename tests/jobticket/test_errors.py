@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
+from http import HTTPStatus
 
 import httpx
 import pytest
@@ -20,11 +22,14 @@ from jobticket import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RetryPolicy,
+    UnexpectedResponseError,
     UnprocessableEntityError,
     _exceptions,
 )
+from jobticket.webhooks import WebhookPayloadError, parse_event
 
-from .fakes import error_body, json_response, make_client
+from .fakes import document_json, error_body, json_response, make_client
 
 
 @pytest.mark.parametrize(
@@ -57,7 +62,8 @@ def test_each_status_has_its_exception(status: int, error_type: type[APIStatusEr
     assert error.body.additional_properties == {"code": "x"}
     assert error.response is not None
     assert error.response.json()["code"] == "x"
-    assert str(error) == f"{status}: Nope. (request id req-123)"
+    # The server's message stays on .body: str() says the status in its standard words.
+    assert str(error) == f"{status}: {HTTPStatus(status).phrase} (request id req-123)"
 
 
 def test_422_exposes_its_field_level_details() -> None:
@@ -130,3 +136,56 @@ def test_every_exception_of_the_package_lives_in_one_module_and_is_named_error()
     assert {module for module, _ in defined} == {"jobticket._exceptions"}
     assert [name for _, name in defined if not name.endswith("Error")] == []
     assert {name for _, name in defined} <= set(_exceptions.__all__)
+
+
+PERSONAL = "Anna-Lena Müller"
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422, 429, 500, 418])
+def test_messages_quote_nothing_the_server_sent(status: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"message": f"{PERSONAL} has no such document", "errors": {PERSONAL: [PERSONAL]}}
+        return httpx.Response(
+            status,
+            json=body,
+            headers={b"X-Request-Id": f"req for {PERSONAL}".encode()},
+            extensions={"reason_phrase": PERSONAL.encode()},
+        )
+
+    with (
+        make_client(handler, retry_policy=RetryPolicy(max_retries=0, retry_after_cap=0.0)) as client,
+        pytest.raises(APIStatusError) as raised,
+    ):
+        client.get_employee(42)
+    error = raised.value
+    for text in (str(error), repr(error), *map(str, error.args)):
+        assert "Anna" not in text, text
+        assert "Müller" not in text, text
+    assert str(error) == f"{status}: {_exceptions.status_phrase(status)}"  # no request id shaped like one
+    assert error.request_id is None
+    assert error.body is not None
+    assert error.body.message == f"{PERSONAL} has no such document"  # still there, on .body
+
+
+def test_an_unreadable_answer_names_the_reason_not_the_value() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        broken = {**document_json(101), "createdAt": f"{PERSONAL} (not a date)"}
+        return json_response(200, {"data": broken})
+
+    with make_client(handler) as client, pytest.raises(UnexpectedResponseError) as raised:
+        client.get_document(101)
+    assert PERSONAL in str(raised.value.__cause__)  # the parser's own words quote the value...
+    assert "Anna" not in str(raised.value)  # ...the client's do not
+    assert str(raised.value) == "cannot read the 200 response of GET /employee-documents/101: ValueError"
+
+
+def test_a_webhook_it_cannot_read_names_the_reason_not_the_payload() -> None:
+    body = json.dumps(
+        {
+            "event": {"id": "e-1", "type": "employee-subscription-changed", "timestamp": 1},
+            "payload": {"id": 42, "resource": "employee", "subscription": PERSONAL},
+        }
+    ).encode()
+    with pytest.raises(WebhookPayloadError) as raised:
+        parse_event(body)
+    assert "Anna" not in str(raised.value)

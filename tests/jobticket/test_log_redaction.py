@@ -4,13 +4,24 @@ pacing wait is logged once, with its length and reason."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import logging
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from jobticket import FakeClock, JobTicket, Pacer, UnprocessableEntityError
+from jobticket import (
+    APIConnectionError,
+    AsyncJobTicket,
+    FakeClock,
+    JobTicket,
+    Pacer,
+    UnprocessableEntityError,
+)
+from tests.helpers.loopback import Connection, LoopbackServer, Received
 from tests.helpers.twins import Twin
 
 from .fakes import employee_json, json_response, make_client
@@ -100,3 +111,93 @@ def test_a_wait_for_a_block_names_the_block_and_short_waits_stay_quiet(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
         "pacing: the next request waits 30.0 s: the key is blocked after a 429 for another 30 s"
     ]
+
+
+# -- httpcore's DEBUG records and httpx's status phrase: what a server sends stays out of every record ---
+
+NAME = "Anna-Lena Müller"
+LEAKS = ("Anna", "Müller", "Mueller", "M%C3%BCller", "sick-note", "anna@example.com")
+LEAKY_HEADERS = [
+    ("Content-Type", "application/pdf"),
+    ("Content-Disposition", 'attachment; filename="sick-note Anna-Lena Mueller.pdf"'),
+    ("Location", "/employees?email=anna@example.com"),
+    ("Set-Cookie", "who=Anna"),
+    ("X-Debug", NAME),
+]
+
+
+def _leaky_download(request: Received, connection: Connection) -> None:
+    body = b"%PDF-1.7 not really"
+    headers = [*LEAKY_HEADERS, ("Content-Length", str(len(body)))]
+    connection.send_head(200, headers, reason="OK for Anna-Lena Mueller")
+    connection.send(body)
+
+
+def _records_say_nothing_personal(caplog: pytest.LogCaptureFixture) -> list[str]:
+    lines = [record.getMessage() for record in caplog.records]
+    for line in lines:
+        for leak in LEAKS:
+            assert leak not in line, line
+    return lines
+
+
+def test_httpcore_and_httpx_records_of_our_requests_quote_no_header_or_reason_the_server_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every level, every logger
+    with LoopbackServer(_leaky_download) as server, _client(server) as client:
+        response = client.request("GET", "/employee-documents/101/download")
+    assert response.headers["x-debug"] == NAME  # the caller still gets the answer whole
+    lines = _records_say_nothing_personal(caplog)
+    headers_line = next(line for line in lines if line.startswith("receive_response_headers.complete"))
+    assert "(b'Content-Type', b'application/pdf')" in headers_line
+    assert "(b'Content-Disposition', b'[redacted]')" in headers_line
+    assert "b'OK'" in headers_line  # the standard phrase, not the server's
+    assert any(line.endswith('"HTTP/1.1 200 OK"') for line in lines if line.startswith("HTTP Request"))
+
+
+def test_the_async_client_redacts_httpcore_records_too(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    async def download(url: str) -> None:
+        async with AsyncJobTicket(url, username="u", password="p", pacer=Pacer(1000, 60.0)) as client:
+            await client.request("GET", "/employee-documents/101/download")
+
+    with LoopbackServer(_leaky_download) as server:
+        asyncio.run(download(server.base_url))
+    lines = _records_say_nothing_personal(caplog)
+    assert any(line.startswith("receive_response_headers.complete") for line in lines)
+
+
+def test_a_protocol_error_names_its_type_not_the_bytes_received(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    def broken(request: Received, connection: Connection) -> None:
+        connection.send(f"HTTP/1.1 200 OK\r\nX-Name {NAME}\r\n\r\n".encode())  # no colon: illegal
+        connection.close()
+
+    with (
+        LoopbackServer(broken) as server,
+        _client(server) as client,
+        pytest.raises(APIConnectionError) as raised,
+    ):
+        client.get_employee(42)
+    assert str(raised.value) == "connection failed: RemoteProtocolError"
+    lines = _records_say_nothing_personal(caplog)
+    assert "receive_response_headers.failed exception=RemoteProtocolError" in lines
+
+
+def test_other_clients_httpcore_records_are_left_as_they_are(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    JobTicket("https://api.test.invalid", username="u", password="p").close()  # installs the filters
+    with LoopbackServer(_leaky_download) as server, httpx.Client(trust_env=False) as other:
+        other.get(server.url("/elsewhere"))
+    assert "sick-note Anna-Lena Mueller.pdf" in caplog.text
+
+
+@contextlib.contextmanager
+def _client(server: LoopbackServer) -> Iterator[JobTicket]:
+    with JobTicket(
+        server.base_url, username="u", password="p", pacer=Pacer(1000, 60.0), max_retries=0
+    ) as client:
+        yield client

@@ -25,7 +25,11 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from jobticket_kit.privacy.fake import FILE_NAME, PLACEHOLDER, TEXT, URL_SHAPE, Fakes
 from jobticket_kit.privacy.walk import rebuilt
-from jobticket_kit.spec.personal import pinned_non_personal_fields, pinned_non_personal_parameters
+from jobticket_kit.spec.personal import (
+    pinned_non_personal_fields,
+    pinned_non_personal_parameters,
+    pinned_non_personal_rules,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -82,7 +86,10 @@ class Scrubber:
 
     Use one instance for the whole recording run, as vcrpy's ``before_save_interaction`` hook.
     ``origins`` maps a recorded origin (the twin's free port) to the origin written instead.
-    ``non_personal_fields`` and ``non_personal_parameters`` default to what the pinned spec marks.
+    ``non_personal_fields`` and ``non_personal_parameters`` default to what the pinned spec marks; a
+    non-personal field whose declaration names its values (known values, a format or a pattern) keeps
+    only such a value, anything else is faked like free text. (Reports are stricter: they quote no
+    value of a field that declares nothing, see :mod:`jobticket_kit.privacy.redact`.)
     """
 
     def __init__(
@@ -94,6 +101,7 @@ class Scrubber:
     ) -> None:
         self._origins = dict(origins or {})
         self._fields = pinned_non_personal_fields() if non_personal_fields is None else non_personal_fields
+        self._rules = pinned_non_personal_rules()
         self._parameters = (
             pinned_non_personal_parameters() if non_personal_parameters is None else non_personal_parameters
         )
@@ -170,6 +178,9 @@ class Scrubber:
     def _structural_string(self, value: str, name: str | None) -> str:
         if name not in self._fields:
             return self._fakes.fake_for(name, value)
+        rule = self._rules.get(name) if name is not None else None
+        if rule is not None and rule.declares_values and not rule.allows(value):
+            return self._fakes.fake_for(None, value)  # free text where a vocabulary or format is declared
         return self._structural_uri(value) if URL_SHAPE.fullmatch(value) else value  # a link's ?sig=
 
     def _free_text(self, document: Any) -> Any:

@@ -81,7 +81,7 @@ class EvidenceObserver(MeterObserver):
                             evidence.add(point, f"{verdict}:{item.check}")
             withhold_personal(
                 evidence,
-                keep=lambda text: redactor.text(text) == text,
+                keep=redactor.hides_nothing_personal,
                 declared=lambda pointer: self._view.node(pointer) is not None,
             )
             return evidence

@@ -7,22 +7,28 @@ nobody thought of (``preferredName``) is covered. :meth:`Redactor.redacted` then
 anything is serialised: the replacement works on Python strings, so JSON or XML escaping cannot hide a
 value from it. Known values are also matched in their JSON-escaped and percent-encoded spellings (a
 curl reproduction); emails, Basic/Bearer tokens and the run's key secrets are replaced by pattern too.
+
+A field the spec marks non-personal is trusted only as far as its declaration goes: a value that is
+not one of its known values and matches none of its declared formats or patterns
+(:class:`~jobticket_kit.spec.personal.ValueRule`) is free text a server put there (a sick note in a
+status), and is replaced by ``[unexpected value]`` wherever it shows up.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
 
 from jobticket_kit.privacy.walk import members, rebuilt
-from jobticket_kit.spec.personal import pinned_non_personal_fields
+from jobticket_kit.spec.personal import ValueRule, pinned_non_personal_rules
 
-__all__ = ["EMAIL", "PERSONAL", "REDACTED", "Redactor"]
+__all__ = ["EMAIL", "PERSONAL", "REDACTED", "UNEXPECTED", "Redactor"]
 
 PERSONAL = "[personal]"
+UNEXPECTED = "[unexpected value]"
 EMAIL = "[email]"
 REDACTED = "[redacted]"
 _MIN_LENGTH = 3  # shorter strings ("a", "42") would blank out ordinary words
@@ -35,22 +41,35 @@ T = TypeVar("T")
 
 
 class Redactor:
-    """Replaces the run's secrets and every personal value it has seen, in any structure of strings."""
+    """Replaces the run's secrets and every personal value it has seen, in any structure of strings.
 
-    def __init__(self, secrets: Iterable[str] = (), non_personal: frozenset[str] | None = None) -> None:
+    ``non_personal`` maps each field the spec marks non-personal to the rule its values must meet to be
+    quoted (default: the pinned spec's, :func:`~jobticket_kit.spec.personal.pinned_non_personal_rules`).
+    """
+
+    def __init__(
+        self, secrets: Iterable[str] = (), non_personal: Mapping[str, ValueRule] | None = None
+    ) -> None:
         self._secrets = sorted({secret for secret in secrets if len(secret) >= _MIN_SECRET}, key=len)[::-1]
-        self._non_personal = pinned_non_personal_fields() if non_personal is None else non_personal
-        self._personal: set[str] = set()
+        self._rules = pinned_non_personal_rules() if non_personal is None else non_personal
+        self._seen: dict[str, str] = {}  # value -> what replaces it: PERSONAL, or UNEXPECTED
         self._pattern: re.Pattern[str] | None = None
+        self._replacements: dict[str, str] = {}
 
     def learn(self, document: Any) -> None:
-        """Remember every personal string of a parsed JSON document (the key decides, at any depth).
+        """Remember every personal string of a document, and every value a non-personal field may not hold.
 
-        A string holding JSON is remembered whole, and its own document is learned from as well.
+        The key decides, at any depth. A string holding JSON is remembered whole, and its own document
+        is learned from as well.
         """
         for member in members(document):
-            if isinstance(member.value, str) and member.key not in self._non_personal:
-                self._remember(member.value)
+            if not isinstance(member.value, str):
+                continue
+            rule = self._rules.get(member.key) if member.key is not None else None
+            if rule is None:
+                self._remember(member.value, PERSONAL)
+            elif not rule.allows(member.value):
+                self._remember(member.value, UNEXPECTED)
 
     def learn_body(self, body: bytes | str | None) -> None:
         """Learn from a body if it is JSON (anything else teaches nothing)."""
@@ -58,25 +77,37 @@ class Redactor:
             return
         try:
             document = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return
         self.learn(document)
 
-    def _remember(self, value: str) -> None:
+    def _remember(self, value: str, replacement: str) -> None:
         value = value.strip()
-        if len(value) >= _MIN_LENGTH and value not in self._personal and len(self._personal) < _MAX_VALUES:
-            self._personal.add(value)
+        if len(value) < _MIN_LENGTH or self._seen.get(value) in (replacement, PERSONAL):
+            return  # a value seen as personal anywhere stays personal
+        if value in self._seen or len(self._seen) < _MAX_VALUES:
+            self._seen[value] = replacement
             self._pattern = None
 
     def text(self, text: str) -> str:
-        """``text`` without secrets, tokens, emails or any personal value seen so far."""
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        text = _TOKEN.sub(rf"\1\2{REDACTED}", text)
+        """``text`` without secrets, tokens, emails, personal values or unexpected values seen so far."""
+        text = self._without_secrets(text)
         pattern = self._known()
         if pattern is not None:
-            text = pattern.sub(PERSONAL, text)
+            text = pattern.sub(lambda match: self._replacements.get(match.group(0).lower(), PERSONAL), text)
         return _EMAIL.sub(EMAIL, text)
+
+    def hides_nothing_personal(self, text: str) -> bool:
+        """Whether ``text`` holds no secret, token, email or personal value the run has seen.
+
+        Unlike :meth:`text`, an unexpected value of a non-personal field does not count: for callers
+        that judge vocabulary tokens by their own rule (the evidence of a run).
+        """
+        cleaned = self._without_secrets(text)
+        pattern = self._known()
+        if pattern is not None:
+            cleaned = pattern.sub(lambda match: self._personal_only(match.group(0)), cleaned)
+        return _EMAIL.sub(EMAIL, cleaned) == text
 
     def redacted(self, value: T) -> T:
         """A copy of ``value`` (dataclasses, mappings, sequences of strings) with every string cleaned.
@@ -85,11 +116,24 @@ class Redactor:
         """
         return rebuilt(value, lambda text, _key: self.text(text), nested=False, keys=True)
 
+    def _without_secrets(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return _TOKEN.sub(rf"\1\2{REDACTED}", text)
+
+    def _personal_only(self, found: str) -> str:
+        return found if self._replacements.get(found.lower()) == UNEXPECTED else PERSONAL
+
     def _known(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self._personal:
-            spellings = {form for value in self._personal for form in _spellings(value)}
-            alternatives = "|".join(re.escape(form) for form in sorted(spellings, key=len, reverse=True))
+        if self._pattern is None and self._seen:
+            replacements: dict[str, str] = {}
+            for value, replacement in self._seen.items():
+                for form in _spellings(value):
+                    if replacements.get(form.lower()) != PERSONAL:
+                        replacements[form.lower()] = replacement
+            alternatives = "|".join(re.escape(form) for form in sorted(replacements, key=len, reverse=True))
             self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+            self._replacements = replacements
         return self._pattern
 
 

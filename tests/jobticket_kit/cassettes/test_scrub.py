@@ -169,3 +169,19 @@ def test_a_body_inflating_beyond_the_bound_is_not_kept() -> None:
     _, scrubbed = Scrubber()(request("https://staging.test/employees"), response(bomb))
     assert scrubbed["body"]["string"] == b""
     assert scrubbed["headers"]["content-length"] == ["0"]
+
+
+def test_free_text_in_a_non_personal_field_is_faked_and_declared_values_stay() -> None:
+    employee = {
+        **ANNA,
+        "subscription": {"status": "sick leave: burnout", "startAt": "2026-05-01", "pausedAt": "after chemo"},
+        "plan": {"type": "split-pay-plan", "contractSigningStatus": "accepted"},
+    }
+    _, scrubbed = scrub(Scrubber(), "https://staging.test/employees/42", {"data": employee})
+    body = scrubbed["body"]["string"].decode()
+    data = json.loads(body)["data"]
+    assert "sick leave" not in body
+    assert "chemo" not in body
+    assert data["subscription"]["status"] != "sick leave: burnout"
+    assert data["subscription"]["startAt"] == "2026-05-01"  # a date where a date is declared
+    assert data["plan"] == {"type": "split-pay-plan", "contractSigningStatus": "accepted"}  # known values

@@ -164,3 +164,24 @@ class CutTheFullEmployeeList(_RewriteJson):
 
     def rewritten(self, status: int, body: bytes, scope: Scope) -> bytes:
         return body[: len(body) // 2]
+
+
+#: Free text a server could put in fields the spec marks non-personal (x-personal: false).
+FREE_TEXT = {
+    "status": "sick leave: burnout, see Dr. Weber",
+    "contractSigningStatus": "declined after the divorce",
+    "pausedAt": "after the chemotherapy",
+}
+
+
+class FreeTextInNonPersonalFields(_RewriteJson):
+    """List Employees with health and family notes in a status, a signing status and a date field."""
+
+    def applies(self, scope: Scope) -> bool:
+        return bool(scope["path"] == _LIST_EMPLOYEES)
+
+    def rewrite(self, document: Any, scope: Scope) -> None:
+        for employee in document["data"]["data"][:3]:
+            employee["subscription"]["status"] = FREE_TEXT["status"]
+            employee["subscription"]["pausedAt"] = FREE_TEXT["pausedAt"]
+            employee["plan"]["contractSigningStatus"] = FREE_TEXT["contractSigningStatus"]

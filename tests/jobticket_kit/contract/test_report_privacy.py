@@ -13,7 +13,7 @@ import pytest
 from jobticket_twin import TwinConfig
 from jobticket_twin.seed import build_seed
 
-from .breakage import LeakPersonalData
+from .breakage import FREE_TEXT, FreeTextInNonPersonalFields, LeakPersonalData
 from .conftest import contract_env, run_contract, serving
 
 
@@ -68,3 +68,32 @@ def test_reports_of_a_leaking_target_hold_no_personal_value(report_dir: Path) ->
         if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
     }
     assert leaks == set()
+
+
+@pytest.mark.slow
+def test_free_text_in_non_personal_fields_is_an_unexpected_value_in_every_report(report_dir: Path) -> None:
+    with serving(TwinConfig(rate_limit=0), FreeTextInNonPersonalFields) as url:
+        outcome = run_contract(
+            contract_env(url, CI="true"),
+            report_dir,
+            "--operation",
+            "listEmployees",
+            "contract_tests/test_schemathesis.py::test_api",
+            "contract_tests/test_vocabulary.py",
+        )
+    assert outcome.code == 1, outcome.output[-3000:]
+    checks = {check for _, check in outcome.failure_pairs()}
+    assert {"response_schema_conformance", "values_are_known"} <= checks, checks
+    texts = {
+        "summary.md": outcome.summary,
+        "results.json": (report_dir / "results.json").read_text(encoding="utf-8"),
+        "junit.xml": (report_dir / "junit.xml").read_text(encoding="utf-8"),
+        "output": outcome.output,
+    }
+    for name, text in texts.items():
+        for value in FREE_TEXT.values():
+            for form in _spellings(value):
+                assert form not in text, (name, value)
+    vocabulary = next(f for f in outcome.results["failures"] if f["check"] == "values_are_known")
+    assert "[unexpected value]" in vocabulary["message"]
+    assert "[unexpected value]" in texts["summary.md"]
