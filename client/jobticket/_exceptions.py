@@ -58,6 +58,7 @@ __all__ = [
     "RosterFileError",
     "RosterProblem",
     "StalePlanError",
+    "StaleWebhookError",
     "SyncOutcomeUnknownError",
     "SyncRefusedError",
     "UnexpectedResponseError",
@@ -65,6 +66,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsafeURLError",
     "WebhookPayloadError",
+    "WebhookTooLargeError",
     "error_from_response",
     "request_id_of",
 ]
@@ -361,8 +363,25 @@ class InvalidSignatureError(JobTicketError):
     """The signature is missing or does not match the body: do not trust or process the delivery."""
 
 
+class StaleWebhookError(InvalidSignatureError):
+    """The delivery is signed, but its ``event.timestamp`` lies outside the verifier's tolerance.
+
+    A replay of an old delivery, or a clock far off: do not process it (the signature covers the body,
+    not the moment it was sent). ``age`` is now minus the event's timestamp, in seconds (negative: from
+    the future).
+    """
+
+    def __init__(self, message: str, *, age: float) -> None:
+        super().__init__(message)
+        self.age = age
+
+
 class WebhookPayloadError(JobTicketError, ValueError):
     """The (verified) body is not a webhook envelope this client can read."""
+
+
+class WebhookTooLargeError(WebhookPayloadError):
+    """The body is larger or nested deeper than a webhook envelope can be; it was not parsed."""
 
 
 # -- internal signals: raised and handled inside the client, never seen by a caller -------------------

@@ -44,7 +44,12 @@ ELSEWHERE = {
         "StalePlanError",
         "SyncOutcomeUnknownError",
     },
-    "jobticket.webhooks": {"InvalidSignatureError", "WebhookPayloadError"},
+    "jobticket.webhooks": {
+        "InvalidSignatureError",
+        "StaleWebhookError",
+        "WebhookPayloadError",
+        "WebhookTooLargeError",
+    },
     "nowhere (the client handles them itself, or builds errors with them)": {
         "BlockedError",
         "DeadlineExceededError",

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from jobticket import FakeClock
 from jobticket.webhooks import (
     InvalidSignatureError,
     UnknownEvent,
@@ -40,6 +41,7 @@ SUBSCRIPTION_BODY = (
     b'null,"reactivatedAt":null}}}'
 )
 SECRET = "whsec_test_secret"
+EXAMPLE_TIMESTAMP = 1778662082
 SUBSCRIPTION_HEX = "ca7c343e5f7800d90637de288a15fc1d9409dbb91fb62de9d336cdda91d2fbec"
 SUBSCRIPTION_B64 = "ynw0Pl94ANkGN94oihX8HZQJ27kfti3p0zbN2pHS++w="
 
@@ -52,7 +54,7 @@ def test_published_vectors(key: bytes, body: bytes, expected: str) -> None:
 
 
 def test_the_docs_example_verifies_and_parses() -> None:
-    verifier = WebhookVerifier(SECRET)
+    verifier = WebhookVerifier(SECRET, clock=FakeClock(start=EXAMPLE_TIMESTAMP + 10))  # 10 s after the event
     event = verifier.construct_event(SUBSCRIPTION_BODY, SUBSCRIPTION_HEX)
     assert isinstance(event, EmployeeSubscriptionChangedEvent)
     assert event.event.id == UUID("5abc1524-41f1-4454-9245-0ceb7b0d6382")
