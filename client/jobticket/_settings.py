@@ -23,7 +23,7 @@ from .variables import USERNAME as USERNAME_VAR
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["DEFAULT_TIMEOUT", "Settings", "resolve_base_url"]
+__all__ = ["DEFAULT_TIMEOUT", "Settings", "credential_problem", "resolve_base_url"]
 
 # The generated client has no timeout at all (field notes); a stuck call must fail, not hang a job.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -59,6 +59,20 @@ def resolve_base_url(value: str | Environment) -> str:
     return f"{origin}{path.rstrip('/')}"
 
 
+def credential_problem(username: str, password: str) -> str | None:
+    """Why a key id and secret cannot be sent as HTTP Basic credentials (never quoting them), or None.
+
+    Basic joins them with a colon, so a colon in the key id would move part of it into the secret
+    (RFC 7617); a control character (a pasted newline) would be sent as part of either.
+    """
+    if ":" in username:
+        return "the username (API key ID) must not contain ':' (HTTP Basic would split it)"
+    for name, value in (("username (API key ID)", username), ("password (API key secret)", password)):
+        if not value.isprintable():
+            return f"the {name} holds a control character (a pasted newline?)"
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     """A checked base URL and credential pair; the password is hidden from ``repr``."""
@@ -91,4 +105,7 @@ class Settings:
         ]
         if missing:
             raise ConfigurationError("missing client setting: " + ", ".join(missing))
+        problem = credential_problem(str(user), str(secret))
+        if problem is not None:
+            raise ConfigurationError(problem)
         return cls(base_url=resolve_base_url(str(url)), username=str(user), password=str(secret))

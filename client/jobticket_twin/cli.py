@@ -27,7 +27,9 @@ from jobticket_twin.config import MAX_SECONDS, TwinConfig, WebhookReceiver
 from jobticket_twin.faults import FaultSpecError, parse_fault_spec
 from jobticket_twin.seed import EMPLOYEE_COUNT, SEED_KEYS
 
-__all__ = ["Seconds", "build_config", "credentials_table", "main", "twin"]
+__all__ = ["MAX_EMPLOYEES", "Seconds", "build_config", "credentials_table", "main", "twin"]
+
+MAX_EMPLOYEES = 5_000_000  # a typo's extra zeros would fill the memory before the twin answers
 
 
 def _faults(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -89,7 +91,7 @@ class Seconds(click.FloatRange):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic data.")
 @click.option(
     "--employees",
-    type=click.IntRange(min=EMPLOYEE_COUNT),
+    type=click.IntRange(min=EMPLOYEE_COUNT, max=MAX_EMPLOYEES),
     default=EMPLOYEE_COUNT,
     show_default=True,
     metavar="N",

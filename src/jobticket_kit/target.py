@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jobticket import ConfigurationError, UnsafeURLError
+from jobticket._settings import credential_problem
 from jobticket_kit import variables
 from jobticket_kit.hosts import is_production_url, resolve_base_url
 
@@ -69,6 +70,9 @@ class Target:
         _refuse_production(self.base_url)
         if not (self.username and self.password):
             raise TargetError(f"{BASE_URL_VAR} is set, so {USERNAME_VAR} and {PASSWORD_VAR} must be set too")
+        problem = credential_problem(self.username, self.password)
+        if problem is not None:
+            raise TargetError(f"{USERNAME_VAR}/{PASSWORD_VAR}: {problem}")
 
     def require_destructive(self) -> int | None:
         """Return the integration destructive calls may use, or raise when they are not allowed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 
 import httpx
 import pytest
@@ -120,3 +121,20 @@ def test_async_client_is_built_the_same_way() -> None:
     assert asyncio.run(main()) == "ok"
     assert "Authorization" not in seen[0].headers  # Health Check needs no credentials
     assert seen[1].headers["Authorization"].startswith("Basic ")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "rule"),
+    [
+        ("key:id", "secret", "must not contain ':'"),
+        ("key-id\n", "secret", "username (API key ID) holds a control character"),
+        ("key-id", "hunter2\r\n", "password (API key secret) holds a control character"),
+    ],
+)
+def test_credentials_basic_auth_would_mangle_are_refused_without_quoting_them(
+    username: str, password: str, rule: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(rule)) as raised:
+        JobTicket("https://v1-api-staging.ticket-plus.app", username=username, password=password)
+    assert "hunter2" not in str(raised.value)
+    assert "key:id" not in str(raised.value)

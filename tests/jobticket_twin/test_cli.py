@@ -36,7 +36,7 @@ def test_arguments_become_the_config() -> None:
         (["--rate-limit", "-1"], "'--rate-limit': -1 is not in the range x>=0"),
         (["--port", "70000"], "'--port': 70000 is not in the range 0<=x<=65535"),
         (["--webhook", "no-secret"], "'--webhook': must be URL=SECRET"),
-        (["--employees", "10"], "'--employees': 10 is not in the range x>=250"),
+        (["--employees", "10"], "'--employees': 10 is not in the range 250<=x<=5000000"),
     ],
 )
 def test_bad_arguments_exit_with_a_message_naming_the_option(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from jobticket_kit.commands.common import output_dir_option
-from jobticket_twin.cli import Seconds
+from jobticket_twin.cli import MAX_EMPLOYEES, Seconds
 from jobticket_twin.config import MAX_SECONDS
 
 __all__ = ["bench"]
@@ -41,7 +41,7 @@ def client(runs: int, store_runs: int, import_runs: int) -> int:
 @bench.command(short_help="Twin page time by company size, throughput, a walk, syncs.")
 @click.option(
     "--employees",
-    type=click.IntRange(min=2_000, max=5_000_000),
+    type=click.IntRange(min=2_000, max=MAX_EMPLOYEES),
     default=200_000,
     show_default=True,
     help="Employees of the large company (compared with one of 1,000).",

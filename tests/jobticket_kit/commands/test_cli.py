@@ -182,6 +182,10 @@ BAD_ARGUMENTS = [
     (("twin", "--block", "0"), "'--block': 0.0 is not in the range 0<x<=86400.0"),
     (("twin", "--host", "v1-api.ticket-plus.app"), "'--host': must be an IP address"),
     (("twin", "--host", ""), "'--host': must be an IP address"),
+    (
+        ("twin", "--employees", "99999999999"),
+        "'--employees': 99999999999 is not in the range 250<=x<=5000000",
+    ),
     (("twin", "--faults", "latency=1e400"), "'--faults': fault item latency needs 0 <= MIN <= MAX <= 60"),
     (("twin", "--faults", "seed=\u00b2"), "'--faults': fault item seed must be an integer of at most 18"),
     (
@@ -238,6 +242,11 @@ HOSTILE_VARIABLES = [
     (("nightly",), "HTTP_PROXY", "v1-api.ticket-plus%2Eapp"),
     (("record-cassettes",), "ALL_PROXY", "socks5://x@v1-api\u3002ticket-plus\u3002app"),
     (("config",), "https_proxy", "http://[::1"),
+]
+# A remote target's key, which HTTP Basic would split or send with a pasted control character.
+REMOTE_KEYS = [
+    (("contract",), "JOBTICKET_USERNAME", "key:with-colon"),
+    (("nightly",), "JOBTICKET_PASSWORD", "hunter2\x1b[31m"),
 ]
 
 
@@ -307,6 +316,26 @@ def test_an_output_folder_naming_a_file_is_refused_before_anything(
     assert str(report) in err
     assert report.read_text(encoding="utf-8") == "last night's verdict\n"
     assert sorted(tmp_path.iterdir()) == [report]
+
+
+@pytest.mark.parametrize(("argv", "variable", "value"), REMOTE_KEYS)
+def test_a_key_basic_auth_would_mangle_is_refused_without_quoting_it(
+    argv: tuple[str, ...],
+    variable: str,
+    value: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JOBTICKET_BASE_URL", "https://v1-api-staging.ticket-plus.app")
+    monkeypatch.setenv("JOBTICKET_USERNAME", "key-id")
+    monkeypatch.setenv("JOBTICKET_PASSWORD", "secret")
+    monkeypatch.setenv(variable, value)
+    code, out, err = run(*argv, "--output-dir", str(tmp_path / "out"), capsys=capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"jobticket-kit {argv[0]}: refused: JOBTICKET_USERNAME/JOBTICKET_PASSWORD: ")
+    assert value not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_group_alone_shows_its_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
