@@ -2,9 +2,10 @@
 
 Trigger HR Sync is a full-roster replace: everyone linked to the integration and missing from the roster
 is offboarded (facts 8). The plan applies the shared rules of :mod:`jobticket.matching` (the twin runs
-the same code) and records, per employee, the action, the fields that change and the link effect that
-is billed. Names and field values are kept out of every ``repr`` and of :meth:`SyncPlan.summary`, so a
-plan can be logged; only the renderings the user asks for (:func:`jobticket.roster.render_plan`) show them.
+the same code) and records, per employee, the action, the fields that change, the link effect that is
+billed and what the row's absences do to the subscription (working assumption O-22). Names and field
+values are kept out of every ``repr`` and of :meth:`SyncPlan.summary`, so a plan can be logged; only the
+renderings the user asks for (:func:`jobticket.roster.render_plan`) show them.
 
 These are the guarded sync's own types, public through :mod:`jobticket.hr_sync`; the HR roster
 application (:mod:`jobticket.roster`) builds on them, and on :class:`SyncHistory` to add its guard over
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ._exceptions import LinkedTwiceError
-from .matching import MatchedBy, email_key, is_terminated, resolve_claims
+from .matching import MatchedBy, Pause, email_key, is_terminated, paused_by, resolve_claims
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,6 +34,7 @@ __all__ = [
     "FieldChange",
     "GuardCheck",
     "PlannedChange",
+    "SubscriptionChange",
     "SyncHistory",
     "SyncPlan",
     "SyncResult",
@@ -73,6 +75,18 @@ class FieldChange:
 
 
 @dataclass(frozen=True, slots=True)
+class SubscriptionChange:
+    """What a row's absences change of the subscription, as the API shows it before and after the sync.
+
+    Working assumption O-22 (:func:`jobticket.matching.paused_by`): the API does not show absences back,
+    so this is the plan's expectation, not something the API confirmed.
+    """
+
+    before: Pause
+    after: Pause
+
+
+@dataclass(frozen=True, slots=True)
 class EmployeeChange:
     """What the sync does to one employee: a roster row (``row`` is its index) or an omitted employee."""
 
@@ -91,6 +105,8 @@ class EmployeeChange:
     """The row's terminationDate is today or earlier: the employee is (or is created) cancelled."""
     stays_cancelled: bool = False
     """Matched to an offboarded employee: updated, but not reactivated (O-26)."""
+    subscription: SubscriptionChange | None = None
+    """The pause the row's absences start, schedule or end (O-22); None when they change nothing."""
     name: str = field(default="", repr=False, compare=False)
     """An omitted employee's name, as the API shows it (a roster row's name is the row's own)."""
     email: str = field(default="", repr=False, compare=False)
@@ -130,7 +146,7 @@ class SyncPlan:
 
     @property
     def updated(self) -> tuple[PlannedChange, ...]:
-        """Rows whose employee gets new field values or a new link."""
+        """Rows whose employee gets new field values, a new link or a pause change from absences (O-22)."""
         return self._of("update")
 
     @property
@@ -304,6 +320,8 @@ class _Known:
     employee_id: int
     linked_hr_id: str | None
     cancelled: bool
+    pause: Pause
+    """The subscription's status and pause dates, as absences would change them (O-22)."""
     any_links: bool
     by_link: tuple[FieldChange, ...]
     """Its changes if the row with its link's hrId claims it."""
@@ -351,8 +369,10 @@ class _Company:
             by_email: tuple[FieldChange, ...] = ()
         else:
             by_email = by_link if email_row == link_row else _changes(self.rows[email_row], values)
-        status = employee.subscription.status
+        subscription = employee.subscription
+        status = subscription.status
         cancelled = status == _CANCELLED
+        pause = Pause(status, _date_text(subscription.paused_at), _date_text(subscription.reactivated_at))
         other_links = any(link.hr_integration_id != self.integration_id for link in links)
         if link_row is not None and self.link_claims[link_row] is not None:
             raise LinkedTwiceError(self.integration_id, (self.link_claims[link_row], employee.id))  # type: ignore[arg-type]
@@ -361,6 +381,7 @@ class _Company:
             employee.id,
             hr_id,
             cancelled,
+            pause,
             bool(links),
             by_link,
             by_email,
@@ -371,6 +392,7 @@ class _Company:
         _claim(self.email_claims, email_row, employee.id)
         self.state[employee.id] = state_code(hr_id, other_links, status, employee.email, values)
         facts = [employee.id, hr_id, other_links, status, email_key(employee.email), list(values)]
+        facts += [pause.paused_at, pause.reactivated_at]
         canonical = json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
         self._sum += int.from_bytes(hashlib.sha256(canonical.encode("utf-8")).digest(), "big")
 
@@ -385,6 +407,11 @@ def _claim(claims: list[int | None], row: int | None, employee_id: int) -> None:
         known = claims[row]
         if known is None or employee_id < known:
             claims[row] = employee_id
+
+
+def _date_text(value: Any) -> str | None:
+    """A subscription date as the wire shows it (the model parses it; ``UNSET`` and None are no date)."""
+    return value.isoformat() if isinstance(value, datetime.date) else None
 
 
 def _name(first: Any, last: Any) -> str:
@@ -464,9 +491,10 @@ def _row_change(
     else:
         link = "kept"
     cancelled = employee.cancelled
+    subscription = None if terminated else _subscription_change(row, employee.pause, today)
     if terminated and not cancelled:
         action: Action = "offboard"
-    elif changes or link == "new":
+    elif changes or link == "new" or subscription is not None:
         action = "update"
     else:
         action = "unchanged"
@@ -482,5 +510,17 @@ def _row_change(
         was_active_linked=old_hr_id is not None and not cancelled,
         terminated=terminated,
         stays_cancelled=cancelled,
+        subscription=subscription,
         email=row["email"],
     )
+
+
+def _subscription_change(
+    row: Mapping[str, Any], before: Pause, today: datetime.date
+) -> SubscriptionChange | None:
+    """What the row's absences change of the subscription (O-22); a row sending none changes nothing."""
+    absences = row.get("absences")
+    if not isinstance(absences, list):
+        return None
+    after = paused_by(absences, before, today)
+    return None if after == before else SubscriptionChange(before, after)

@@ -79,14 +79,13 @@ def _check_row(row: Mapping[str, Any], at: str) -> Iterable[RosterProblem]:
     auto = row.get("autoSyncEmployee")
     if auto is not None and not isinstance(auto, bool):
         yield RosterProblem(f"{at}.autoSyncEmployee", "must be true, false or null")
-    yield from _check_absences(row.get("absences"), at)
+    if "absences" in row:
+        yield from _check_absences(row["absences"], at)
 
 
 def _check_absences(absences: Any, at: str) -> Iterable[RosterProblem]:
-    if absences is None:
-        return
-    if not isinstance(absences, list):
-        yield RosterProblem(f"{at}.absences", "must be a list")
+    if not isinstance(absences, list):  # the API takes an array, [] for none (O-22), never null
+        yield RosterProblem(f"{at}.absences", "must be a list ([] for no absences)")
         return
     for position, absence in enumerate(absences):
         where = f"{at}.absences[{position}]"

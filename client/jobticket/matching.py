@@ -9,6 +9,8 @@ contract run against staging is a change here and nowhere else:
   already claimed that employee; a row left without an employee creates one.
 - O-26, termination: a row whose ``terminationDate`` is today or earlier is offboarded; a later one is
   only recorded.
+- O-22, absences: a row that sends ``absences`` sets the pause of its employee's subscription as of the
+  sync date (:func:`paused_by`); a row that sends none leaves it as it is.
 
 Standard library only, so the twin and any caller can use it without the client's dependencies.
 """
@@ -17,12 +19,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["Candidate", "Match", "MatchedBy", "email_key", "is_terminated", "match_roster", "resolve_claims"]
+__all__ = [
+    "PAUSABLE",
+    "Candidate",
+    "Match",
+    "MatchedBy",
+    "Pause",
+    "email_key",
+    "is_terminated",
+    "match_roster",
+    "paused_by",
+    "resolve_claims",
+]
 
 MatchedBy = Literal["link", "email"]
 
@@ -93,3 +106,53 @@ def is_terminated(termination_date: object, today: datetime.date) -> bool:
     if not isinstance(termination_date, str):
         return False
     return datetime.date.fromisoformat(termination_date) <= today
+
+
+PAUSABLE = ("active", "scheduled-pause", "paused")
+"""Subscription statuses an absence acts on (O-22); a ``pending`` or ``cancelled`` one only records it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """What absences change of a subscription (O-22): its status, ``pausedAt`` and ``reactivatedAt``."""
+
+    status: str
+    paused_at: str | None = None
+    reactivated_at: str | None = None
+
+
+def paused_by(absences: Sequence[Mapping[str, Any]], current: Pause, today: datetime.date) -> Pause:
+    """The subscription after a sync on ``today`` sends ``absences``, the employee's complete list (O-22).
+
+    The working assumption, evaluated on the sync date as ``terminationDate`` is (O-26), for a
+    subscription whose status is one of :data:`PAUSABLE` (any other is returned as it is):
+
+    - an absence covers today (``startDate`` today or earlier, ``endDate`` null or today or later):
+      ``paused``, ``pausedAt`` the earliest ``startDate`` of those covering today;
+    - else an absence starts later: ``scheduled-pause``, ``pausedAt`` the earliest such ``startDate``;
+    - else (none, or all ended): ``active``; a ``scheduled-pause`` drops its ``pausedAt`` (the pause
+      will not happen); an ``active`` subscription stays as it is.
+
+    Leaving ``paused`` sets ``reactivatedAt`` to the sync date, and ``pausedAt`` then keeps the day the
+    pause began (the date it "was paused", facts 7.2). Whether the API also moves a subscription by
+    itself on an absence's dates, between syncs, is part of O-22; here only a sync does.
+    """
+    if current.status not in PAUSABLE:
+        return current
+    day = today.isoformat()
+    covering = [
+        str(absence["startDate"])
+        for absence in absences
+        if absence["startDate"] <= day and (absence.get("endDate") is None or absence["endDate"] >= day)
+    ]
+    upcoming = [str(absence["startDate"]) for absence in absences if absence["startDate"] > day]
+    reactivated = day if current.status == "paused" else current.reactivated_at
+    if covering:
+        return Pause("paused", min(covering), current.reactivated_at)
+    if upcoming:
+        return Pause("scheduled-pause", min(upcoming), reactivated)
+    if current.status == "paused":
+        return Pause("active", current.paused_at, reactivated)
+    if current.status == "scheduled-pause":
+        return Pause("active", None, current.reactivated_at)
+    return current

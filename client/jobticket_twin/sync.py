@@ -1,5 +1,8 @@
 """Trigger HR Sync: whole-body validation (O-21), then an all-or-nothing reconciliation (section 8).
 
+Absences pause and resume subscriptions as working assumption O-22 says (:func:`jobticket.matching.paused_by`,
+the rule the client's planner applies too).
+
 ``validate_roster`` checks everything first and raises one 422 naming every bad field. ``reconcile``
 then computes the new employee and integration collections from the current data set without
 touching it; the caller publishes them in one swap, so a rejected or failing sync changes nothing.
@@ -13,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeGuard
 from urllib.parse import urlsplit
 
-from jobticket.matching import Candidate, email_key, is_terminated, match_roster
+from jobticket.matching import Candidate, Pause, email_key, is_terminated, match_roster, paused_by
 from jobticket_twin.clock import iso_date, iso_datetime
 from jobticket_twin.errors import INVALID_DATA, ApiError, FieldErrors
 from jobticket_twin.models import Employee, HrLink, Plan, Subscription
@@ -208,6 +211,8 @@ def reconcile(data: SeedData, integration_id: int, request: SyncRequest, now: fl
             updated.append(employee_id)
         if is_terminated(item.fields.get("terminationDate"), sync_day):
             employee = _offboarded(employee, today, changed)
+        elif item.sent("absences"):
+            employee = _paused(employee, item.fields["absences"], sync_day, changed)
         employees[employee.id] = employee
         roster_ids.add(employee.id)
     offboarded = [
@@ -291,6 +296,21 @@ def _offboarded(employee: Employee, today: str, changed: list[Employee]) -> Empl
     if employee.subscription.status == "cancelled":
         return employee
     subscription = replace(employee.subscription, status="cancelled", cancelled_at=today, next_ticket_at=None)
+    result = replace(employee, subscription=subscription)
+    changed.append(result)
+    return result
+
+
+def _paused(employee: Employee, absences: list[Any], today: date, changed: list[Employee]) -> Employee:
+    """The subscription as the item's absences leave it (O-22); a change emits the subscription webhook."""
+    subscription = employee.subscription
+    before = Pause(subscription.status, subscription.paused_at, subscription.reactivated_at)
+    after = paused_by(absences, before, today)
+    if after == before:
+        return employee
+    subscription = replace(
+        subscription, status=after.status, paused_at=after.paused_at, reactivated_at=after.reactivated_at
+    )
     result = replace(employee, subscription=subscription)
     changed.append(result)
     return result

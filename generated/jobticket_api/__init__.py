@@ -7,7 +7,7 @@ Change the spec or openapi/generator.yaml and regenerate; CI fails on any hand e
 from .client import AuthenticatedClient, Client
 
 # The spec's info.version: the distribution's version follows the spec it was generated from.
-__version__ = "1.2.0"
+__version__ = "1.3.0"
 
 __all__ = (
     "AuthenticatedClient",

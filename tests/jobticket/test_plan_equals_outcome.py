@@ -1,9 +1,11 @@
 """The client's sync plan is what the twin then does, row for row, on generated integrations and rosters.
 
 Each example publishes a generated company (links to integration 7 and 9, shared and case- or
-Unicode-variant emails, cancelled employees) into a twin served on loopback, plans a generated roster
-through the client (dry run), sends it for real, and compares the twin's employees before and after
-with the plan: matched ids, changed fields, statuses, links and billed links.
+Unicode-variant emails, subscriptions in every status with pause dates) into a twin served on loopback,
+plans a generated roster (absences included: covering the sync date, later, ended, open-ended,
+overlapping, none) through the client (dry run), sends it for real, and compares the twin's employees
+before and after with the plan: matched ids, changed fields, statuses and pause dates (O-22), links and
+billed links.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from jobticket import JobTicket, Pacer, RosterError
 from jobticket.hr_sync import SyncPlan
+from jobticket.matching import Pause
 from jobticket_twin.models import Employee, HrLink, Plan, Subscription
 from jobticket_twin.seed import SeedData
 from tests.helpers.twins import Twin
@@ -39,6 +42,25 @@ EMAILS = (
 HR_IDS = ("H1", "H2", "H3", "H4", "H5")
 LINK_IDS = (*HR_IDS, "H6", "H7")  # H6 and H7 are never in a roster
 NAMES = ("Anna", "Ömer", "Ben")
+SUBSCRIPTIONS = (
+    Subscription("active"),
+    Subscription("active", reactivated_at="2025-01-02"),
+    Subscription("pending"),
+    Subscription("cancelled", cancelled_at="2026-01-15"),
+    Subscription("paused", paused_at="2026-04-01"),
+    Subscription("paused", paused_at="2026-05-01", reactivated_at="2025-01-02"),
+    Subscription("scheduled-pause", paused_at="2026-06-01"),
+)
+ABSENCES: tuple[list[dict[str, str | None]], ...] = (
+    [],
+    [{"startDate": "2026-05-01", "endDate": None}],  # open-ended, covering the sync date
+    [{"startDate": TODAY, "endDate": TODAY}],  # just today
+    [{"startDate": "2026-04-01", "endDate": "2026-05-12"}],  # ended yesterday
+    [{"startDate": "2026-06-01", "endDate": "2026-06-14"}],  # later
+    [{"startDate": "2026-06-08", "endDate": None}, {"startDate": "2026-05-20", "endDate": "2026-05-25"}],
+    [{"startDate": "2026-05-10", "endDate": None}, {"startDate": "2026-05-01", "endDate": "2026-05-31"}],
+)
+"""Absences sent by a row: the sync date is 2026-05-13 (overlapping ones only a Python caller sends)."""
 
 
 @st.composite
@@ -62,9 +84,7 @@ def companies(draw: st.DrawFn) -> list[Employee]:
                 email=draw(st.sampled_from(EMAILS)),
                 date_of_birth=draw(st.sampled_from((None, "1990-04-15"))),
                 profile_image=None,
-                subscription=Subscription(
-                    draw(st.sampled_from(("active", "active", "pending", "cancelled")))
-                ),
+                subscription=draw(st.sampled_from(SUBSCRIPTIONS)),
                 plan=Plan("fully-subsidized-plan", "accepted"),
                 ticket=None,
                 links=tuple(links),
@@ -98,6 +118,8 @@ def rosters(draw: st.DrawFn, employees: list[Employee]) -> list[dict[str, Any]]:
         termination = draw(st.sampled_from((None, None, "2020-01-01", TODAY, "2999-12-31")))
         if termination is not None:
             row["terminationDate"] = termination
+        if draw(st.booleans()):  # no absences sent, or the complete list ([] included)
+            row["absences"] = draw(st.sampled_from(ABSENCES))
         rows.append(row)
     return rows
 
@@ -174,6 +196,12 @@ def assert_outcome_is_plan(
         if change.action == "offboard":
             assert old["subscription"]["status"] != "cancelled"
             assert cancelled_after
+            assert change.subscription is None
+        elif change.subscription is not None:  # the pause the row's absences set (O-22)
+            assert pause_of(old) == change.subscription.before
+            assert pause_of(new) == change.subscription.after != change.subscription.before
+            assert {**new["subscription"], **PAUSE_FIELDS} == {**old["subscription"], **PAUSE_FIELDS}
+            assert change.action == "update"
         else:
             assert new["subscription"] == old["subscription"]
         if change.action == "unchanged":
@@ -190,6 +218,14 @@ def assert_outcome_is_plan(
     assert (
         sum(1 for body in after.values() if body["hrIntergartionLinks"]) == billed_before + plan.newly_billed
     )
+
+
+PAUSE_FIELDS = dict.fromkeys(("status", "pausedAt", "reactivatedAt"))
+
+
+def pause_of(body: dict[str, Any]) -> Pause:
+    subscription = body["subscription"]
+    return Pause(subscription["status"], subscription["pausedAt"], subscription["reactivatedAt"])
 
 
 def check(twin: Twin, employees: list[Employee], rows: list[dict[str, Any]]) -> None:

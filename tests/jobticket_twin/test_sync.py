@@ -292,3 +292,87 @@ def test_a_ten_thousand_employee_roster_syncs_in_one_request(client: httpx.Clien
     assert sync(client, SECOND_ACTIVE_INTEGRATION_ID, roster).status_code == 204
     page = client.get("/employees", params={"perPage": 1}, auth=auth()).json()["data"]
     assert page["total"] == 250 + 10_000
+
+
+def _by_status(client: httpx.Client, integration: int) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for hr_id, item in linked_to(client, integration).items():
+        found.setdefault(item["subscription"]["status"], []).append({**item, "hrId": hr_id})
+    return found
+
+
+def test_absences_pause_schedule_and_resume_subscriptions_as_o22_assumes(
+    client: httpx.Client, state: TwinState
+) -> None:
+    """Working assumption O-22 (``jobticket.matching.paused_by``) on the sync date, 2026-05-13."""
+    seen = _by_status(client, SECOND_ACTIVE_INTEGRATION_ID)
+    active, other_active = seen["active"][:2]
+    statuses = ("paused", "scheduled-pause", "pending", "cancelled")
+    paused, scheduled, pending, cancelled = (seen[status][0] for status in statuses)
+    untouched = seen["paused"][1]
+    absences = {
+        active["hrId"]: [{"startDate": "2026-05-01", "endDate": None}],  # parental leave since May
+        other_active["hrId"]: [
+            {"startDate": "2026-06-01", "endDate": "2026-06-14"},
+            {"startDate": "2026-05-20", "endDate": "2026-05-25"},
+        ],
+        paused["hrId"]: [],  # no absence any more
+        scheduled["hrId"]: [{"startDate": "2026-01-01", "endDate": "2026-01-31"}],  # over
+        pending["hrId"]: [{"startDate": "2026-05-01", "endDate": None}],
+        cancelled["hrId"]: [{"startDate": "2026-05-01", "endDate": None}],
+    }
+    roster = roster_of(client, SECOND_ACTIVE_INTEGRATION_ID)
+    for item in roster:
+        if item["hrId"] in absences:
+            item["absences"] = absences[item["hrId"]]
+
+    before = state.data
+    assert sync(client, SECOND_ACTIVE_INTEGRATION_ID, roster).status_code == 204
+
+    def shown(item: dict[str, Any]) -> tuple[str, str | None, str | None]:
+        subscription = employee(client, item["id"])["subscription"]
+        return subscription["status"], subscription["pausedAt"], subscription["reactivatedAt"]
+
+    was = {item["hrId"]: item["subscription"] for item in (active, other_active, paused, scheduled)}
+    assert shown(active) == ("paused", "2026-05-01", was[active["hrId"]]["reactivatedAt"])
+    assert shown(other_active) == (
+        "scheduled-pause",
+        "2026-05-20",
+        was[other_active["hrId"]]["reactivatedAt"],
+    )
+    assert shown(paused) == ("active", was[paused["hrId"]]["pausedAt"], TODAY)
+    assert shown(scheduled) == ("active", None, was[scheduled["hrId"]]["reactivatedAt"])
+    for kept in (pending, cancelled, untouched):  # pending and cancelled only record; no absences sent
+        assert employee(client, kept["id"])["subscription"] == kept["subscription"]
+    assert (
+        employee(client, active["id"])["subscription"]["nextTicketAt"]
+        == active["subscription"]["nextTicketAt"]
+    )
+    recorded = state.data.employees[pending["id"]].link_for(SECOND_ACTIVE_INTEGRATION_ID)
+    assert recorded is not None
+    assert recorded.hr_record["absences"] == absences[pending["hrId"]]
+
+    # The same sync again changes nothing more, so it emits no subscription webhook.
+    request = sync_module.validate_roster({"syncId": "again", "employees": roster})
+    outcome = sync_module.reconcile(before, SECOND_ACTIVE_INTEGRATION_ID, request, state.clock())
+    assert {e.id for e in outcome.subscription_changed} == {
+        active["id"],
+        other_active["id"],
+        paused["id"],
+        scheduled["id"],
+    }
+    again = sync_module.reconcile(state.data, SECOND_ACTIVE_INTEGRATION_ID, request, state.clock())
+    assert again.subscription_changed == ()
+
+
+def test_a_terminated_row_is_offboarded_whatever_its_absences_say(client: httpx.Client) -> None:
+    active = _by_status(client, SECOND_ACTIVE_INTEGRATION_ID)["active"][0]
+    roster = roster_of(client, SECOND_ACTIVE_INTEGRATION_ID)
+    for item in roster:
+        if item["hrId"] == active["hrId"]:
+            item.update(terminationDate=TODAY, absences=[{"startDate": "2026-05-01", "endDate": None}])
+    assert sync(client, SECOND_ACTIVE_INTEGRATION_ID, roster).status_code == 204
+    subscription = employee(client, active["id"])["subscription"]
+    assert (subscription["status"], subscription["cancelledAt"], subscription["pausedAt"]) == (
+        "cancelled", TODAY, active["subscription"]["pausedAt"],
+    )  # fmt: skip

@@ -124,8 +124,10 @@ def sync_detailed(
     Working assumptions (section 8 of the facts file): the whole body is validated first and any
     invalid item rejects the request with 422 and nothing applied (O-21); employees are matched by
     (integration, hrId), then by email (O-25); only employees linked to this integration are
-    offboarded (status `cancelled`, record kept) (O-26); processing is synchronous, so the changes
-    are visible when 204 returns (O-28); a repeated `syncId` is processed normally (O-27).
+    offboarded (status `cancelled`, record kept) (O-26); an item's `absences` pause and resume its
+    subscription as of the sync date (O-22, see `HrSyncEmployee.absences`); processing is
+    synchronous, so the changes are visible when 204 returns (O-28); a repeated `syncId` is processed
+    normally (O-27).
 
     Args:
         id (int):
@@ -169,8 +171,10 @@ def sync(
     Working assumptions (section 8 of the facts file): the whole body is validated first and any
     invalid item rejects the request with 422 and nothing applied (O-21); employees are matched by
     (integration, hrId), then by email (O-25); only employees linked to this integration are
-    offboarded (status `cancelled`, record kept) (O-26); processing is synchronous, so the changes
-    are visible when 204 returns (O-28); a repeated `syncId` is processed normally (O-27).
+    offboarded (status `cancelled`, record kept) (O-26); an item's `absences` pause and resume its
+    subscription as of the sync date (O-22, see `HrSyncEmployee.absences`); processing is
+    synchronous, so the changes are visible when 204 returns (O-28); a repeated `syncId` is processed
+    normally (O-27).
 
     Args:
         id (int):
@@ -209,8 +213,10 @@ async def asyncio_detailed(
     Working assumptions (section 8 of the facts file): the whole body is validated first and any
     invalid item rejects the request with 422 and nothing applied (O-21); employees are matched by
     (integration, hrId), then by email (O-25); only employees linked to this integration are
-    offboarded (status `cancelled`, record kept) (O-26); processing is synchronous, so the changes
-    are visible when 204 returns (O-28); a repeated `syncId` is processed normally (O-27).
+    offboarded (status `cancelled`, record kept) (O-26); an item's `absences` pause and resume its
+    subscription as of the sync date (O-22, see `HrSyncEmployee.absences`); processing is
+    synchronous, so the changes are visible when 204 returns (O-28); a repeated `syncId` is processed
+    normally (O-27).
 
     Args:
         id (int):
@@ -252,8 +258,10 @@ async def asyncio(
     Working assumptions (section 8 of the facts file): the whole body is validated first and any
     invalid item rejects the request with 422 and nothing applied (O-21); employees are matched by
     (integration, hrId), then by email (O-25); only employees linked to this integration are
-    offboarded (status `cancelled`, record kept) (O-26); processing is synchronous, so the changes
-    are visible when 204 returns (O-28); a repeated `syncId` is processed normally (O-27).
+    offboarded (status `cancelled`, record kept) (O-26); an item's `absences` pause and resume its
+    subscription as of the sync date (O-22, see `HrSyncEmployee.absences`); processing is
+    synchronous, so the changes are visible when 204 returns (O-28); a repeated `syncId` is processed
+    normally (O-27).
 
     Args:
         id (int):
