@@ -11,6 +11,7 @@ command line. The guarded sync itself, and the types it plans with, are the clie
     from jobticket.roster import RosterPlan, apply_plan, checked_rows, plan_roster, read_roster_csv
 
     roster = read_roster_csv(Path("roster.csv"), {"hrId": "Personalnummer"}, encoding="cp1252")
+    # or, with absences in a second file: read_export(Path("roster.csv"), ..., absences=Path("absences.csv"))
     with JobTicket() as client:
         plan = plan_roster(client, 7, checked_rows(roster), source=roster.source, lines=roster.lines)
     plan.save("roster.plan.json")  # HR reviews it (render_plan(plan, "text", plan.guards)), then:
@@ -31,7 +32,7 @@ from .._exceptions import (
     StalePlanError,
     SyncOutcomeUnknownError,
 )
-from ._csv import ENCODINGS, CsvRoster, read_roster_csv
+from ._csv import ENCODINGS, CsvRoster, read_export, read_roster_csv
 from ._fields import SENT_ONLY, SentOnlyField
 from ._guards import BillingLimits, GuardVerdict, IntegrationCheck
 from ._history import OffboardingHistory
@@ -65,6 +66,7 @@ __all__ = [
     "checked_rows",
     "plan_roster",
     "plan_roster_async",
+    "read_export",
     "read_roster_csv",
     "render_plan",
     "write_plan",

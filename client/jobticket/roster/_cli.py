@@ -1,12 +1,14 @@
 """``jobticket`` / ``python -m jobticket``: the HR roster sync as HR-integration teams run it.
 
     jobticket roster plan ROSTER.csv --integration ID [--output PLAN.json] [--map hrId=Personalnummer,...]
-                                     [--encoding utf-8|cp1252|latin-1]
+                                     [--encoding utf-8|cp1252|latin-1] [--absences ABSENCES.csv]
+                                     [--absences-encoding utf-8|cp1252|latin-1]
     jobticket roster apply PLAN.json [--allow-large-offboarding] [--allow-large-billing]
                                      [--allow-unchecked-integration]
 
-``plan`` reads the CSV, reads the integration, lists the company's employees once, prints the readable
-plan and saves it (0600); it sends nothing. ``apply`` sends exactly that plan after re-reading the
+``plan`` reads the CSV (and the absences, from two of its columns or a second file), reads the
+integration, lists the company's employees once, prints the readable plan and saves it (0600); it sends
+nothing. ``apply`` sends exactly that plan after re-reading the
 integration and checking its fingerprint. Credentials come from JOBTICKET_BASE_URL, JOBTICKET_USERNAME
 and JOBTICKET_PASSWORD. Exit codes (:data:`EXIT_CODES`): 0 sent (or planned, no guard refusing), 1 refused
 by a guard (nothing sent), 2 bad input (nothing sent), 3 the API, the network or the pacer store failed
@@ -49,7 +51,7 @@ from .._exceptions import (
 )
 from .._logging import logger
 from ..variables import BASE_URL, PASSWORD, USERNAME
-from ._csv import ENCODINGS, encoding_name, parse_mapping, read_roster_csv
+from ._csv import ENCODINGS, encoding_name, parse_mapping, read_export
 from ._escape import terminal
 from ._files import same_file
 from ._guards import DEFAULT_MAX_NEW_BILLED, DEFAULT_MAX_NEW_BILLED_RATIO, OVERRIDES, BillingLimits
@@ -230,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the file's encoding: {', '.join(ENCODINGS)} (default utf-8, a byte-order mark accepted; "
         "cp1252 for Windows and older Excel exports)",
     )  # fmt: skip
+    plan.add_argument(
+        "--absences", type=Path, metavar="ABSENCES.csv",
+        help="absences, one per row: the employee's hrId, absenceStart and absenceEnd (empty: open-ended), "
+        "by those headers or the ones --map names; every employee then sends their complete list. Without "
+        "it, absenceStart/absenceEnd columns of the roster give one absence per employee",
+    )  # fmt: skip
+    plan.add_argument(
+        "--absences-encoding", type=_encoding, metavar="NAME",
+        help="the absences file's encoding, when it differs from the roster's (default: --encoding)",
+    )  # fmt: skip
     plan.add_argument("--sync-id", type=_sync_id, help="the syncId to send (default: generated)")
     _guard_options(plan)
     apply = steps.add_parser(
@@ -286,7 +298,10 @@ def _output(args: argparse.Namespace) -> Path:
     """The plan's path: never an input of the command, nor a file that is not a plan."""
     path: Path = args.output or args.roster.with_name(args.roster.stem + ".plan.json")
     history = _history(path, args).path
-    for name, input_path in (("the roster file", args.roster), ("the offboarding history", history)):
+    inputs = [("the roster file", args.roster), ("the offboarding history", history)]
+    if args.absences is not None:
+        inputs.append(("the absences file", args.absences))
+    for name, input_path in inputs:
         if same_file(path, input_path):
             raise PlanFileError(f"--output {path}: names {name}, an input; name another file for the plan")
     if path.is_dir():
@@ -300,12 +315,25 @@ def _output(args: argparse.Namespace) -> Path:
 
 def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     plan_path = _output(args)
-    roster = read_roster_csv(args.roster, parse_mapping(args.map), encoding=args.encoding)
+    roster = read_export(
+        args.roster,
+        parse_mapping(args.map),
+        encoding=args.encoding,
+        absences=args.absences,
+        absences_encoding=args.absences_encoding,
+    )
     rows = checked_rows(roster)
     source, lines, encoding, ignored = roster.source, roster.lines, roster.encoding, roster.ignored
+    absences, absences_ignored = roster.absences_source, roster.absences_ignored
     del roster  # the rows are kept once, as validated
     if ignored:
         err.write(f"columns not sent (not sync fields): {terminal(', '.join(ignored))}\n")
+    if absences_ignored:
+        err.write(
+            f"{terminal(absences or '')}: columns not sent (only hrId and the dates are read): "
+            f"{terminal(', '.join(absences_ignored))}\n"
+        )
+    given: dict[str, Any] = {**_overrides(args), "absences_source": absences}
     with _client(env) as client:
         plan = plan_roster(
             client,
@@ -319,7 +347,7 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
             source=source,
             lines=lines,
             encoding=encoding,
-            **_overrides(args),
+            **given,
         )
     plan.save(plan_path)
     write_plan(plan, args.format, out, plan.guards)
@@ -330,10 +358,10 @@ def _plan(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Te
     if refused:
         err.write(f"plan saved to {terminal(str(plan_path))} for review; nothing was sent\n")
         return REFUSED
-    given = "".join(f" {flag(keyword)}" for keyword, on in _overrides(args).items() if on)
+    flags = "".join(f" {flag(keyword)}" for keyword, on in _overrides(args).items() if on)
     err.write(
         f"plan saved to {terminal(str(plan_path))}; nothing was sent. Review it, then send exactly this "
-        f"plan with:\n  python -m jobticket roster apply {terminal(str(plan_path))}{given}\n"
+        f"plan with:\n  python -m jobticket roster apply {terminal(str(plan_path))}{flags}\n"
     )
     return SENT
 

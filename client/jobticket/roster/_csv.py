@@ -3,9 +3,10 @@
 UTF-8 with or without a byte-order mark (or, with ``encoding``, the Windows-1252 and Latin-1 of older
 exports), comma or semicolon separated, headers named as the sync's fields
 (any case) or mapped (``hrId=Personalnummer``), empty cells as null, dates as ``DD.MM.YYYY`` or
-``YYYY-MM-DD``. Problems name the line, the column and the rule, never the cell's value (personal data).
-What the file breaks is found here; what its rows break of the sync's own rules is located by line and
-column in :mod:`._validation`. Standard library only.
+``YYYY-MM-DD``. Absences come from two columns of the roster or from a second file of the same kind
+(:func:`read_export`; the rules are :mod:`._absences`'s). Problems name the line, the column and the
+rule, never the cell's value (personal data). What the file breaks is found here; what its rows break
+of the sync's own rules is located by line and column in :mod:`._validation`. Standard library only.
 """
 
 from __future__ import annotations
@@ -18,21 +19,35 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import CsvProblem, RosterFileError
+from ._absences import ABSENCE_COLUMNS, END, START, AbsenceRow, absence, absences_by_hr_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-__all__ = ["ENCODINGS", "CsvRoster", "encoding_name", "parse_mapping", "parse_roster_csv", "read_roster_csv"]
+__all__ = [
+    "ENCODINGS",
+    "CsvRoster",
+    "encoding_name",
+    "parse_mapping",
+    "parse_roster_csv",
+    "read_export",
+    "read_roster_csv",
+]
 
 ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1 (ISO-8859-1)"}
 """The encodings a roster file may be read in: our name -> what HR tools call it."""
 _ALIASES = {"utf-8": "utf-8", "cp1252": "cp1252", "latin-1": "latin-1", "iso8859-1": "latin-1"}
 
 REQUIRED = ("firstName", "lastName", "email", "hrId")
-DATES = ("dateOfBirth", "startDate", "terminationDate")
+DATES = ("dateOfBirth", "startDate", "terminationDate", *ABSENCE_COLUMNS)
 FIELDS = (*REQUIRED, "dateOfBirth", "profileImage", "startDate", "terminationDate", "autoSyncEmployee")
-_NOT_IN_CSV = {"absences": "absences cannot be given in a CSV file (use the client API)"}
+MAPPABLE = (*FIELDS, *ABSENCE_COLUMNS)
+"""What ``--map`` names: the sync's fields, and the absence's first and last day."""
+_ABSENCES_COLUMN = (
+    "is not read as one column: give each absence's first and last day as absenceStart and absenceEnd "
+    "columns (one absence per row), or one absence per row of a second file (--absences FILE)"
+)
 _TRUE = {"true", "1", "yes", "ja", "wahr", "x"}
 _FALSE = {"false", "0", "no", "nein", "falsch"}
 _GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d+)")
@@ -59,6 +74,29 @@ class CsvRoster:
     """What the file breaks, by line and column; see :func:`.checked_rows` for the sync's own rules."""
     encoding: str = "utf-8"
     """The encoding the file was read in (one of :data:`ENCODINGS`)."""
+    absences_source: str | None = None
+    """The file the absences came from (:func:`read_export`'s ``absences``), when not the roster."""
+    absences_ignored: tuple[str, ...] = ()
+    """Headers of the absences file's columns that are not read (a reason, a type: never sent)."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The columns one kind of file holds."""
+
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+    refused: Mapping[str, str] = field(default_factory=dict)
+    """Headers that name no column of this file's kind, and what to do instead."""
+    fallback: tuple[str, ...] = ()
+    """Fields whose column ``--map`` names may be missing from this file: then the field's own name is
+    looked up instead. The absences file shares the roster's ``--map`` (and may name its ``hrId`` column
+    otherwise); a roster whose absences come from that file need not have their columns."""
+
+
+_ROSTER = _Layout(MAPPABLE, REQUIRED, {"absences": _ABSENCES_COLUMN})
+_ROSTER_BESIDE_ABSENCES = _Layout(MAPPABLE, REQUIRED, {"absences": _ABSENCES_COLUMN}, ABSENCE_COLUMNS)
+_ABSENCES = _Layout(("hrId", *ABSENCE_COLUMNS), ("hrId", START), fallback=("hrId", *ABSENCE_COLUMNS))
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -68,8 +106,8 @@ def parse_mapping(text: str) -> dict[str, str]:
         name, sep, header = (part.strip() for part in entry.partition("="))
         if not sep or not name or not header:
             raise ValueError(f"--map entries are FIELD=HEADER, got an entry without '=' or a side: {entry!r}")
-        if name not in FIELDS:
-            raise ValueError(f"--map: {name!r} is not a field of the sync ({', '.join(FIELDS)})")
+        if name not in MAPPABLE:
+            raise ValueError(f"--map: {name!r} is not a field of the sync ({', '.join(MAPPABLE)})")
         mapping[name] = header
     return mapping
 
@@ -94,8 +132,11 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _decode(data: bytes, source: str, encoding: str) -> str:
-    """The file's text; a byte the encoding cannot read, or a UTF-8 file read as another, is refused."""
+def _decode(data: bytes, source: str, encoding: str, option: str = "--encoding") -> str:
+    """The file's text; a byte the encoding cannot read, or a UTF-8 file read as another, is refused.
+
+    ``option`` is the command-line option that names this file's encoding.
+    """
     if encoding == "utf-8":
         try:
             return data.decode("utf-8-sig")
@@ -105,8 +146,8 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
                     CsvProblem(
                         source,
                         _line_of(data, error.start),
-                        "is not UTF-8 (--encoding utf-8, the default): save it as 'CSV UTF-8', or name "
-                        "its encoding, e.g. --encoding cp1252 for a Windows or older Excel export",
+                        f"is not UTF-8 ({option} utf-8, the default): save it as 'CSV UTF-8', or name "
+                        f"its encoding, e.g. {option} cp1252 for a Windows or older Excel export",
                     )
                 ]
             ) from None
@@ -121,8 +162,8 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
                     CsvProblem(
                         source,
                         None,
-                        f"is UTF-8, not {ENCODINGS[encoding]} (--encoding {encoding}): read as "
-                        f"{encoding} its umlauts would be garbled; drop --encoding {encoding}",
+                        f"is UTF-8, not {ENCODINGS[encoding]} ({option} {encoding}): read as "
+                        f"{encoding} its umlauts would be garbled; drop {option} {encoding}",
                     )
                 ]
             )
@@ -134,8 +175,8 @@ def _decode(data: bytes, source: str, encoding: str) -> str:
                 CsvProblem(
                     source,
                     _line_of(data, error.start),
-                    f"has a byte that is not {ENCODINGS[encoding]} (--encoding {encoding}); check the "
-                    "file's encoding (--encoding utf-8, cp1252 or latin-1)",
+                    f"has a byte that is not {ENCODINGS[encoding]} ({option} {encoding}); check the "
+                    f"file's encoding ({option} utf-8, cp1252 or latin-1)",
                 )
             ]
         ) from None
@@ -187,7 +228,7 @@ def _cell_value(name: str, cell: str) -> tuple[Any, str | None]:
 
 
 def _columns(
-    header: list[str], mapping: Mapping[str, str], source: str
+    header: list[str], mapping: Mapping[str, str], source: str, layout: _Layout
 ) -> tuple[dict[str, int], list[CsvProblem], tuple[str, ...]]:
     problems: list[CsvProblem] = []
     seen: dict[str, int] = {}
@@ -200,8 +241,8 @@ def _columns(
             seen[name] = index
     mapped_headers = set(mapping.values())
     columns: dict[str, int] = {}
-    for name in (*FIELDS, *_NOT_IN_CSV):
-        if name in mapping:
+    for name in (*layout.fields, *layout.refused):
+        if name in mapping and (mapping[name] in seen or name not in layout.fallback):
             if mapping[name] not in seen:
                 problems.append(
                     CsvProblem(source, 1, f"--map {name}={mapping[name]}: the file has no such column")
@@ -212,11 +253,15 @@ def _columns(
         found = [i for h, i in seen.items() if h.casefold() == name.casefold() and h not in mapped_headers]
         if found:
             columns[name] = found[0]
-    for name, rule in _NOT_IN_CSV.items():
+    for name, rule in layout.refused.items():
         if name in columns:
             index = columns.pop(name)
             problems.append(CsvProblem(source, 1, rule, index + 1, header[index]))
-    for name in REQUIRED:
+    if END in columns and START not in columns and START not in layout.required:
+        problems.append(
+            CsvProblem(source, 1, f"no column for {START}: an {END} column needs one (--map {START}=HEADER)")
+        )
+    for name in layout.required:
         if name not in columns:
             problems.append(
                 CsvProblem(
@@ -228,28 +273,141 @@ def _columns(
     return columns, problems, ignored
 
 
+def _read_text(path: Path, encoding: str, option: str = "--encoding") -> tuple[str, str]:
+    """The file's decoded text and our name of its encoding; :class:`RosterFileError` when unreadable."""
+    source = path.name
+    try:
+        name = encoding_name(encoding)
+    except ValueError as error:
+        raise RosterFileError([CsvProblem(source, None, f"{option} {error}")]) from None
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RosterFileError([CsvProblem(str(path), None, f"cannot be read: {error.strerror}")]) from None
+    return _decode(data, source, name, option), name
+
+
 def read_roster_csv(
     path: Path, mapping: Mapping[str, str] | None = None, *, encoding: str = "utf-8"
 ) -> CsvRoster:
     """Read ``path`` into wire-form rows; raise :class:`RosterFileError` listing every problem found.
 
     ``encoding`` is one of :data:`ENCODINGS` (any spelling :func:`encoding_name` accepts); UTF-8 may
-    start with a byte-order mark.
+    start with a byte-order mark. Absences in ``absenceStart``/``absenceEnd`` columns (or the columns
+    ``mapping`` names for them) become each row's ``absences``.
     """
-    source = path.name
-    try:
-        name = encoding_name(encoding)
-    except ValueError as error:
-        raise RosterFileError([CsvProblem(source, None, f"--encoding {error}")]) from None
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RosterFileError([CsvProblem(str(path), None, f"cannot be read: {error.strerror}")]) from None
-    return replace(parse_roster_csv(_decode(data, source, name), source, mapping or {}), encoding=name)
+    return _read_roster(path, mapping or {}, encoding, _ROSTER)
 
 
-def parse_roster_csv(text: str, source: str, mapping: Mapping[str, str]) -> CsvRoster:
+def _read_roster(path: Path, mapping: Mapping[str, str], encoding: str, layout: _Layout) -> CsvRoster:
+    text, name = _read_text(path, encoding)
+    return replace(parse_roster_csv(text, path.name, mapping, layout), encoding=name)
+
+
+def read_export(
+    roster: Path,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    encoding: str = "utf-8",
+    absences: Path | None = None,
+    absences_encoding: str | None = None,
+) -> CsvRoster:
+    """The roster of :func:`read_roster_csv`, with each row's absences from the file ``absences``.
+
+    The absences file has one row per absence: the employee's ``hrId``, ``absenceStart`` and
+    ``absenceEnd`` columns, found by the headers ``mapping`` names for them or else by those names (any
+    case), read in ``absences_encoding`` (default: the roster's ``encoding``). Every row of the roster
+    then sends its complete list of absences, ``[]`` for none. Raise :class:`RosterFileError` listing the
+    problems of both files at once.
+    """
+    problems: list[CsvProblem] = []
+    read: CsvRoster | None = None
+    layout = _ROSTER if absences is None else _ROSTER_BESIDE_ABSENCES
+    try:
+        read = _read_roster(roster, mapping or {}, encoding, layout)
+    except RosterFileError as error:
+        problems += error.problems
+    if absences is None:
+        if read is None:
+            raise RosterFileError(problems)
+        return read
+    table: CsvRoster | None = None
+    try:
+        text, name = _read_text(absences, absences_encoding or encoding, "--absences-encoding")
+        table = replace(_parse(text, absences.name, mapping or {}, _ABSENCES), encoding=name)
+    except RosterFileError as error:
+        problems += error.problems
+    if read is None or table is None:
+        raise RosterFileError(problems)
+    return _with_absences(read, table)
+
+
+def _with_absences(roster: CsvRoster, table: CsvRoster) -> CsvRoster:
+    """``roster`` whose every row sends its absences from ``table``, with the problems of both."""
+    problems = list(roster.problems)
+    if START in roster.columns:
+        problems.append(
+            CsvProblem(
+                roster.source, 1, f"absences come from {table.source} (--absences) or from these "
+                "columns, not both; drop one", roster.columns[START], roster.headers[START],
+            )
+        )  # fmt: skip
+    if any(problem.line == 1 for problem in table.problems):  # its columns are not known
+        return replace(roster, problems=(*problems, *table.problems))
+    reported = {(problem.line, problem.column) for problem in table.problems}
+    rows = [
+        AbsenceRow(
+            row["hrId"], row.get(START), row.get(END), line,
+            tuple(n for n in ABSENCE_COLUMNS if (line, table.columns.get(n)) in reported),
+        )
+        for row, line in zip(table.rows, table.lines, strict=True)
+    ]  # fmt: skip
+    hr_ids = (row["hrId"] for row in roster.rows if isinstance(row.get("hrId"), str))
+    by_hr_id, found = absences_by_hr_id(
+        rows,
+        hr_ids,
+        source=table.source,
+        roster_source=roster.source,
+        columns=table.columns,
+        headers=table.headers,
+    )
+    for row in roster.rows:
+        hr_id = row.get("hrId")
+        row["absences"] = by_hr_id.get(hr_id, []) if isinstance(hr_id, str) else []
+    return replace(
+        roster,
+        problems=(*problems, *table.problems, *found),
+        absences_source=table.source,
+        absences_ignored=table.ignored,
+    )
+
+
+def parse_roster_csv(
+    text: str, source: str, mapping: Mapping[str, str], layout: _Layout = _ROSTER
+) -> CsvRoster:
     """Parse decoded CSV text (see :func:`read_roster_csv`)."""
+    roster = _parse(text, source, mapping, layout)
+    if START not in roster.columns:
+        for row in roster.rows:
+            row.pop(END, None)  # an absenceEnd column alone is refused (see _columns)
+        return roster
+    problems = list(roster.problems)
+    unreadable = {(problem.line, problem.column) for problem in problems}
+    for row, line in zip(roster.rows, roster.lines, strict=True):
+        start, end = row.pop(START, None), row.pop(END, None)
+        row["absences"] = []
+        if any((line, roster.columns.get(name)) in unreadable for name in ABSENCE_COLUMNS):
+            continue
+        item, rule, column = absence(start, end)
+        if rule is not None and column is not None:
+            problems.append(CsvProblem(source, line, rule, roster.columns[column], roster.headers[column]))
+        elif item is not None:
+            row["absences"] = [item]
+    return replace(roster, problems=tuple(problems))
+
+
+def _parse(text: str, source: str, mapping: Mapping[str, str], layout: _Layout) -> CsvRoster:
+    """Parse decoded CSV text of one kind of file into rows of its fields, with every problem found."""
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -258,7 +416,7 @@ def parse_roster_csv(text: str, source: str, mapping: Mapping[str, str]) -> CsvR
         raise RosterFileError([CsvProblem(source, 1, f"is not valid CSV: {error}")]) from None
     if not any(header):
         raise RosterFileError([CsvProblem(source, 1, "is empty: the first line must name the columns")])
-    columns, problems, ignored = _columns(header, mapping, source)
+    columns, problems, ignored = _columns(header, mapping, source, layout)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     start = reader.line_num + 1

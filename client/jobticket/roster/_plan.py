@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._exceptions import PlanFileError, StalePlanError
 from .._hr_sync import describe_state_change
-from ._fields import SENT_ONLY, scheduled_offboarding
+from ._escape import terminal
+from ._fields import PAUSE_EFFECTS, SENT_ONLY, is_sent, open_ended, pause_effect, scheduled_offboarding
 from ._files import read_bounded, write_private
 from ._guards import GuardVerdict, IntegrationCheck
 from ._plan_json import (
@@ -59,10 +60,15 @@ class PlanSummary:
     sent: Mapping[str, int]
     """Per sent-only field (see :mod:`._fields`): rows that send a value."""
     sent_empty: Mapping[str, int]
-    """Per sent-only field: rows that send it empty (null), which clears a value recorded earlier."""
+    """Per sent-only field: rows that send it empty (null, or no absences), which clears a value recorded
+    earlier."""
     new_links: int
     newly_billed: int
     billed_before: int
+    pauses: Mapping[str, int] = field(default_factory=dict)
+    """Per effect of :data:`PAUSE_EFFECTS`: employees whose absences change their subscription so (O-22)."""
+    open_ended: int = 0
+    """Absences sent without an end date."""
 
     def to_json(self) -> dict[str, Any]:
         """As saved in the plan file and shown by the JSON format."""
@@ -75,6 +81,8 @@ class PlanSummary:
             "newLinks": self.new_links,
             "newlyBilled": self.newly_billed,
             "billedBefore": self.billed_before,
+            "pauses": dict(self.pauses),
+            "openEndedAbsences": self.open_ended,
         }
 
 
@@ -98,6 +106,8 @@ class RosterPlan:
     """What could be read of the integration when the plan was made."""
     encoding: str | None = None
     """The roster file's encoding."""
+    absences_source: str | None = None
+    """The file the absences came from, when not the roster file itself (``--absences``)."""
 
     def __post_init__(self) -> None:
         _ = self.roster_fingerprint  # taken when the plan is made: rows changed later are refused
@@ -167,10 +177,14 @@ class RosterPlan:
             and not change.stays_cancelled
             and (date := scheduled_offboarding(self.rows[change.row], today)) is not None
         ]
-        sent = {f.name: sum(1 for row in self.rows if row.get(f.name) not in (None, [])) for f in SENT_ONLY}
+        sent = {f.name: sum(1 for row in self.rows if is_sent(row.get(f.name))) for f in SENT_ONLY}
         empty = {
-            f.name: sum(1 for row in self.rows if f.name in row and row[f.name] is None) for f in SENT_ONLY
+            f.name: sum(1 for row in self.rows if f.name in row and not is_sent(row[f.name]))
+            for f in SENT_ONLY
         }
+        pauses = Counter(
+            pause_effect(change.subscription) for change in self.plan.employees if change.subscription
+        )
         return PlanSummary(
             kinds={kind: kinds.get(kind, 0) for kind in KINDS},
             scheduled=len(scheduled),
@@ -180,6 +194,8 @@ class RosterPlan:
             new_links=self.plan.new_links,
             newly_billed=self.plan.newly_billed,
             billed_before=self.plan.billed_before,
+            pauses={effect: pauses.get(effect, 0) for effect in PAUSE_EFFECTS},
+            open_ended=sum(open_ended(row.get("absences")) for row in self.rows),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -196,7 +212,7 @@ class RosterPlan:
             rows=self.rows,
             plan=self.plan,
             lines=self.lines,
-            source={"file": self.source, "encoding": self.encoding},
+            source={"file": self.source, "encoding": self.encoding, "absences": self.absences_source},
             guards=self.guards,
             integration=self.integration,
             summary=self.summary.to_json(),
@@ -235,8 +251,13 @@ class RosterPlan:
 
     @classmethod
     def _read(cls, body: Any, name: str, *, in_place: bool) -> RosterPlan:
-        if not isinstance(body, dict) or body.get("format") != FORMAT or body.get("version") != VERSION:
+        if not isinstance(body, dict) or body.get("format") != FORMAT:
             raise PlanFileError(f"{name}: is not a roster plan (format {FORMAT}, version {VERSION})")
+        if body.get("version") != VERSION:
+            raise PlanFileError(
+                f"{name}: is a roster plan of another version of this client (plan format version "
+                f"{terminal(str(body.get('version')))[:20]}, this client reads {VERSION}); make a new plan"
+            )
         try:
             changed = document_fingerprint(body) != body.get("fingerprint")
         except (TypeError, ValueError, RecursionError):
@@ -269,15 +290,21 @@ class RosterPlan:
                 changes,
             )
         if current.employees != self.plan.employees or current.active_linked != self.plan.active_linked:
+            differ = [(c, d) for c, d in zip(current.employees, self.plan.employees, strict=False) if c != d]
             rows = [
                 f"line {self.lines[c.row]}" if self.lines and c.row is not None else f"row {c.row}"
-                for c, d in zip(current.employees, self.plan.employees, strict=False)
-                if c != d
+                for c, _ in differ
             ]
+            moved = (
+                ("a terminationDate", any(c.terminated != d.terminated for c, d in differ)),
+                ("an absence's first or last day", any(c.subscription != d.subscription for c, d in differ)),
+            )
+            passed = [what for what, changed in moved if changed]
             reason = (
                 f"the plan was made on {self.plan.today}; today ({current.today}) the same roster does "
-                f"something else ({', '.join(rows[:10]) or 'the rows'}: a terminationDate has passed "
-                "since). Make a new plan and approve it again"
+                f"something else ({', '.join(rows[:10]) or 'the rows'}: "
+                f"{' and '.join(passed) or 'a date'} {'have' if len(passed) > 1 else 'has'} passed since). "
+                "Make a new plan and approve it again"
             )
             raise StalePlanError(reason, current, [reason])
 

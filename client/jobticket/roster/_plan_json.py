@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from .._hr_sync import EmployeeChange, FieldChange, SyncPlan
+from .._hr_sync import EmployeeChange, FieldChange, SubscriptionChange, SyncPlan
+from ..matching import Pause
 from ._escape import json_dumps
 from ._guards import GuardVerdict, IntegrationCheck
 
@@ -39,7 +40,8 @@ __all__ = [
 ]
 
 FORMAT = "jobticket-roster-plan"
-VERSION = 2
+VERSION = 3
+"""3: absences and the subscription change they make (O-22); the state digest covers the pause dates."""
 _CODE = 10  # the fixed part of a state code: three short digests and the other-links flag
 _LONG = ("matches", "changes", "rows")
 
@@ -152,6 +154,20 @@ def _is_plain(change: EmployeeChange) -> bool:
         and not change.changes
         and change.was_active_linked
         and not (change.newly_billed or change.terminated or change.stays_cancelled)
+        and change.subscription is None
+    )
+
+
+def _pause_json(pause: Pause) -> list[str | None]:
+    return [pause.status, pause.paused_at, pause.reactivated_at]
+
+
+def _pause(item: Any) -> Pause:
+    status, paused_at, reactivated_at = item
+    return Pause(
+        str(status),
+        None if paused_at is None else str(paused_at),
+        None if reactivated_at is None else str(reactivated_at),
     )
 
 
@@ -169,6 +185,9 @@ def change_json(change: EmployeeChange, *, personal: bool) -> dict[str, Any]:
         "wasActiveLinked": change.was_active_linked,
         "terminated": change.terminated,
         "staysCancelled": change.stays_cancelled,
+        "subscription": None
+        if change.subscription is None
+        else [_pause_json(change.subscription.before), _pause_json(change.subscription.after)],
     }
     if personal:
         body["name"], body["email"] = change.name, change.email
@@ -191,6 +210,9 @@ def _change(item: Mapping[str, Any], row: Mapping[str, Any] | None) -> EmployeeC
         was_active_linked=bool(item["wasActiveLinked"]),
         terminated=bool(item["terminated"]),
         stays_cancelled=bool(item["staysCancelled"]),
+        subscription=None
+        if item["subscription"] is None
+        else SubscriptionChange(_pause(item["subscription"][0]), _pause(item["subscription"][1])),
         name="" if row is not None else str(item["name"]),
         email="" if row is not None else str(item["email"]),
     )
@@ -321,6 +343,7 @@ def read_document(document: Mapping[str, Any], *, in_place: bool = False) -> dic
         "plan": plan,
         "source": None if source["file"] is None else str(source["file"]),
         "encoding": None if source.get("encoding") is None else str(source["encoding"]),
+        "absences_source": None if source.get("absences") is None else str(source["absences"]),
         "lines": _unranges(source["lines"]),
         "guards": tuple(GuardVerdict.from_json(guard) for guard in document["guards"]),
         "integration": IntegrationCheck.from_json(document["integration"]),

@@ -1,8 +1,9 @@
 """The plan as HR reads it: plain text, Markdown or JSON, with every employee's action and the cost.
 
 What the sync will do is all here, in every format: each employee on one line with the fields that change
-(``old -> new``), the values sent that the API does not show back, scheduled offboardings with their
-date, the billing effect, each guard's verdict, and first of all what could not be checked. Every value
+(``old -> new``), the values sent that the API does not show back (absences among them, with the pause
+working assumption O-22 expects of them), scheduled offboardings with their date, the billing effect,
+each guard's verdict, and first of all what could not be checked. Every value
 that came from the CSV file or the API is escaped for its format (:mod:`._escape`), so a name cannot
 forge a line, drive the terminal or put a link into the approval page. Rendering streams, line by line,
 whatever the company's size. These renderings contain personal data on purpose; nothing here logs.
@@ -15,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from .._hr_sync import EUR_PER_LINKED_EMPLOYEE
 from . import _escape
-from ._fields import COMPARED, SENT_ONLY, scheduled_offboarding, sent_values
+from ._fields import (
+    ABSENCE_RULE,
+    COMPARED,
+    SENT_ONLY,
+    pause_effect,
+    pause_text,
+    scheduled_offboarding,
+    sent_values,
+)
 from ._guards import BILLING_PERIOD
 
 if TYPE_CHECKING:
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from .._hr_sync import EmployeeChange
+    from ..matching import Pause
     from ._guards import GuardVerdict
     from ._plan import RosterPlan
 
@@ -71,6 +81,8 @@ def details(plan: RosterPlan, change: EmployeeChange, escape: Callable[[Any], st
         out.append("not in the roster")
     else:
         out += [f"{sent.name}: {escape(sent.text)}{sent.note}" for sent in sent_values(row, plan.plan.today)]
+    if change.subscription is not None:
+        out.append(pause_text(change.subscription, escape))
     if change.stays_cancelled:
         out.append("stays offboarded: a sync does not reactivate (O-26)")
     return out
@@ -101,6 +113,7 @@ def _not_checked(plan: RosterPlan) -> list[str]:
 def _header(plan: RosterPlan, escape: Callable[[Any], str]) -> list[str]:
     source = f" from {escape(plan.source)}" if plan.source else ""
     encoding = f"{plan.encoding}, " if plan.encoding else ""
+    absences = f", absences from {escape(plan.absences_source)}" if plan.absences_source else ""
     out = _not_checked(plan)
     if plan.integration.checked:
         out.append(
@@ -109,12 +122,19 @@ def _header(plan: RosterPlan, escape: Callable[[Any], str]) -> list[str]:
         )
     out += [
         f"syncId {escape(plan.sync_id)}, planned {plan.created_at:%Y-%m-%d %H:%M} UTC{source} "
-        f"({encoding}{len(plan.rows)} rows)",
+        f"({encoding}{len(plan.rows)} rows){absences}",
         f"fingerprints: plan {plan.fingerprint[:23]}…, roster {plan.roster_fingerprint[:23]}…, "
         f"integration state {plan.state_fingerprint[:23]}…",
         NOT_SHOWN_BACK,
     ]
+    if _sends_absences(plan):
+        out.append(ABSENCE_RULE)
     return out
+
+
+def _sends_absences(plan: RosterPlan) -> bool:
+    """Whether the sync sends absences (then their effect, working assumption O-22, is said once)."""
+    return any("absences" in row for row in plan.rows)
 
 
 def _counts(plan: RosterPlan) -> list[tuple[str, int, str]]:
@@ -142,6 +162,12 @@ def _notes(plan: RosterPlan) -> list[str]:
         sent, empty = summary.sent[field.name], summary.sent_empty[field.name]
         if sent or empty:
             out.append(f"{field.counted_as}: {sent}" + (f"; sent empty: {empty}" if empty else ""))
+    if _sends_absences(plan):
+        effects = ", ".join(f"{effect}: {count}" for effect, count in summary.pauses.items() if count)
+        out.append(
+            f"subscriptions changed by absences (working assumption O-22): {effects or 'none'}; "
+            f"open-ended absences sent: {summary.open_ended}"
+        )
     return out
 
 
@@ -241,11 +267,26 @@ def _employee_json(plan: RosterPlan, change: EmployeeChange) -> dict[str, Any]:
         if row is None
         else [{"field": s.name, "value": s.value} for s in sent_values(row, today)],
         "scheduledOffboarding": None if row is None else scheduled_offboarding(row, today),
+        "subscription": None if change.subscription is None else _subscription_json(change),
         "terminated": change.terminated,
         "staysCancelled": change.stays_cancelled,
         "wasActiveLinked": change.was_active_linked,
         "details": details(plan, change, str),
     }
+
+
+def _subscription_json(change: EmployeeChange) -> dict[str, Any]:
+    assert change.subscription is not None
+    return {
+        "effect": pause_effect(change.subscription),
+        "before": _pause_json(change.subscription.before),
+        "after": _pause_json(change.subscription.after),
+        "assumption": "O-22",
+    }
+
+
+def _pause_json(pause: Pause) -> dict[str, str | None]:
+    return {"status": pause.status, "pausedAt": pause.paused_at, "reactivatedAt": pause.reactivated_at}
 
 
 def _json(plan: RosterPlan, guards: Sequence[GuardVerdict]) -> Iterator[str]:
@@ -258,9 +299,15 @@ def _json(plan: RosterPlan, guards: Sequence[GuardVerdict]) -> Iterator[str]:
         "integration": plan.integration.to_json(),
         "notChecked": _not_checked(plan),
         "notShownBack": [field.name for field in SENT_ONLY],
+        "absenceEffect": ABSENCE_RULE if _sends_absences(plan) else None,
         "syncId": plan.sync_id,
         "createdAt": plan.created_at.isoformat(),
-        "source": {"file": plan.source, "encoding": plan.encoding, "rows": len(plan.rows)},
+        "source": {
+            "file": plan.source,
+            "encoding": plan.encoding,
+            "rows": len(plan.rows),
+            "absences": plan.absences_source,
+        },
         "fingerprints": {
             "plan": plan.fingerprint,
             "roster": plan.roster_fingerprint,

@@ -2,7 +2,8 @@
 
 The client validates every roster before a sync (:func:`jobticket.validate_roster`) and names a problem
 by row (``employees[3].email``); HR fixes a spreadsheet, so here each problem names the line, the column
-and its header instead, together with what the file itself breaks, sorted as the file reads.
+and its header instead, together with what the file itself breaks, sorted as the file reads (the roster
+first, then the absences file when there is one).
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ def checked_rows(roster: CsvRoster) -> list[dict[str, Any]]:
     try:
         rows = validate_roster(roster.rows)
     except RosterError as error:
-        reported = {(problem.line, problem.column) for problem in problems}
+        reported = {(problem.source, problem.line, problem.column) for problem in problems}
         for problem in error.problems:
             located = locate(problem, roster)
-            if (located.line, located.column) not in reported:
+            if (located.source, located.line, located.column) not in reported:
                 problems.append(located)
     if problems:
-        problems.sort(key=lambda problem: (problem.line or 0, problem.column or 0))
+        problems.sort(key=lambda p: (p.source != roster.source, p.source, p.line or 0, p.column or 0))
         raise RosterFileError(problems)
     return rows
 

@@ -159,6 +159,7 @@ def plan_roster(
     source: str | None = None,
     lines: Sequence[int] = (),
     encoding: str | None = None,
+    absences_source: str | None = None,
 ) -> RosterPlan:
     """Plan a sync for HR to approve, from one listing of the company's employees; sends nothing.
 
@@ -166,7 +167,8 @@ def plan_roster(
     what is known of the integration, the billing effect, the guards' verdicts (``plan.guards``; the
     ``allow_*`` overrides only change how they read) and the fingerprints of the roster and of the
     integration state. ``on_page(page, total_pages)`` reports the listing's progress; ``source``,
-    ``lines`` and ``encoding`` say where the rows came from.
+    ``lines``, ``encoding`` and ``absences_source`` (a second file of absences) say where the rows came
+    from.
     """
     options = _options(
         max_offboard_ratio, billing, allow_large_offboarding, allow_large_billing, allow_unchecked_integration
@@ -177,8 +179,9 @@ def plan_roster(
         integration_id, rows, sync_id=sync_id, dry_run=True, **_sync_options(options, history, on_page)
     )
     return _approvable(
-        client.base_url, integration_id, rows, result, options, integration, source, lines, encoding
-    )
+        client.base_url, integration_id, rows, result, options, integration,
+        _Source(source, lines, encoding, absences_source),
+    )  # fmt: skip
 
 
 async def plan_roster_async(
@@ -197,6 +200,7 @@ async def plan_roster_async(
     source: str | None = None,
     lines: Sequence[int] = (),
     encoding: str | None = None,
+    absences_source: str | None = None,
 ) -> RosterPlan:
     """:func:`plan_roster` with the async client."""
     options = _options(
@@ -208,8 +212,19 @@ async def plan_roster_async(
         integration_id, rows, sync_id=sync_id, dry_run=True, **_sync_options(options, history, on_page)
     )
     return _approvable(
-        client.base_url, integration_id, rows, result, options, integration, source, lines, encoding
-    )
+        client.base_url, integration_id, rows, result, options, integration,
+        _Source(source, lines, encoding, absences_source),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a plan's rows came from: the roster file, its lines and encoding, the absences file."""
+
+    file: str | None
+    lines: Sequence[int]
+    encoding: str | None
+    absences: str | None
 
 
 def _approvable(  # noqa: PLR0917 - one call site each, all positional by design
@@ -219,9 +234,7 @@ def _approvable(  # noqa: PLR0917 - one call site each, all positional by design
     result: SyncResult,
     options: _Options,
     integration: IntegrationCheck,
-    source: str | None,
-    lines: Sequence[int],
-    encoding: str | None,
+    source: _Source,
 ) -> RosterPlan:
     assert result.planned_at is not None  # a plan's result always says when it was planned
     return RosterPlan(
@@ -231,11 +244,12 @@ def _approvable(  # noqa: PLR0917 - one call site each, all positional by design
         created_at=result.planned_at,
         rows=rows,
         plan=result.plan,
-        source=source,
-        lines=tuple(lines),
+        source=source.file,
+        lines=tuple(source.lines),
         guards=options.verdicts(result.guards, result.plan, integration_id, integration),
         integration=integration,
-        encoding=encoding,
+        encoding=source.encoding,
+        absences_source=source.absences,
     )
 
 

@@ -128,5 +128,7 @@ def test_files_that_are_not_utf8_or_empty_get_one_clear_line(tmp_path: Path) -> 
         "missing.csv: cannot be read: No such file or directory"
     )
     assert problems(write(tmp_path, "hrId,firstName,lastName,email,absences\n", "abs.csv")) == [
-        "abs.csv line 1, column 5 (absences): absences cannot be given in a CSV file (use the client API)"
+        "abs.csv line 1, column 5 (absences): is not read as one column: give each absence's first and "
+        "last day as absenceStart and absenceEnd columns (one absence per row), or one absence per row of "
+        "a second file (--absences FILE)"
     ]

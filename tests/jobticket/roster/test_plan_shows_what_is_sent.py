@@ -1,5 +1,6 @@
 """The plan HR approves shows everything the sync sends: every field that changes, every value the API
-does not show back, scheduled offboardings with their date, start dates, each employee on one line.
+does not show back (absences too, with the pause they make), scheduled offboardings with their date,
+start dates, each employee on one line.
 
 An Excel-style export with a future termination date (Austritt) and a new hire's start date (Eintritt)
 is planned through the command line against a twin process: the text, Markdown and JSON plans name the
@@ -26,7 +27,7 @@ from jobticket.roster import apply_plan, plan_roster, render_plan
 from jobticket.roster._escape import text as escaped
 from jobticket_twin.models import Employee
 from tests.helpers.twins import Twin
-from tests.jobticket.test_plan_equals_outcome import EMAILS, HR_IDS, companies, publish, variants
+from tests.jobticket.test_plan_equals_outcome import ABSENCES, EMAILS, HR_IDS, companies, publish, variants
 
 from .helpers import INTEGRATION, Cli, current_rows, german, link, spreadsheet
 
@@ -36,7 +37,7 @@ EXPORT_MAPPING = (
     "startDate=Eintritt,terminationDate=Austritt"
 )
 COMPARED = ("firstName", "lastName", "email", "dateOfBirth", "profileImage")
-SENT_ONLY = ("startDate", "terminationDate", "autoSyncEmployee")
+SENT_ONLY = ("startDate", "terminationDate", "autoSyncEmployee", "absences")
 TODAY = datetime.date(2026, 5, 13)  # the FakeClock's first day
 
 
@@ -119,6 +120,7 @@ def rosters(draw: st.DrawFn, employees: list[Employee]) -> list[dict[str, Any]]:
             "startDate": (None, "2020-01-01", "2026-06-01"),
             "terminationDate": (None, "2020-01-01", TODAY.isoformat(), "2026-05-14", "2999-12-31"),
             "autoSyncEmployee": (None, True, False),
+            "absences": ABSENCES,
         }
         for name, values in optional.items():
             if draw(st.booleans()):  # absent, or sent (null included)
@@ -159,7 +161,16 @@ def _wire(employee: Employee, name: str) -> Any:
     }[name]
 
 
+def _sent(value: Any) -> bool:
+    return value is not None and value != []
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, list):  # absences, each as sent
+        return ", ".join(
+            f"{a['startDate']} open-ended" if a["endDate"] is None else f"{a['startDate']} to {a['endDate']}"
+            for a in value
+        )
     return "(empty)" if value is None else escaped(str(value).lower() if isinstance(value, bool) else value)
 
 
@@ -201,17 +212,29 @@ def check_text_against_body(twin: Twin, employees: list[Employee], rows: list[di
             else:
                 assert f"{name}: " not in details, (name, line)
         for name in SENT_ONLY:
-            if item.get(name) is not None:
+            if _sent(item.get(name)):
                 assert f"{name}: {_shown(item[name])}" in details
             else:
                 assert f"{name}: " not in details
+        new = after[claimed[item["hrId"]]].subscription
+        was = None if old is None else old.subscription
+        paused = (new.status, new.paused_at, new.reactivated_at)
+        if (
+            was is not None
+            and (was.status, was.paused_at, was.reactivated_at) != paused
+            and new.status != "cancelled"
+        ):
+            assert f"subscription {was.status} → {new.status}" in details  # what the twin did, as planned
+            assert details.endswith("(working assumption O-22)") or "(working assumption O-22); " in details
+        else:
+            assert "(working assumption O-22)" not in details
         termination = item.get("terminationDate")
         if termination is not None and termination > TODAY.isoformat():
             assert "(offboarding scheduled for that date, O-26)" in details
             assert not line.startswith("  UNCHANGED ")  # never hidden as unchanged
     for name in SENT_ONLY:
-        sent = sum(1 for item in body["employees"] if item.get(name) is not None)
-        empty = sum(1 for item in body["employees"] if name in item and item[name] is None)
+        sent = sum(1 for item in body["employees"] if _sent(item.get(name)))
+        empty = sum(1 for item in body["employees"] if name in item and not _sent(item[name]))
         counted = [line for line in text.splitlines() if line.startswith(f"  {_counted(name)}: ")]
         if sent or empty:
             assert counted == [f"  {_counted(name)}: {sent}" + (f"; sent empty: {empty}" if empty else "")]
@@ -221,9 +244,7 @@ def check_text_against_body(twin: Twin, employees: list[Employee], rows: list[di
     for entry in report["employees"]:
         if entry["row"] is not None:
             item = body["employees"][entry["row"]]
-            assert entry["sends"] == [
-                {"field": n, "value": item[n]} for n in SENT_ONLY if item.get(n) is not None
-            ]
+            assert entry["sends"] == [{"field": n, "value": item[n]} for n in SENT_ONLY if _sent(item.get(n))]
             assert all(
                 change["new"] == item[change["field"]]
                 for change in entry["changes"]
@@ -236,6 +257,7 @@ def _counted(name: str) -> str:
         "startDate": "start dates sent",
         "terminationDate": "termination dates sent",
         "autoSyncEmployee": "autoSyncEmployee values sent",
+        "absences": "absences sent",
     }[name]
 
 
