@@ -12,15 +12,18 @@ the client would refuse them before the API could.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+import requests
 
 from jobticket import JobTicket
-from jobticket_kit.contract.run_state import Api, ContractRun
+from jobticket.matching import Pause, paused_by
+from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, Api, ContractRun
 from jobticket_kit.contract.sandbox_roster import restoring
 from jobticket_kit.contract.synthetic import SANDBOX_TAG, synthetic_employee, synthetic_roster
 
@@ -252,3 +255,69 @@ def test_omitted_employee_is_offboarded(api: Api, client: JobTicket, roster: Ros
     assert employee["subscription"]["cancelledAt"] is not None
     kept = api.get_json(f"/employees/{roster.ids[roster.items[0]['hrId']]}")["data"]
     assert kept["subscription"]["status"] != "cancelled"
+
+
+def _pause(employee: dict[str, Any]) -> Pause:
+    subscription = employee["subscription"]
+    return Pause(subscription["status"], subscription["pausedAt"], subscription["reactivatedAt"])
+
+
+def _sync_date(employee: dict[str, Any], integration: int) -> datetime.date:
+    """The day the target processed the last sync of this employee, as its link says (``lastSynced``)."""
+    [link] = [link for link in employee["hrIntergartionLinks"] if link["hrIntegrationId"] == integration]
+    return datetime.date.fromisoformat(str(link["lastSynced"])[:10])
+
+
+def _shown(pause: Pause) -> str:
+    return f"{pause.status} (pausedAt {pause.paused_at}, reactivatedAt {pause.reactivated_at})"
+
+
+@pytest.mark.open_point("O-22")
+def test_absences_pause_and_resume_as_assumed(
+    api: Api, client: JobTicket, contract_run: ContractRun, roster: Roster
+) -> None:
+    """What the target does with absences (O-22): whether it accepts them, and the subscription afterwards.
+
+    One synthetic employee gets an open-ended absence that began ten days before the last sync, another a
+    bounded one a month later; then both are sent without absences. Each time the subscription is read
+    back and compared with what ``jobticket.matching.paused_by`` expects on the day the target says it
+    processed the sync (the link's ``lastSynced``). Each observation goes to the ledger as evidence on
+    O-22, statuses and dates only. Off the twin the employees are whatever the target made of them
+    (likely ``pending``, which only records absences); on the twin they are made ``active`` first, so
+    that the pause itself is exercised.
+    """
+    first, second = roster.items[0], roster.items[1]
+    ids = [roster.ids[first["hrId"]], roster.ids[second["hrId"]]]
+    if contract_run.is_twin:
+        for employee_id in ids:
+            response = requests.post(
+                f"{contract_run.base_url}/_twin/employees/{employee_id}/subscription",
+                json={"status": "active", "startAt": "2024-01-01"},
+                timeout=REQUEST_TIMEOUT,
+            )
+            response.raise_for_status()
+    shown = [api.get_json(f"/employees/{employee_id}")["data"] for employee_id in ids]
+    day = _sync_date(shown[0], roster.integration)
+    absences: list[list[dict[str, Any]]] = [
+        [{"startDate": (day - datetime.timedelta(days=10)).isoformat(), "endDate": None}],
+        [{"startDate": (day + datetime.timedelta(days=30)).isoformat(),
+          "endDate": (day + datetime.timedelta(days=40)).isoformat()}],
+    ]  # fmt: skip
+    ledger, seen = contract_run.ledger, []
+    steps: list[tuple[str, list[list[dict[str, Any]]]]] = [("absence", absences), ("absence-ended", [[], []])]
+    for step, sent in steps:
+        before = [_pause(employee) for employee in shown]
+        items = [dict(first, absences=sent[0]), dict(second, absences=sent[1]), *roster.items[2:]]
+        status = _guarded_sync(client, roster.integration, roster.body(step, items)).status_code
+        ledger.observe("O-22", f"{step}_accepted", status == 204, f"{step}: {status}")
+        assert status == 204, f"{step} -> {status}"
+        shown = [api.get_json(f"/employees/{employee_id}")["data"] for employee_id in ids]
+        for number, (employee, was, given) in enumerate(zip(shown, before, sent, strict=True), 1):
+            expected = paused_by(given, was, _sync_date(employee, roster.integration))
+            ok = _pause(employee) == expected
+            detail = (
+                f"{step} {number}: {_shown(was)} -> {_shown(_pause(employee))}, assumed {_shown(expected)}"
+            )
+            ledger.observe("O-22", f"{step}_pause_as_assumed", ok, detail)
+            seen.append((ok, detail))
+    assert all(ok for ok, _ in seen), [detail for ok, detail in seen if not ok]
