@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ from jobticket.hr_sync import SubscriptionChange
 from jobticket.matching import Pause
 from jobticket.roster import RosterPlan, StalePlanError, apply_plan, plan_roster
 from jobticket.roster import _escape as escape
+from jobticket.roster._cli import build_parser
+from jobticket.roster._csv import parse_mapping
 from jobticket.roster._fields import pause_text
+from tests.docs_check import _shell_commands, _words
 from tests.helpers.loopback import LoopbackServer, answering, forwarding_to
 from tests.helpers.twins import Twin
 from tests.jobticket.test_against_twin import current_roster
@@ -310,3 +314,22 @@ def test_what_the_api_shows_of_a_subscription_is_escaped_in_the_plan_like_every_
         "`2026-05-01` (working assumption O-22)"
     )
     assert "\x1b" not in pause_text(change, escape.text)
+
+
+def test_the_hr_pages_two_ways_of_giving_absences_are_commands_this_command_line_takes() -> None:
+    page = (Path(__file__).parents[3] / "docs" / "hr-roster.md").read_text("utf-8")
+    section = page.split("### Absences: pause and resume", 1)[1].split("#### ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.DOTALL)
+    commands = [
+        _words(command) for block in blocks for _, command in _shell_commands(block, prompt_only=False)
+    ]
+    assert len(commands) == 2
+    parsed = [build_parser().parse_args(words[3:]) for words in commands]  # after "python -m jobticket"
+    assert [args.absences for args in parsed] == [None, Path("abwesenheiten.csv")]
+    for args in parsed:
+        assert {"absenceStart", "absenceEnd", "hrId"} <= set(parse_mapping(args.map))
+    examples = re.findall(r"```text\n(Personalnummer;.*?)```", section, re.DOTALL)
+    assert [example.splitlines()[0] for example in examples] == [
+        f"Personalnummer;Vorname;Nachname;E-Mail;{ABSENCE_COLUMNS}",
+        ABSENCES_HEADER,
+    ]
