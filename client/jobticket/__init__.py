@@ -23,7 +23,6 @@ from typing import Any as _Any
 
 from . import _deprecated
 from ._async_client import AsyncJobTicket
-from ._base import __version__
 from ._client import JobTicket
 from ._clock import Clock, FakeClock, SystemClock
 from ._download import DownloadResult
@@ -60,6 +59,7 @@ from ._raw import RawResponse
 from ._retry import RetryPolicy
 from ._roster import validate_roster
 from ._settings import DEFAULT_TIMEOUT
+from ._version import __version__
 
 
 def __getattr__(name: str) -> _Any:

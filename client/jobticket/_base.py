@@ -23,6 +23,7 @@ from ._logging import logger, redact_httpx_records
 from ._pacer import DEFAULT_RATE_LIMIT, DEFAULT_WINDOW_SECONDS, Pacer, choose_store, shared_pacer
 from ._retry import RetryPolicy
 from ._settings import DEFAULT_TIMEOUT, Settings
+from ._version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -39,7 +40,6 @@ __all__ = [
     "translate_transport_errors",
 ]
 
-__version__ = "1.0.0"
 USER_AGENT = f"jobticket-python/{__version__}"
 
 

@@ -6,7 +6,8 @@ Change the spec or openapi/generator.yaml and regenerate; CI fails on any hand e
 
 from .client import AuthenticatedClient, Client
 
-# The spec's info.version: the distribution's version follows the spec it was generated from.
+# The API description's info.version: the description this package was generated from. The distribution
+# that ships it has a version of its own.
 __version__ = "1.3.0"
 
 __all__ = (

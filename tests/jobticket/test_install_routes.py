@@ -1,4 +1,7 @@
-"""Every way a team gets the client distribution gives all three packages, typed, at the spec's version.
+"""Every way a team gets the client distribution gives all three packages, typed, at the right versions.
+
+The distribution's version is its own (``jobticket/_version.py``: pip's metadata, ``jobticket.__version__``);
+the generated package's is the API description's ``info.version`` (``jobticket_api.__version__``).
 
 ``client/`` holds the hand-written packages and ``generated/`` the generator's; the build hook
 (``client/hatch_build.py``) joins them. The routes: ``pip install ./client``; a wheel built from the
@@ -26,6 +29,7 @@ from types import ModuleType
 import pytest
 import yaml
 
+import jobticket
 from jobticket_kit.checkout import Layout
 from tests.helpers.virtualenvs import CLEAN, Wheelhouse, new_venv, pip, run
 from tests.jobticket.test_downstream_typing import DOWNSTREAM, mypy_strict
@@ -36,10 +40,13 @@ NAME = "jobticket-api-client"
 PACKAGES = ("jobticket", "jobticket_api", "jobticket_twin")
 ROUTES = ("folder", "wheel", "sdist", "vendored-sdist", "git", "editable")
 SPEC_VERSION = str(yaml.safe_load(LAYOUT.spec.read_text(encoding="utf-8"))["info"]["version"])
-REPORT = """
-import json, jobticket, jobticket_api, jobticket_twin
-print(json.dumps({"version": jobticket_api.__version__,
-                  "files": {p.__name__: p.__file__ for p in (jobticket, jobticket_api, jobticket_twin)}}))
+VERSION = jobticket.__version__  # this checkout's (the kit's environment installs it editable)
+REPORT = f"""
+import importlib.metadata, json, jobticket, jobticket_api, jobticket_twin
+versions = {{"metadata": importlib.metadata.version("{NAME}"), "jobticket": jobticket.__version__,
+            "jobticket_api": jobticket_api.__version__}}
+files = {{p.__name__: p.__file__ for p in (jobticket, jobticket_api, jobticket_twin)}}
+print(json.dumps({{"versions": versions, "files": files}}))
 """
 
 
@@ -121,18 +128,19 @@ def route(
 
 
 def report(python: Path, cwd: Path) -> dict[str, object]:
-    """What the environment imports: ``jobticket_api.__version__`` and each package's file."""
+    """What the environment imports: the versions it reports and each package's file."""
     loaded: dict[str, object] = json.loads(run(python, "-I", "-c", REPORT, cwd=cwd, env=CLEAN))
     return loaded
 
 
 @pytest.mark.slow
-def test_the_route_imports_all_three_packages_at_the_spec_version(
+def test_the_route_imports_all_three_packages_at_their_versions(
     route: tuple[str, Path, Path], tmp_path: Path
 ) -> None:
     name, python, where = route
     loaded = report(python, tmp_path)
-    assert loaded["version"] == SPEC_VERSION
+    # The distribution's own version everywhere it is read; the generated package at the spec's.
+    assert loaded["versions"] == {"metadata": VERSION, "jobticket": VERSION, "jobticket_api": SPEC_VERSION}
     files = loaded["files"]
     assert isinstance(files, dict)
     assert set(files) == set(PACKAGES)
@@ -149,7 +157,7 @@ def test_the_route_imports_all_three_packages_at_the_spec_version(
         assert len(site_packages) == 1
         assert site_packages.pop().name == "site-packages"
     metadata = pip(python, "show", NAME, env=CLEAN)
-    assert f"Version: {SPEC_VERSION}" in metadata
+    assert f"\nVersion: {VERSION}\n" in metadata
 
 
 @pytest.mark.slow
@@ -192,7 +200,9 @@ def members(path: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_the_sdist_is_one_folder_holding_the_generated_package_byte_for_byte(built: dict[str, Path]) -> None:
+    assert built["sdist"].name == f"jobticket_api_client-{VERSION}.tar.gz"
     sdist = members(built["sdist"])
+    assert f"\nVersion: {VERSION}\n" in sdist["PKG-INFO"].decode()
     generated = {name: (ROOT / name).read_bytes() for name in checkout_files(("generated",))}
     shipped = {name: data for name, data in sdist.items() if name.startswith("jobticket_api/")}
     assert shipped == {name.removeprefix("generated/"): data for name, data in generated.items()}
@@ -207,7 +217,7 @@ def test_the_wheel_is_the_same_from_the_folder_and_through_the_sdist(built: dict
     from_folder, through_sdist = members(built["wheel"]), members(built["sdist-wheel"])
     assert from_folder == through_sdist
     assert {name.split("/", 1)[0] for name in from_folder} == {
-        *PACKAGES, f"jobticket_api_client-{SPEC_VERSION}.dist-info"
+        *PACKAGES, f"jobticket_api_client-{VERSION}.dist-info"
     }  # fmt: skip
     assert "jobticket_api/py.typed" in from_folder
 

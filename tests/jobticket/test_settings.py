@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+import jobticket
 from jobticket import AsyncJobTicket, ConfigurationError, Environment, JobTicket
 
 from .fakes import PASSWORD, USERNAME, json_response
@@ -36,7 +37,7 @@ def test_from_env_sends_basic_auth_to_the_configured_host() -> None:
     assert str(request.url) == "https://v1-api-staging.ticket-plus.app/employees"
     expected = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
     assert request.headers["Authorization"] == f"Basic {expected}"
-    assert request.headers["User-Agent"].startswith("jobticket-python/")
+    assert request.headers["User-Agent"] == f"jobticket-python/{jobticket.__version__}"
 
 
 @pytest.mark.parametrize(
