@@ -2,8 +2,9 @@
 
 The steps, each stopping the run when it fails: validate and lint the new file; print every change
 classified as breaking or compatible; with ``--yes``, pin it (version bump, provenance, sha256 in the
-lock, CHANGELOG entry), regenerate ``generated/``, list the public names that changed, and run the
-regeneration check and the offline tests against the regenerated client.
+lock, an entry in the spec's CHANGELOG and a line under the client's Unreleased), regenerate
+``generated/``, list the public names that changed, and run the regeneration check and the offline tests
+against the regenerated client.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_
 from jobticket_kit.proxies import ProxyRefused, check_environment_proxies
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
+from jobticket_kit.spec.changelogs import with_entry, with_unreleased_entry
 from jobticket_kit.spec.client_impact import (
     ApiBreakage,
     ClientBreakage,
@@ -48,7 +50,16 @@ from jobticket_kit.spec.round_trip import round_trip_yaml
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["DEFAULT_TESTS", "PythonImpact", "assess", "bump_version", "changelog_entry", "run", "update"]
+__all__ = [
+    "DEFAULT_TESTS",
+    "PythonImpact",
+    "assess",
+    "bump_version",
+    "changelog_entry",
+    "client_changelog_entry",
+    "run",
+    "update",
+]
 
 EXIT_OK, EXIT_ATTENTION, EXIT_REJECTED, EXIT_BREAKING = 0, 1, 2, 3
 # The client's tests: the client, the generated models, and the cassettes replayed and checked offline.
@@ -91,13 +102,25 @@ def changelog_entry(
         selected = [change for change in changes if change.breaking is breaking]
         if selected:
             lines += [f"{title}:", *(f"- {change.location}: {change.description}" for change in selected), ""]
-    if impact is not None and (impact.api or impact.constructors or impact.broken_methods):
-        lines.append("Breaking in Python:")
-        lines += [f"- `{item.path}`: {item.explanation}" for item in impact.api]
-        lines += [f"- `{item.model}()`: {item.description}" for item in impact.constructors]
-        lines += [f"- `{name}` (our client) breaks" for name in impact.broken_methods]
-        lines.append("")
+    if impact is not None and impact.breaking_names():
+        lines += ["Breaking in Python:", *(f"- {name}" for name in impact.breaking_names()), ""]
     return "\n".join(lines) + "\n"
+
+
+def client_changelog_entry(old: str, version: str, changes: list[Change], impact: PythonImpact) -> str:
+    """Render the client CHANGELOG's line for a pinned update: the description followed, what breaks.
+
+    The names listed are the ones code using the distribution must change for; the breaking wire
+    changes follow, as the API itself changed for everyone.
+    """
+    names = impact.breaking_names()
+    wire = [f"{change.location}: {change.description}" for change in changes if change.breaking]
+    line = f"- `jobticket_api` now follows API description {version} (was {old})"
+    if names:
+        line += ". Code using these names must change:"
+    elif wire:
+        line += ". No Python name changes; breaking on the wire:"
+    return "\n".join([line, *(f"  - {item}" for item in [*names, *wire])]) + "\n"
 
 
 def _read_source(source: str) -> str:
@@ -199,23 +222,24 @@ def _pin(layout: generation.Layout, text: str, version: str, source: str, today:
     layout.spec.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def _add_changelog(layout: generation.Layout, entry: str) -> None:
-    changelog = layout.spec.parent / "CHANGELOG.md"
-    changelog.write_text(with_entry(changelog.read_text(encoding="utf-8"), entry), encoding="utf-8")
+def _add_changelogs(layout: generation.Layout, spec_entry: str, client_entry: str, *, breaking: bool) -> None:
+    """The spec's CHANGELOG gets a section; the client's, versioned on its own, a line under Unreleased."""
+    spec_changelog = layout.spec.parent / "CHANGELOG.md"
+    text = spec_changelog.read_text(encoding="utf-8")
+    spec_changelog.write_text(with_entry(text, spec_entry), encoding="utf-8")
+    client_changelog = layout.distribution / "CHANGELOG.md"
+    text = client_changelog.read_text(encoding="utf-8")
+    client_changelog.write_text(
+        with_unreleased_entry(text, client_entry, breaking=breaking), encoding="utf-8"
+    )
 
 
-def with_entry(text: str, entry: str) -> str:
-    """``text`` with ``entry`` above the newest released version, below any "Unreleased" section.
-
-    Newest first, as the CHANGELOG says; an "Unreleased" section stays on top: it describes what comes
-    after every pinned version, this one included.
-    """
-    headings = [match.start() for match in re.finditer(r"^## ", text, flags=re.MULTILINE)]
-    released = [at for at in headings if not text[at:].lower().startswith("## unreleased")]
-    if not released:
-        return text.rstrip("\n") + "\n\n" + entry
-    cut = released[0]
-    return text[:cut] + entry + "\n" + text[cut:]
+def _distribution_version(layout: generation.Layout) -> str | None:
+    """The client distribution's own version (``client/jobticket/_version.py``), if it can be read."""
+    path = layout.distribution / "jobticket" / "_version.py"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    found = re.search(r"""^__version__ = ["'](\d+\.\d+\.\d+)["']$""", text, flags=re.MULTILINE)
+    return found[1] if found else None
 
 
 def _run_offline_tests(root: Path, paths: list[str]) -> bool:
@@ -245,6 +269,14 @@ class PythonImpact:
         """Whether code written for the committed package, ours included, has to change."""
         return bool(self.api or self.constructors or self.client)
 
+    def breaking_names(self) -> list[str]:
+        """The public names whose callers must change: of ``jobticket_api``, its models, ``jobticket``."""
+        return [
+            *(f"`{item.path}`: {item.explanation}" for item in self.api),
+            *(f"`{item.model}()`: {item.description}" for item in self.constructors),
+            *(f"`{name}` (our client) breaks" for name in self.broken_methods),
+        ]
+
     def lines(self) -> list[str]:
         """The report: each finding, then which methods of ``jobticket`` break."""
         lines = [f"  jobticket_api, for code using it (griffe): {len(self.api)} breaking change(s)"]
@@ -268,16 +300,24 @@ class PythonImpact:
         if self.broken_methods or self.client:
             where = ", ".join(sorted({item.file for item in self.client}))
             methods = ", ".join(self.broken_methods) or "(no public method)"
-            items.append(f"our client breaks: {methods}; fix {where} (mypy errors above), then rerun")
+            items.append(
+                f"our client breaks: {methods}; fix {where} (mypy errors above), say in client/CHANGELOG.md "
+                "how they change (the line under Unreleased), then rerun"
+            )
         return items
 
-    def notice(self) -> str | None:
-        """What downstream teams are told (done already: a major version, the CHANGELOG lists the names)."""
-        if not (self.api or self.constructors):
+    def notice(self, released: str | None) -> str | None:
+        """What downstream teams are told: both CHANGELOGs list the names; the client's next major.
+
+        ``released`` is the distribution's current version. Its next release must be a major one when
+        code using it must change: a public name of ``jobticket_api`` or ``jobticket``.
+        """
+        if not self.breaking_names():
             return None
+        major = f" ({int(released.split('.')[0]) + 1}.0.0, after {released})" if released else ""
         return (
-            "downstream code using the names above must change: the version is a major one and the "
-            "CHANGELOG entry lists them; say so in the release notes"
+            "downstream code using the names above must change: both CHANGELOGs list them, and the next "
+            f"release of the client distribution must be a major one{major}"
         )
 
 
@@ -398,24 +438,28 @@ def update(
         print(f"rejected: {error}", file=sys.stderr)
         return EXIT_REJECTED
     _pin(layout, text, version, source, today)
-    _add_changelog(layout, changelog_entry(version, today, source, changes, impact))
+    spec_entry = changelog_entry(version, today, source, changes, impact)
+    client_entry = client_changelog_entry(old["info"]["version"], version, changes, impact)
+    _add_changelogs(layout, spec_entry, client_entry, breaking=bool(impact.breaking_names()))
     generation.generate(layout, layout.generated)
     layout.lock.write_text(generation.lock_json(layout), encoding="utf-8")
     print(f"pinned {layout.spec.name} as version {version} and regenerated generated/")
+    print(f"client/CHANGELOG.md: under Unreleased, jobticket_api now follows API description {version}")
 
     attention = impact.attention()
     attention += generation.check(layout)
     attention += _cassettes(layout)
     if not _run_offline_tests(layout.root, list(tests)):
         attention.append("the client's offline tests fail against the new spec (see above)")
+    notice = impact.notice(_distribution_version(layout))
     if attention:
-        if impact.notice():
-            attention.append(str(impact.notice()))
+        if notice:
+            attention.append(notice)
         print("Needs attention:")
         for item in attention:
             print(f"  ! {item}")
         return EXIT_ATTENTION
-    if impact.notice():
-        print(f"note: {impact.notice()}")
+    if notice:
+        print(f"note: {notice}")
     print("consistent: regeneration check and offline tests pass; the cassettes still follow the new spec")
     return EXIT_OK

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
+import jobticket
 from jobticket_kit.checkout import project_root
 from jobticket_kit.cli import main as kit
 from jobticket_kit.spec.generation import Layout, check
-from jobticket_kit.spec.update import bump_version, with_entry
+from jobticket_kit.spec.update import bump_version
 
 ROOT = project_root()
 COPIED = (
@@ -47,6 +48,22 @@ def copy_checkout(target: Path, parts: tuple[str, ...] = COPIED) -> Layout:
 @pytest.fixture
 def checkout(tmp_path: Path) -> Layout:
     return copy_checkout(tmp_path)
+
+
+def spec_version(layout: Layout) -> str:
+    return str(yaml.safe_load(layout.spec.read_text(encoding="utf-8"))["info"]["version"])
+
+
+def client_unreleased(layout: Layout, replacement: str | None = None) -> str:
+    """The client CHANGELOG's Unreleased section, heading included (first made ``replacement``)."""
+    path = layout.distribution / "CHANGELOG.md"
+    changelog = path.read_text(encoding="utf-8")
+    start = changelog.index("## [Unreleased]\n")
+    end = changelog.index("\n## [", start + 1) + 1
+    if replacement is not None:
+        path.write_text(changelog[:start] + replacement + changelog[end:], encoding="utf-8")
+        return replacement
+    return changelog[start:end]
 
 
 def changed_spec(layout: Layout, tmp_path: Path) -> Path:
@@ -110,6 +127,10 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
     first = old_changelog.index("\n## ") + 1
     unreleased = "## Unreleased — annotations only\n\nNothing a client sees.\n\n"
     changelog_file.write_text(old_changelog[:first] + unreleased + old_changelog[first:], encoding="utf-8")
+    # The client's Unreleased section already lists a breaking change and an addition.
+    earlier = "### Changed (breaking)\n\n- An earlier change.\n\n### Added\n\n- An addition.\n\n"
+    client_unreleased(checkout, f"## [Unreleased]\n\n{earlier}")
+    old_version = spec_version(checkout)
     code = kit(["update-spec", str(new), "--root", str(checkout.root), "--yes", "--tests", "tests/openapi"])
     out = capfd.readouterr().out
     pinned = yaml.safe_load(checkout.spec.read_text(encoding="utf-8"))
@@ -124,6 +145,26 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
     assert changelog.index("## Unreleased") < changelog.index("## 2.0.0") < changelog.index("## 1.0.0")
     assert "- GET /health response 200 .status: field removed" in changelog
     assert "- `jobticket.JobTicket.list_employees` (our client) breaks" in changelog
+    # The client's CHANGELOG: one line first under its Unreleased "Changed (breaking)", with the names.
+    assert client_unreleased(checkout).startswith(
+        "## [Unreleased]\n\n### Changed (breaking)\n\n"
+        f"- `jobticket_api` now follows API description 2.0.0 (was {old_version}). Code using these names "
+        "must change:\n"
+    )
+    entry = client_unreleased(checkout).split("- An earlier change.\n")[0]
+    assert (
+        "  - `jobticket_api.api.employees.list_employees.sync_detailed`: parameter was removed: status\n"
+        in entry
+    )
+    assert (
+        "  - `jobticket_api.models.health_status.HealthStatus.status`: public object was removed\n" in entry
+    )
+    assert "  - `jobticket_api.models.health_status.HealthStatus()`: argument status removed\n" in entry
+    assert "  - `jobticket.AsyncJobTicket.list_employees` (our client) breaks\n" in entry
+    assert "  - GET /health response 200 .status: field removed\n" in entry
+    assert "costCentre" not in entry  # compatible changes are not listed
+    assert client_unreleased(checkout).endswith("- An earlier change.\n\n### Added\n\n- An addition.\n\n")
+    assert "client/CHANGELOG.md: under Unreleased, jobticket_api now follows API description 2.0.0" in out
     assert "downloadable" in (checkout.generated_package / "models" / "document_sort_field.py").read_text()
     assert "cost_centre" in (checkout.generated_package / "models" / "hr_sync_employee.py").read_text()
     assert json.loads(checkout.lock.read_text())["spec_sha256"]
@@ -131,6 +172,11 @@ def test_accepted_change_is_pinned_and_leaves_the_checkout_consistent(
     # The code of downstream teams that read HealthStatus.status must change: exactly that is reported.
     assert "    - jobticket_api.models.health_status.HealthStatus.status: public object was removed" in out
     assert "  ! downstream code using the names above must change" in out
+    next_major = f"{int(jobticket.__version__.split('.')[0]) + 1}.0.0"
+    assert (
+        "both CHANGELOGs list them, and the next release of the client distribution must be a major one "
+        f"({next_major}, after {jobticket.__version__})\n" in out
+    )
     # And our own client must change before the update is done: what, and where.
     assert "  ! our client breaks: jobticket.AsyncJobTicket.list_employees" in out
     assert "fix jobticket/_operations.py" in out
@@ -147,6 +193,9 @@ WITH_KIT = (
     "tests/jobticket_kit/__init__.py",
     "tests/jobticket_kit/cassettes",
     "tests/jobticket_api",
+    "tests/jobticket/__init__.py",
+    "tests/jobticket/conftest.py",
+    "tests/jobticket/test_version.py",
 )
 
 
@@ -168,7 +217,13 @@ def test_a_compatible_change_with_yes_passes_end_to_end(
     }
     new = tmp_path / "compatible.yaml"
     new.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    tests = ("tests/jobticket_kit/cassettes/test_drift.py", "tests/jobticket_api")
+    old_version = spec_version(layout)
+    # test_version: the client CHANGELOG's newest mention of an API description is the regenerated one.
+    tests = (
+        "tests/jobticket_kit/cassettes/test_drift.py",
+        "tests/jobticket_api",
+        "tests/jobticket/test_version.py",
+    )
     code = kit(["update-spec", str(new), "--root", str(tmp_path), "--yes", *(f"--tests={t}" for t in tests)])
     out = capfd.readouterr().out
     assert code == 0, out[-3000:]
@@ -181,16 +236,11 @@ def test_a_compatible_change_with_yes_passes_end_to_end(
         yaml.safe_load(layout.spec.read_text(encoding="utf-8"))["info"]["version"] == f"{major}.{minor + 1}.0"
     )
     assert check(layout) == []
-
-
-def test_the_changelog_entry_goes_below_unreleased_and_above_the_newest_version() -> None:
-    text = "# Changelog\n\nIntro.\n\n## Unreleased — notes\n\nSoon.\n\n## 1.0.0 — 2026-11-22\n\nFirst.\n"
-    entry = "## 1.1.0 — 2026-12-06\n\nNew.\n"
-    updated = with_entry(text, entry)
-    assert updated.index("## Unreleased") < updated.index("## 1.1.0") < updated.index("## 1.0.0")
-    assert updated.startswith("# Changelog\n\nIntro.\n\n## Unreleased — notes\n\nSoon.\n\n## 1.1.0")
-    assert with_entry("# Changelog\n", entry) == "# Changelog\n\n" + entry
-    assert with_entry("# C\n\n## Unreleased\n\nx\n", entry).endswith("x\n\n" + entry)
+    assert (
+        f"### Changed\n\n- `jobticket_api` now follows API description {major}.{minor + 1}.0 (was "
+        f"{old_version})\n" in client_unreleased(layout)
+    )
+    assert "must be a major one" not in out
 
 
 def test_invalid_spec_is_rejected_before_anything_changes(
