@@ -320,13 +320,15 @@ class _Known:
     employee_id: int
     linked_hr_id: str | None
     cancelled: bool
-    pause: Pause
-    """The subscription's status and pause dates, as absences would change them (O-22)."""
     any_links: bool
     by_link: tuple[FieldChange, ...]
     """Its changes if the row with its link's hrId claims it."""
     by_email: tuple[FieldChange, ...]
     """Its changes if the row with its email claims it."""
+    pause_by_link: SubscriptionChange | None
+    """What that row's absences change of its subscription (O-22; None, as for most, when nothing)."""
+    pause_by_email: SubscriptionChange | None
+    """What the absences of the row with its email change of its subscription."""
     name: str
     """Name and email are kept only for an active linked employee whose hrId is in no row: the sync
     offboards it unless a row claims it by email."""
@@ -341,9 +343,10 @@ class _Company:
     or two rows that may claim it are computed at once, so no employee model outlives its page.
     """
 
-    def __init__(self, integration_id: int, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, integration_id: int, rows: list[dict[str, Any]], today: datetime.date) -> None:
         self.integration_id = integration_id
         self.rows = rows
+        self.today = today
         self.row_of_hr_id = {row["hrId"]: index for index, row in enumerate(rows)}
         self.row_of_email = {email_key(row["email"]): index for index, row in enumerate(rows)}
         self.link_claims: list[int | None] = [None] * len(rows)
@@ -373,6 +376,15 @@ class _Company:
         status = subscription.status
         cancelled = status == _CANCELLED
         pause = Pause(status, _date_text(subscription.paused_at), _date_text(subscription.reactivated_at))
+        pause_by_link = (
+            None if link_row is None else _subscription_change(self.rows[link_row], pause, self.today)
+        )
+        if email_row is None:
+            pause_by_email = None
+        elif email_row == link_row:
+            pause_by_email = pause_by_link
+        else:
+            pause_by_email = _subscription_change(self.rows[email_row], pause, self.today)
         other_links = any(link.hr_integration_id != self.integration_id for link in links)
         if link_row is not None and self.link_claims[link_row] is not None:
             raise LinkedTwiceError(self.integration_id, (self.link_claims[link_row], employee.id))  # type: ignore[arg-type]
@@ -381,10 +393,11 @@ class _Company:
             employee.id,
             hr_id,
             cancelled,
-            pause,
             bool(links),
             by_link,
             by_email,
+            pause_by_link,
+            pause_by_email,
             _name(employee.first_name, employee.last_name) if shown else "",
             employee.email if shown else "",
         )
@@ -430,7 +443,7 @@ def plan_sync(
     ``employees`` is consumed once, as it streams (a listing's pages): only what the plan compares is
     kept of each employee, so planning a large company costs memory per employee, not per model.
     """
-    company = _Company(integration_id, rows)
+    company = _Company(integration_id, rows, today)
     for employee in employees:
         company.add(employee)
     known = company.known
@@ -491,7 +504,8 @@ def _row_change(
     else:
         link = "kept"
     cancelled = employee.cancelled
-    subscription = None if terminated else _subscription_change(row, employee.pause, today)
+    pause = employee.pause_by_link if matched_by == "link" else employee.pause_by_email
+    subscription = None if terminated else pause
     if terminated and not cancelled:
         action: Action = "offboard"
     elif changes or link == "new" or subscription is not None:
