@@ -3,16 +3,19 @@
 Run ``scripts/bench-roster`` (``jobticket-kit bench roster``). For each size, a twin in its own process
 (``--rate-limit 0``) gets an integration of that many synthetic employees (one seeding sync, as
 ``bench twin`` does); the HR export after a month (1 % leavers, 50 new hires, 20 changed names) is
-written as a spreadsheet CSV; then ``jobticket roster plan`` and ``jobticket roster apply`` run, each in
-a fresh interpreter, through the real command line (:func:`jobticket.roster._cli.main`). The worker
-counts requests on the transport and paces them with the client's pacer (90 per rolling 60 s, as in
-production) on a fake clock, so the paced time is printed without waiting for it; the parent reads the
-worker's CPU time and peak resident memory from ``wait4``. It prints figures and asserts nothing.
+written as a spreadsheet CSV, with its absences (3 % of the employees: sick leaves around today, every
+third a parental leave without an end) as a second one; then ``jobticket roster plan`` and
+``jobticket roster apply`` run, each in a fresh interpreter, through the real command line
+(:func:`jobticket.roster._cli.main`). The worker counts requests on the transport and paces them with
+the client's pacer (90 per rolling 60 s, as in production) on a fake clock, so the paced time is
+printed without waiting for it; the parent reads the worker's CPU time and peak resident memory from
+``wait4``. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import os
 import subprocess
@@ -32,11 +35,14 @@ from jobticket_twin.testing import twin_process
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["DEFAULT_SIZES", "Figures", "hr_roster", "run", "write_csv"]
+__all__ = ["DEFAULT_SIZES", "Figures", "hr_absences", "hr_roster", "run", "write_csv"]
 
 DEFAULT_SIZES = (10_000, 50_000, 200_000)
 HEADER = ("Personalnummer", "Vorname", "Nachname", "E-Mail")
-MAPPING = "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail"
+MAPPING = (
+    "hrId=Personalnummer,firstName=Vorname,lastName=Nachname,email=E-Mail,absenceStart=Von,absenceEnd=Bis"
+)
+ABSENCES_HEADER = ("Personalnummer", "Von", "Bis", "Grund")
 
 
 def hr_roster(size: int) -> list[dict[str, Any]]:
@@ -54,6 +60,24 @@ def hr_roster(size: int) -> list[dict[str, Any]]:
         for n in range(50)
     ]
     return rows + hires
+
+
+def hr_absences(rows: Sequence[Mapping[str, Any]], today: datetime.date) -> list[list[str]]:
+    """The export's absences, one row each: every 33rd employee (3 %) is absent.
+
+    Every third of them is on parental leave since two months, without an end; the others are off sick
+    from two days ago for a week.
+    """
+
+    def german(offset: int) -> str:
+        return f"{today + datetime.timedelta(days=offset):%d.%m.%Y}"
+
+    return [
+        [row["hrId"], german(-60), "", "Elternzeit"]
+        if number % 3 == 0
+        else [row["hrId"], german(-2), german(5), "Krankheit"]
+        for number, row in enumerate(rows[::33])
+    ]
 
 
 def write_csv(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -129,22 +153,27 @@ def run_size(employees: int) -> list[str]:
     admin = SEED_KEYS["admin"]
     with tempfile.TemporaryDirectory() as folder, twin_process("--rate-limit", "0") as twin:
         company = _seed(twin.base_url, employees)
-        roster = Path(folder) / "roster.csv"
+        roster, absences = Path(folder) / "roster.csv", Path(folder) / "abwesenheiten.csv"
         rows = hr_roster(employees)
         write_csv(roster, rows)
+        absent = hr_absences(rows[: employees - employees // 100], datetime.datetime.now(datetime.UTC).date())
+        with absences.open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+            writer.writerows([ABSENCES_HEADER, *absent])
         plan_file = Path(folder) / "roster.plan.json"
         env = {BASE_URL: twin.base_url, USERNAME: admin.key_id, PASSWORD: admin.secret}
         planned = _worker(
             ["plan", str(roster), "--integration", str(SECOND_ACTIVE_INTEGRATION_ID), "--map", MAPPING,
-             "--output", str(plan_file)],
+             "--absences", str(absences), "--output", str(plan_file)],
             env,
         )  # fmt: skip
         size = plan_file.stat().st_size
         counts = json.loads(plan_file.read_bytes())["plan"]["counts"]
         applied = _worker(["apply", str(plan_file)], env)
+    kinds = ", ".join(f"{kind} {count:,}" for kind, count in counts.items())
     return [
         f"{employees:,} employees in the integration, {company:,} in the company; roster of {len(rows):,} "
-        f"rows: {', '.join(f'{kind} {count:,}' for kind, count in counts.items())}",
+        f"rows and {len(absent):,} absences: {kinds}",
         planned.line("  plan ", employees)
         + f"; plan file {size / 1e6:.1f} MB ({size / employees:.0f} B per employee)",
         applied.line("  apply", employees),
