@@ -8,6 +8,7 @@ because the plugin replaces pytest's report of each failed test before the JUnit
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def write_reports(result: SuiteResult, report_dir: Path, redactor: Redactor) -> 
     summary = report_dir / "summary.md"
     results = report_dir / "results.json"
     result.reports.update({"summary": str(summary), "results": str(results)})
-    clean = redactor.redacted(result)
+    # The report paths are ours: a word a server put in a field (``json`` as a status) must not rewrite them.
+    clean = dataclasses.replace(redactor.redacted(result), reports=dict(result.reports))
     summary.write_text(render_summary(clean), encoding="utf-8")
     results.write_text(json.dumps(clean.as_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     return clean

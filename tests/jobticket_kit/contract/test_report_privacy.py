@@ -10,6 +10,9 @@ from urllib.parse import quote
 
 import pytest
 
+from jobticket_kit.contract.report import write_reports
+from jobticket_kit.contract.results import SuiteResult, Verdict
+from jobticket_kit.privacy.redact import Redactor
 from jobticket_twin import TwinConfig
 from jobticket_twin.seed import build_seed
 
@@ -97,3 +100,16 @@ def test_free_text_in_non_personal_fields_is_an_unexpected_value_in_every_report
     vocabulary = next(f for f in outcome.results["failures"] if f["check"] == "values_are_known")
     assert "[unexpected value]" in vocabulary["message"]
     assert "[unexpected value]" in texts["summary.md"]
+
+
+def test_the_report_paths_survive_a_word_a_server_put_in_a_non_personal_field(tmp_path: Path) -> None:
+    # A generated request made the target echo ``json`` as a status: an unexpected value, replaced in
+    # every text, but the paths of the reports are the run's own and must still name real files.
+    redactor = Redactor()
+    redactor.learn({"status": "json"})
+    result = SuiteResult(Verdict.HOLDS, "the server said json", "http://127.0.0.1:1")
+    clean = write_reports(result, tmp_path, redactor)
+    assert clean.reason == "the server said [unexpected value]"
+    assert Path(clean.reports["results"]) == tmp_path / "results.json"
+    assert json.loads(Path(clean.reports["results"]).read_text(encoding="utf-8"))["reason"] == clean.reason
+    assert Path(clean.reports["summary"]).is_file()
