@@ -8,11 +8,14 @@ requires it too).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import ipaddress
 import math
 import os
 import signal
+import socket
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -143,6 +146,9 @@ def twin(port: int, host: str, **options: Any) -> int:
     permission.
     """
     config = build_config(options)
+    # Bound before anything is printed, so the URL names the port the OS chose for --port 0.
+    listening = _listening_socket(host, port)
+    port = listening.getsockname()[1]
     base_url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     click.echo(
         f"JobTicket+ twin on {base_url} (seed {config.seed}, {config.employees} employees, "
@@ -154,12 +160,24 @@ def twin(port: int, host: str, **options: Any) -> int:
         click.echo(f"{USERNAME_VAR}/{PASSWORD_VAR} are accepted too, with every permission.")
     admin = SEED_KEYS["admin"]
     click.echo(f"Example: curl -u {admin.key_id}:{admin.secret} '{base_url}/employees?perPage=100'")
+    sys.stdout.flush()  # a script reading the URL through a pipe gets it now, not when the twin stops
     # uvicorn shuts down gracefully, then re-raises the signal it caught; let SIGTERM end like Ctrl-C
     # (a KeyboardInterrupt that uvicorn.run absorbs) instead of killing the process before we report.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning", access_log=False))
+    with contextlib.suppress(KeyboardInterrupt), listening:  # Ctrl-C is the way to stop (uvicorn.run's too)
+        server.run(sockets=[listening])
     click.echo("twin stopped")
     return 0
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (a port of the OS's choice for 0), ready for uvicorn to serve."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, reuse_port=False)
+    except OSError as error:
+        raise click.ClickException(f"--port: cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def build_config(options: Mapping[str, Any], env: Mapping[str, str] | None = None) -> TwinConfig:

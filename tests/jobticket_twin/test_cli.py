@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import signal
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -78,3 +81,27 @@ def test_the_server_prints_its_url_and_keys_serves_and_stops_cleanly(stop: signa
     assert "ci-password" not in output
     assert output.rstrip().endswith("twin stopped")
     assert "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_port_0_prints_the_port_the_os_chose() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobticket_twin", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        match = re.match(r"JobTicket\+ twin on (http://127\.0\.0\.1:(\d+)) ", first)
+        assert match is not None, first
+        assert int(match.group(2)) > 0
+        admin = SEED_KEYS["admin"]
+        response = httpx.get(
+            f"{match.group(1)}/employees/1", auth=(admin.key_id, admin.secret), trust_env=False, timeout=10
+        )
+        assert response.status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert output.rstrip().endswith("twin stopped")
