@@ -9,10 +9,11 @@ import httpx
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._borrowed import AsyncBorrowedTransport
+from ._bounds import adecoded
 from ._download import Destination, DownloadResult, download_error, open_sink
-from ._exceptions import NotDownloadableError
+from ._exceptions import JobTicketError, NotDownloadableError
 from ._pagination import AsyncPager
-from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture_async, record
+from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture_async, record, unrecorded
 from ._same_origin import AsyncSameOriginTransport
 from ._transport import AsyncResilientTransport
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._hr_sync import SyncHistory, SyncPlan, SyncResult
+    from ._hr_sync_flow import SyncRun
     from ._operations import Page
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
@@ -59,6 +61,8 @@ class AsyncJobTicket:
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
         deadline: float | None = None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
         max_retries: int | None = None,
         retry_after_cap: float | None = None,
         rate_limit: int | None = None,
@@ -77,6 +81,8 @@ class AsyncJobTicket:
             password=password,
             timeout=timeout,
             deadline=deadline,
+            max_body_bytes=max_body_bytes,
+            max_download_bytes=max_download_bytes,
             max_retries=max_retries,
             retry_after_cap=retry_after_cap,
             rate_limit=rate_limit,
@@ -99,6 +105,7 @@ class AsyncJobTicket:
             policy=core.policy,
             clock=core.clock,
             deadline=core.deadline,
+            max_body_bytes=core.max_body_bytes,
         )
         guarded = AsyncSameOriginTransport(resilient, core.settings.base_url)
         self._http = httpx.AsyncClient(transport=guarded, **core.client_options())
@@ -110,13 +117,22 @@ class AsyncJobTicket:
         deadline: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
     ) -> Self:
         """A client with these options replaced, on this one's connection pool and pacer.
 
         As :meth:`JobTicket.with_options`: ``await client.with_options(timeout=5).get_employee(42)``.
         """
         derived = type(self).__new__(type(self))
-        core = self._core.derive(timeout=timeout, deadline=deadline, max_retries=max_retries, headers=headers)
+        core = self._core.derive(
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            headers=headers,
+            max_body_bytes=max_body_bytes,
+            max_download_bytes=max_download_bytes,
+        )
         derived._connect(core, self._pool, owns_pool=False)
         return derived
 
@@ -269,9 +285,11 @@ class AsyncJobTicket:
         A path destination is checked first (a directory or an unwritable folder raises ``OSError`` before
         any request), then ``downloadable`` (one Get Document call unless a document object is passed), so
         a non-downloadable document raises :class:`NotDownloadableError` without a download attempt; so
-        does a 409 of the download itself (a stale flag).
+        does a 409 of the download itself (a stale flag). A file larger than ``max_download_bytes``
+        (counted decoded) raises :class:`ResponseTooLargeError` and leaves no file at a path.
         """
-        with open_sink(destination) as (sink, path):  # before any request: the file can be created
+        limit = self._core.max_download_bytes
+        with open_sink(destination, limit) as (sink, path):  # before any request: the file can be created
             metadata = await self.get_document(document) if isinstance(document, int) else document
             if not metadata.downloadable:
                 raise NotDownloadableError(metadata.id)
@@ -282,8 +300,8 @@ class AsyncJobTicket:
                         await response.aread()
                         raise_for_status(response, download_error(response, metadata.id))
                     sink.check_framing(response)
-                    async for chunk in response.aiter_bytes():
-                        sink.write(chunk)
+                    async for chunk in adecoded(response):
+                        sink.write(chunk, response)
                     sink.check_complete(response)
                     content_type = response.headers.get("content-type")
         return DownloadResult(metadata.id, sink.bytes_written, content_type, path)
@@ -300,10 +318,12 @@ class AsyncJobTicket:
         history: SyncHistory | None = None,
         on_page: Callable[[int, int], None] | None = None,
         before_send: Callable[[SyncPlan], None] | None = None,
+        read_back: bool = True,
     ) -> SyncResult:
         """Trigger HR Sync behind the guard, as :meth:`JobTicket.sync_roster` does: same rules, same refusals.
 
         The roster is the COMPLETE list: everyone linked to the integration and left out is offboarded.
+        The listing is strict and the outcome is read back (``read_back``), as there.
         """
         from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
 
@@ -324,7 +344,26 @@ class AsyncJobTicket:
         if dry_run:
             return run.dry_result()
         await self._run(run.operation())
-        return run.sent_result()
+        result = run.sent_result()
+        if read_back:
+            with unrecorded():  # a raw variant keeps the sync's own answer
+                await self._read_back(run, result)
+        return result
+
+    async def _read_back(self, run: SyncRun, result: SyncResult) -> None:
+        """Raise :class:`SyncIncidentError` unless a fresh listing shows the outcome the plan promised."""
+        from ._hr_sync_flow import READ_BACK_WAITS  # noqa: PLC0415 - import jobticket stays light
+
+        try:
+            for wait in (0.0, *READ_BACK_WAITS):
+                if wait:
+                    await self._core.clock.asleep(wait)
+                discrepancies = run.compare(await self.list_employees().to_list())
+                if not discrepancies:
+                    return
+        except JobTicketError as error:
+            raise run.incident(result, []) from error
+        raise run.incident(result, discrepancies)
 
 
 class AsyncJobTicketWithRawResponse:
@@ -430,6 +469,7 @@ class AsyncJobTicketWithRawResponse:
         history: SyncHistory | None = None,
         on_page: Callable[[int, int], None] | None = None,
         before_send: Callable[[SyncPlan], None] | None = None,
+        read_back: bool = True,
     ) -> RawResponse[SyncResult]:
         """Trigger HR Sync behind the guard, with the sync's response (a dry run: its listing's last page)."""
         return await capture_async(
@@ -443,5 +483,6 @@ class AsyncJobTicketWithRawResponse:
                 history=history,
                 on_page=on_page,
                 before_send=before_send,
+                read_back=read_back,
             )
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._bounds import ACCEPT_ENCODING, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DOWNLOAD_BYTES
 from ._clock import Clock, SystemClock
 from ._deadline import default_deadline
 from ._exceptions import (
@@ -60,6 +61,10 @@ class ClientCore:
     deadline_given: bool
     """Whether ``deadline`` was chosen, or follows the read timeout (``with_options(timeout=)`` moves it)."""
     headers: Mapping[str, str] = field(default_factory=dict)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    """The cap on every JSON or error body, counted decoded (:mod:`._bounds`)."""
+    max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
+    """The cap on a downloaded document, counted decoded."""
 
     @classmethod
     def build(
@@ -80,6 +85,8 @@ class ClientCore:
         headers: Mapping[str, str] | None,
         clock: Clock | None,
         env: Mapping[str, str] | None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
     ) -> ClientCore:
         """Check the constructor's arguments, refuse conflicting ones and pick the shared pacer."""
         if retry_policy is not None:
@@ -108,7 +115,13 @@ class ClientCore:
             store=choose_store(pacer_store, clock, env),
         )
         core = cls(settings, clock, pacer, policy, httpx.Timeout(DEFAULTS["timeout"]), 0.0, False)
-        return core.derive(timeout=timeout, deadline=deadline, headers=headers)
+        return core.derive(
+            timeout=timeout,
+            deadline=deadline,
+            headers=headers,
+            max_body_bytes=max_body_bytes,
+            max_download_bytes=max_download_bytes,
+        )
 
     def derive(
         self,
@@ -117,6 +130,8 @@ class ClientCore:
         deadline: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
     ) -> ClientCore:
         """These settings with some replaced (None keeps one); the pacer and clock stay the same."""
         new_timeout = self.timeout
@@ -134,6 +149,8 @@ class ClientCore:
             deadline_given=given,
             policy=self.policy if max_retries is None else replace(self.policy, max_retries=max_retries),
             headers={**self.headers, **_checked_headers(headers or {})},
+            max_body_bytes=_bytes("max_body_bytes", max_body_bytes, self.max_body_bytes),
+            max_download_bytes=_bytes("max_download_bytes", max_download_bytes, self.max_download_bytes),
         )
 
     def client_options(self) -> dict[str, Any]:
@@ -142,7 +159,12 @@ class ClientCore:
             "base_url": self.settings.base_url,
             "auth": httpx.BasicAuth(self.settings.username, self.settings.password),
             "timeout": self.timeout,
-            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **self.headers},
+            "headers": {
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,  # only what can be decoded within the caps
+                **self.headers,
+            },
             "follow_redirects": False,  # a redirect could carry the Authorization header elsewhere
         }
 
@@ -156,6 +178,15 @@ class ClientCore:
 
     def __repr__(self) -> str:
         return f"base_url={self.settings.base_url!r}, username={self.settings.username!r}"
+
+
+def _bytes(name: str, value: int | None, current: int) -> int:
+    """A cap in bytes: the one given (a positive integer), else the current one."""
+    if value is None:
+        return current
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be a positive number of bytes, got {value!r}")
+    return value
 
 
 def conflict(first: str, second: str, why: str) -> ConfigurationError:

@@ -9,10 +9,11 @@ import httpx
 from . import _operations as ops
 from ._base import DEFAULTS, ClientCore, raise_for_status, translate_transport_errors
 from ._borrowed import BorrowedTransport
+from ._bounds import decoded
 from ._download import Destination, DownloadResult, download_error, open_sink
-from ._exceptions import NotDownloadableError
+from ._exceptions import JobTicketError, NotDownloadableError
 from ._pagination import Pager
-from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture, record
+from ._raw import NO_RESPONSE_FOR_NOBODY, RawResponse, capture, record, unrecorded
 from ._same_origin import SameOriginTransport
 from ._transport import ResilientTransport
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ._clock import Clock
     from ._environments import Environment
     from ._hr_sync import SyncHistory, SyncPlan, SyncResult
+    from ._hr_sync_flow import SyncRun
     from ._operations import Page
     from ._pacer import Pacer
     from ._pacer_store import PacerStore
@@ -62,7 +64,10 @@ class JobTicket:
     ``"memory"`` for this process, ``"file"`` for every process of the user on the host, ``"redis://…"``
     for several hosts. ``headers`` go with every request. Arguments that set the same thing
     (``retry_policy`` and ``max_retries``, ``pacer`` and ``rate_limit``...) raise
-    :class:`ConfigurationError` naming both. ``clock`` is the one source of time and waiting for
+    :class:`ConfigurationError` naming both. ``max_body_bytes`` (default 4 MiB) caps every JSON or error
+    body and ``max_download_bytes`` (default 100 MiB) a downloaded document, both counted decoded while
+    they stream (:class:`ResponseTooLargeError`); JSON nested deeper than 64 levels is refused before
+    it is parsed (:class:`ResponseTooDeepError`). ``clock`` is the one source of time and waiting for
     pacing, retries and back-off (``FakeClock()`` in tests: nothing waits in real time); ``transport``
     is for tests. :meth:`with_options` gives a client with other per-call options on the same
     connections and pacer.
@@ -76,6 +81,8 @@ class JobTicket:
         password: str | None = None,
         timeout: float | httpx.Timeout = DEFAULTS["timeout"],
         deadline: float | None = None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
         max_retries: int | None = None,
         retry_after_cap: float | None = None,
         rate_limit: int | None = None,
@@ -94,6 +101,8 @@ class JobTicket:
             password=password,
             timeout=timeout,
             deadline=deadline,
+            max_body_bytes=max_body_bytes,
+            max_download_bytes=max_download_bytes,
             max_retries=max_retries,
             retry_after_cap=retry_after_cap,
             rate_limit=rate_limit,
@@ -116,6 +125,7 @@ class JobTicket:
             policy=core.policy,
             clock=core.clock,
             deadline=core.deadline,
+            max_body_bytes=core.max_body_bytes,
         )
         guarded = SameOriginTransport(resilient, core.settings.base_url)
         self._http = httpx.Client(transport=guarded, **core.client_options())
@@ -127,6 +137,8 @@ class JobTicket:
         deadline: float | None = None,
         max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        max_body_bytes: int | None = None,
+        max_download_bytes: int | None = None,
     ) -> Self:
         """A client with these options replaced (None keeps this one's), for one call or a few.
 
@@ -138,7 +150,14 @@ class JobTicket:
             client.with_options(timeout=5, max_retries=0).get_employee(42)
         """
         derived = type(self).__new__(type(self))
-        core = self._core.derive(timeout=timeout, deadline=deadline, max_retries=max_retries, headers=headers)
+        core = self._core.derive(
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            headers=headers,
+            max_body_bytes=max_body_bytes,
+            max_download_bytes=max_download_bytes,
+        )
         derived._connect(core, self._pool, owns_pool=False)
         return derived
 
@@ -289,9 +308,11 @@ class JobTicket:
         A path destination is checked first (a directory or an unwritable folder raises ``OSError`` before
         any request), then ``downloadable`` (one Get Document call unless a document object is passed), so
         a non-downloadable document raises :class:`NotDownloadableError` without a download attempt; so
-        does a 409 of the download itself (a stale flag).
+        does a 409 of the download itself (a stale flag). A file larger than ``max_download_bytes``
+        (counted decoded) raises :class:`ResponseTooLargeError` and leaves no file at a path.
         """
-        with open_sink(destination) as (sink, path):  # before any request: the file can be created
+        limit = self._core.max_download_bytes
+        with open_sink(destination, limit) as (sink, path):  # before any request: the file can be created
             metadata = self.get_document(document) if isinstance(document, int) else document
             if not metadata.downloadable:
                 raise NotDownloadableError(metadata.id)
@@ -301,8 +322,8 @@ class JobTicket:
                     response.read()
                     raise_for_status(response, download_error(response, metadata.id))
                 sink.check_framing(response)
-                for chunk in response.iter_bytes():
-                    sink.write(chunk)
+                for chunk in decoded(response):
+                    sink.write(chunk, response)
                 sink.check_complete(response)
                 content_type = response.headers.get("content-type")
         return DownloadResult(metadata.id, sink.bytes_written, content_type, path)
@@ -319,6 +340,7 @@ class JobTicket:
         history: SyncHistory | None = None,
         on_page: Callable[[int, int], None] | None = None,
         before_send: Callable[[SyncPlan], None] | None = None,
+        read_back: bool = True,
     ) -> SyncResult:
         """Trigger HR Sync behind the guard: validate, plan against the current employees, refuse, send.
 
@@ -331,6 +353,12 @@ class JobTicket:
         ``before_send(plan)`` sees the fresh plan before anything is sent, and refuses the sync by
         raising :class:`SyncRefusedError` (the HR roster application checks an approved plan so). The
         sync itself (a POST) is never retried after it may have reached the server.
+
+        The plan rests on a strict listing: pages that contradict themselves raise a
+        :class:`PaginationError` and nothing is sent. After the API accepted the sync, ``read_back``
+        lists the employees again and compares them with the plan; a difference (still there after
+        about 30 s, O-28) or a read-back that fails raises :class:`SyncIncidentError`, whose ``result``
+        says the sync was sent.
         """
         from ._hr_sync_flow import SyncRun, report_progress  # noqa: PLC0415 - import jobticket stays light
 
@@ -348,7 +376,26 @@ class JobTicket:
         if dry_run:
             return run.dry_result()
         self._run(run.operation())
-        return run.sent_result()
+        result = run.sent_result()
+        if read_back:
+            with unrecorded():  # a raw variant keeps the sync's own answer
+                self._read_back(run, result)
+        return result
+
+    def _read_back(self, run: SyncRun, result: SyncResult) -> None:
+        """Raise :class:`SyncIncidentError` unless a fresh listing shows the outcome the plan promised."""
+        from ._hr_sync_flow import READ_BACK_WAITS  # noqa: PLC0415 - import jobticket stays light
+
+        try:
+            for wait in (0.0, *READ_BACK_WAITS):
+                if wait:
+                    self._core.clock.sleep(wait)
+                discrepancies = run.compare(self.list_employees().to_list())
+                if not discrepancies:
+                    return
+        except JobTicketError as error:
+            raise run.incident(result, []) from error
+        raise run.incident(result, discrepancies)
 
 
 class JobTicketWithRawResponse:
@@ -457,6 +504,7 @@ class JobTicketWithRawResponse:
         history: SyncHistory | None = None,
         on_page: Callable[[int, int], None] | None = None,
         before_send: Callable[[SyncPlan], None] | None = None,
+        read_back: bool = True,
     ) -> RawResponse[SyncResult]:
         """Trigger HR Sync behind the guard, with the sync's response (a dry run: its listing's last page)."""
         return capture(
@@ -470,5 +518,6 @@ class JobTicketWithRawResponse:
                 history=history,
                 on_page=on_page,
                 before_send=before_send,
+                read_back=read_back,
             )
         )

@@ -6,7 +6,9 @@ body arrived, so a failure never leaves a partial file (and an existing file sta
 is written as the body arrives; on failure the caller's stream holds a partial body, which
 :class:`DownloadResult` never claims to be complete. A body is complete only when its end is framed: a
 matching ``Content-Length`` or a chunked body's terminator (HTTP/2 frames every end). A body that just
-stops when the server closes cannot be told from a dropped connection, so it is refused.
+stops when the server closes cannot be told from a dropped connection, so it is refused. A body is
+counted as it is decoded, and a file larger than ``max_download_bytes`` (announced, or as it arrives) is
+refused with :class:`ResponseTooLargeError`: a gzip-encoded file that inflates without end leaves no file.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
+from ._bounds import check_encoding
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
     ConflictError,
     NotDownloadableError,
+    ResponseTooLargeError,
     error_from_response,
 )
 
@@ -55,22 +59,31 @@ class DownloadResult:
 
 
 class Sink:
-    """Receives the body chunk by chunk and checks that its end was framed, not just a closed connection."""
+    """Receives the body chunk by chunk, within ``limit`` bytes, and checks that its end was framed."""
 
-    def __init__(self, target: IO[bytes] | _Writable) -> None:
+    def __init__(self, target: IO[bytes] | _Writable, limit: int) -> None:
         self._target = target
+        self._limit = limit
         self.bytes_written = 0
 
     def check_framing(self, response: httpx.Response) -> None:
-        """Refuse, before reading it, a body whose end could not be told from a lost connection."""
+        """Refuse, before reading it, a body that could not be bounded or told from a lost connection."""
+        check_encoding(response)
         if response.http_version.startswith("HTTP/1") and not _length_or_chunked(response.headers):
             raise APIConnectionError(
                 "download refused: the response has neither Content-Length nor chunked encoding, so a "
                 "connection lost mid-body would look complete",
                 request=response.request,
             )
+        announced = response.headers.get("content-length", "")
+        encoded = "content-encoding" in response.headers  # then the length counts compressed bytes
+        if not encoded and announced.isdigit() and int(announced) > self._limit:
+            raise ResponseTooLargeError("download", limit=self._limit, response=response)
 
-    def write(self, chunk: bytes) -> None:
+    def write(self, chunk: bytes, response: httpx.Response) -> None:
+        """Write one decoded chunk, or refuse it when it would take the file past the limit."""
+        if self.bytes_written + len(chunk) > self._limit:
+            raise ResponseTooLargeError("download", limit=self._limit, response=response)
         self._target.write(chunk)
         self.bytes_written += len(chunk)
 
@@ -128,21 +141,21 @@ def _create_temp(path: Path) -> tuple[int, Path]:
 
 
 @contextlib.contextmanager
-def open_sink(destination: Destination) -> Iterator[tuple[Sink, Path | None]]:
-    """Yield a sink for ``destination``; for a path, publish the file only if the block succeeds.
+def open_sink(destination: Destination, limit: int) -> Iterator[tuple[Sink, Path | None]]:
+    """Yield a sink of at most ``limit`` bytes; for a path, publish the file only if the block succeeds.
 
     The path is checked and its temporary file created on entry, so call this before any request: a
     destination that is a directory, or a folder that is missing or not writable, fails at once.
     """
     if not isinstance(destination, str | os.PathLike):
-        yield Sink(destination), None
+        yield Sink(destination, limit), None
         return
     path = Path(destination)
     _check_destination(path)
     fd, temp = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            yield Sink(handle), path
+            yield Sink(handle, limit), path
             handle.flush()
             os.fsync(handle.fileno())
         temp.replace(path)

@@ -14,7 +14,6 @@ one-way: the application imports the client, never the reverse. Two internal sig
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -28,7 +27,8 @@ if TYPE_CHECKING:
 
     from jobticket_api.models.error import Error
 
-    from ._hr_sync import SyncPlan
+    from ._hr_sync import SyncPlan, SyncResult
+    from ._read_back import Discrepancy
 
 __all__ = [
     "APIConnectionError",
@@ -41,24 +41,33 @@ __all__ = [
     "ConflictError",
     "CsvProblem",
     "DeadlineExceededError",
+    "DuplicateItemError",
     "HistoryError",
     "InternalServerError",
     "InvalidSignatureError",
+    "ItemCountError",
     "JobTicketError",
     "LinkedTwiceError",
+    "ListingChangedError",
     "NotDownloadableError",
     "NotFoundError",
     "PacerStoreError",
+    "PageCountError",
+    "PageNumberError",
     "PaginationError",
     "PermissionDeniedError",
     "PlanAlreadyAppliedError",
     "PlanFileError",
     "RateLimitError",
+    "ResponseTooDeepError",
+    "ResponseTooLargeError",
     "RosterError",
     "RosterFileError",
     "RosterProblem",
+    "ShortPageError",
     "StalePlanError",
     "StaleWebhookError",
+    "SyncIncidentError",
     "SyncOutcomeUnknownError",
     "SyncRefusedError",
     "UnexpectedResponseError",
@@ -113,12 +122,53 @@ class APITimeoutError(APIConnectionError):
 
 
 class UnexpectedResponseError(JobTicketError):
-    """A successful response whose body this client cannot read; the raw response is attached."""
+    """A response whose body this client cannot read or will not trust; the raw response is attached.
+
+    Its subclasses name the bound a body broke: :class:`ResponseTooLargeError` (decoded size) and
+    :class:`ResponseTooDeepError` (JSON nesting). Nothing was done on the strength of the body.
+    """
 
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         super().__init__(message)
         self.response = response
         self.request_id = request_id_of(response)
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """A body (JSON, an error, a download) is larger, decoded, than the client's cap; reading stopped there.
+
+    ``limit`` is the cap in bytes (``max_body_bytes`` or ``max_download_bytes``). Reading stops at the
+    first chunk past it, so a compressed bomb or an endless body costs at most the cap and one chunk;
+    a download that breaks the cap leaves no file behind.
+    """
+
+    def __init__(self, what: str, *, limit: int, response: httpx.Response) -> None:
+        super().__init__(
+            f"{_described(response)}: the {what} is larger than the client's limit of {limit} bytes "
+            "(decoded); reading stopped there",
+            response=response,
+        )
+        self.limit = limit
+
+
+class ResponseTooDeepError(UnexpectedResponseError):
+    """A JSON body nests deeper than the client's cap; refused before parsing (no ``RecursionError``)."""
+
+    def __init__(self, *, limit: int, response: httpx.Response) -> None:
+        super().__init__(
+            f"{_described(response)}: the JSON body nests deeper than {limit} levels; not parsed",
+            response=response,
+        )
+        self.limit = limit
+
+
+def _described(response: httpx.Response) -> str:
+    """``METHOD /path -> status`` of a response, never its query (which may hold personal data)."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return f"response {response.status_code}"
+    return f"{request.method} {request.url.path} -> {response.status_code}"
 
 
 class APIStatusError(JobTicketError):
@@ -221,16 +271,68 @@ class NotDownloadableError(ConflictError):
 
 
 class PaginationError(JobTicketError):
-    """A list endpoint's pages contradict each other, so walking on could loop forever or mislead.
+    """A listing's pages contradict themselves, so the listing is not proven complete; listing again is safe.
 
-    Raised before the offending page is handed out: a page repeating items already seen, ``total`` or
-    ``totalPages`` changing during the walk, or more pages than ``ceil(total / perPage)`` of the first
-    answer. Listing again (a new walk) is safe.
+    Raised before anything of the offending page is handed out. A strict listing (the default) proves
+    itself; each rule has its subclass, named in the message: :class:`DuplicateItemError`,
+    :class:`ShortPageError`, :class:`ItemCountError`, :class:`PageCountError`,
+    :class:`ListingChangedError` and :class:`PageNumberError`. A lenient listing (``pager.lenient()``)
+    still raises the ones that would walk on forever. ``page`` is the number of the page asked for;
+    ``expected`` and ``found`` hold the numbers that disagree (never in the message, which names the
+    rule only).
     """
 
-    def __init__(self, message: str, *, page: int) -> None:
-        super().__init__(message)
+    rule = "the pages must agree with each other"
+
+    def __init__(
+        self,
+        listing: str,
+        *,
+        page: int,
+        expected: int | None = None,
+        found: int | None = None,
+    ) -> None:
+        super().__init__(f"{listing}: page {page} breaks a rule of a complete listing: {self.rule}")
+        self.listing = listing
         self.page = page
+        self.expected = expected
+        self.found = found
+
+
+class DuplicateItemError(PaginationError):
+    """An item id appears a second time (``found``): the list moved, or the server ignores the page number."""
+
+    rule = "every item appears once (distinct ids)"
+
+
+class ShortPageError(PaginationError):
+    """A page before the last holds fewer (or more) items than ``perPage``: items were left out."""
+
+    rule = "every page before the last holds exactly perPage items"
+
+
+class ItemCountError(PaginationError):
+    """The items do not add up to ``total`` (``expected``): the last page holds too few or too many."""
+
+    rule = "the items add up to total"
+
+
+class PageCountError(PaginationError):
+    """``totalPages`` is not ``ceil(total / perPage)`` (0 or 1 for an empty list, O-12), or cannot be."""
+
+    rule = "totalPages is ceil(total / perPage), with perPage >= 1 and total >= 0"
+
+
+class ListingChangedError(PaginationError):
+    """``total``, ``totalPages`` or ``perPage`` differ from page 1's: the list changed during the walk."""
+
+    rule = "total, totalPages and perPage are the same on every page"
+
+
+class PageNumberError(PaginationError):
+    """The page says another number than the one asked for, or the walk went past ``totalPages``."""
+
+    rule = "each page is the one asked for, and there are no more than totalPages"
 
 
 # -- the guarded HR sync (JobTicket.sync_roster) --------------------------------------------------------
@@ -281,6 +383,43 @@ class LinkedTwiceError(JobTicketError):
         )
         self.integration_id = integration_id
         self.employee_ids = (first, second)
+
+
+class SyncIncidentError(JobTicketError):
+    """The sync WAS SENT and accepted, but reading the integration back does not match the plan.
+
+    Raised after the fact, so that nobody learns of it from a complaint: ``result`` is the sent sync's
+    :class:`~jobticket.hr_sync.SyncResult` (``sent`` is True) and ``discrepancies`` lists each difference
+    by employee id or roster row, never a name or a value. An empty list means the read-back itself
+    failed (its error is the ``__cause__``): the outcome is unverified. Do not send again before a
+    person has looked at the integration.
+    """
+
+    def __init__(self, result: SyncResult, discrepancies: Sequence[Discrepancy]) -> None:
+        self.result = result
+        self.discrepancies = list(discrepancies)
+        if self.discrepancies:
+            found = f"differs from the plan in {len(self.discrepancies)} place(s): " + _summary(
+                self.discrepancies
+            )
+        else:
+            found = "could not be read back completely, so its outcome is unverified"
+        super().__init__(
+            f"incident: HR sync {result.sync_id} was sent and accepted, but integration "
+            f"{result.plan.integration_id} {found}; check it before sending again"
+        )
+
+
+def _summary(discrepancies: Sequence[Discrepancy], shown: int = 10) -> str:
+    """``kind (ids ...)`` per kind of difference: employee ids and roster rows only."""
+    kinds: dict[str, list[str]] = {}
+    for item in discrepancies:
+        kinds.setdefault(item.kind, []).append(item.where)
+    parts = []
+    for kind, where in kinds.items():
+        more = f" and {len(where) - shown} more" if len(where) > shown else ""
+        parts.append(f"{kind} ({', '.join(where[:shown])}{more})")
+    return "; ".join(parts)
 
 
 # -- the HR roster application (jobticket.roster re-exports these) ------------------------------------
@@ -436,18 +575,20 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 
 def parse_error_body(response: httpx.Response) -> Error | None:
-    """Parse the standard error body (O-13), or None when the body is missing or has another shape."""
+    """Parse the standard error body (O-13); None when it is missing, of another shape or nested too deep."""
     from jobticket_api.models.error import Error  # noqa: PLC0415 - on first error: import jobticket stays light
 
+    from ._bounds import loads_bounded  # noqa: PLC0415 - _bounds raises the errors defined here
+
     try:
-        data: Any = json.loads(response.content)
+        data: Any = loads_bounded(response.content, response)
         if isinstance(data, dict) and isinstance(data.get("message"), str):
             errors = data.get("errors")
             if errors is not None and not isinstance(errors, dict):
                 data = {key: value for key, value in data.items() if key != "errors"}
             return Error.from_dict(data)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        pass
+    except (ValueError, TypeError, KeyError, AttributeError, ResponseTooDeepError):
+        pass  # the status says what happened; a body nested too deep is left unparsed, not trusted
     return None
 
 

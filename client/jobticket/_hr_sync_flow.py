@@ -7,21 +7,27 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import _operations as ops
-from ._exceptions import RosterError, RosterProblem, SyncRefusedError
+from ._exceptions import RosterError, RosterProblem, SyncIncidentError, SyncRefusedError
 from ._hr_sync import GuardCheck, SyncPlan, SyncResult, new_sync_id, plan_sync
 from ._logging import logger
+from ._read_back import compare_with_plan
 from ._roster import RosterEntry, validate_roster
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from jobticket_api.models import Employee
 
     from ._base import ClientCore
     from ._hr_sync import SyncHistory
     from ._operations import Page
+    from ._read_back import Discrepancy
 
-__all__ = ["SyncRun", "report_progress"]
+__all__ = ["READ_BACK_WAITS", "SyncRun", "report_progress"]
+
+# Seconds to wait before each further read-back while the outcome still differs: the API may apply a
+# sync after its 204 (O-28), so an incident is declared after about 30 s, not on the first look.
+READ_BACK_WAITS = (2.0, 8.0, 20.0)
 
 
 def report_progress(
@@ -53,6 +59,8 @@ class SyncRun:
     """When the plan was computed."""
     _checks: tuple[GuardCheck, ...] = ()
     """The guards' verdicts the sync was sent on."""
+    _before: dict[int, str] = field(default_factory=dict, repr=False)
+    """Each listed employee's subscription status when the plan was made (for the read-back)."""
 
     @classmethod
     def start(
@@ -90,7 +98,14 @@ class SyncRun:
 
         Then ``before_send`` sees it: a :class:`SyncRefusedError` it raises is logged and passed on.
         """
-        self._plan = plan_sync(self.integration_id, self.rows, employees, today=self.core.today())
+        self._before = {}
+
+        def noted(listing: Iterable[Employee]) -> Iterator[Employee]:
+            for employee in listing:
+                self._before[employee.id] = employee.subscription.status
+                yield employee
+
+        self._plan = plan_sync(self.integration_id, self.rows, noted(employees), today=self.core.today())
         self._at = self.core.now()
         logger.info(
             "HR sync %s%s for integration %d: %s",
@@ -178,6 +193,16 @@ class SyncRun:
             except ValueError as error:  # the sync is sent: say so loudly, but do not pretend it failed
                 logger.error("HR sync %s was sent but not recorded in the history: %s", self.sync_id, error)
         return SyncResult(self.sync_id, plan, sent=True, guards=self._checks, planned_at=self._at)
+
+    def compare(self, employees: Iterable[Employee]) -> list[Discrepancy]:
+        """How the employees listed after the sync differ from the plan (empty: as planned)."""
+        return compare_with_plan(self._checked_plan(), self.rows, self._before, employees)
+
+    def incident(self, result: SyncResult, discrepancies: list[Discrepancy]) -> SyncIncidentError:
+        """The error of a sent sync whose read-back differs (or failed, when ``discrepancies`` is empty)."""
+        error = SyncIncidentError(result, discrepancies)
+        logger.error("HR sync %s: %s", self.sync_id, error)
+        return error
 
 
 def _first_refusal(checks: Iterable[GuardCheck]) -> str | None:

@@ -7,11 +7,11 @@ first built, not with this module, so ``import jobticket`` loads none of the ~70
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ._bounds import STREAMED, loads_bounded
 from ._exceptions import UnexpectedResponseError
 
 if TYPE_CHECKING:
@@ -33,11 +33,18 @@ class Operation(Generic[T]):
 
     kwargs: dict[str, Any]
     parse: Callable[[Any], T]
+    reads_body: bool = True
+    """False for an answer whose body means nothing (the sync's 204): it is never parsed."""
 
     def read(self, response: httpx.Response) -> T:
-        """Parse a 2xx response; a body this client cannot read becomes a typed error, not a crash."""
+        """Parse a 2xx response; a body this client cannot read becomes a typed error, not a crash.
+
+        The body was read within the size cap; its nesting is checked before it is parsed.
+        """
+        if not self.reads_body:
+            return self.parse(None)
         try:
-            return self.parse(json.loads(response.content) if response.content else None)
+            return self.parse(loads_bounded(response.content, response) if response.content else None)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise UnexpectedResponseError(  # the reason's type only: its text may quote the body
                 f"cannot read the {response.status_code} response of {self.kwargs['method'].upper()} "
@@ -126,6 +133,7 @@ def download(document_id: int) -> dict[str, Any]:
 
     kwargs = download_document._get_kwargs(document_id)
     kwargs["headers"] = {**kwargs.get("headers", {}), "Accept": DOWNLOAD_ACCEPT}
+    kwargs["extensions"] = {STREAMED: True}  # the file streams; the caller holds it to max_download_bytes
     return kwargs
 
 
@@ -136,7 +144,7 @@ def trigger_sync(integration_id: int, body: dict[str, Any]) -> Operation[None]:
 
     kwargs = trigger_hr_sync._get_kwargs(integration_id, body=HrSyncRequest(sync_id="", employees=[]))
     kwargs["json"] = body  # the validated wire form, sent exactly as checked
-    return Operation(kwargs, lambda _body: None)
+    return Operation(kwargs, lambda _body: None, reads_body=False)
 
 
 def _page_reader(list_response: Any) -> Callable[[Any], Page[Any]]:

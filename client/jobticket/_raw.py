@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["NO_RESPONSE_FOR_NOBODY", "RawResponse", "capture", "capture_async", "record"]
+__all__ = ["NO_RESPONSE_FOR_NOBODY", "RawResponse", "capture", "capture_async", "record", "unrecorded"]
 
 NO_RESPONSE_FOR_NOBODY = (
     "ids=[] asks for nobody: no request is sent, so there is no response to return "
@@ -69,6 +69,16 @@ def record(response: httpx.Response) -> None:
     received = _received.get()
     if received is not None:
         received.append(response)
+
+
+@contextlib.contextmanager
+def unrecorded() -> Iterator[None]:
+    """Keep the responses of the block out of a raw variant (a sync's read-back after its answer)."""
+    token = _received.set(None)
+    try:
+        yield
+    finally:
+        _received.reset(token)
 
 
 @contextlib.contextmanager

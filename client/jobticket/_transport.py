@@ -1,9 +1,10 @@
 """httpx transports that pace, retry and log every request: the one place where that happens.
 
 They wrap the real transport, so ``client.http`` (the raw httpx client) is protected exactly like the
-typed methods. JSON and error bodies are read inside the retry loop; file bodies stay streamed. A 429
-that is not waited out is raised as :class:`RateLimitError`; every other response is returned for the
-caller to map.
+typed methods. Every body is read inside the retry loop within ``max_body_bytes`` (decoded, see
+:mod:`._bounds`), except a download's, which stays streamed for the caller to write within its own cap.
+A 429 that is not waited out is raised as :class:`RateLimitError`; every other response is returned
+for the caller to map.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._bounds import DEFAULT_MAX_BODY_BYTES, STREAMED, aread_bounded, read_bounded
 from ._clock import Clock, SystemClock
 from ._deadline import DEFAULT_DEADLINE, Deadline
 from ._exceptions import BlockedError, DeadlineExceededError, RateLimitError, error_from_response
@@ -162,12 +164,13 @@ class _Attempts:
         return error
 
 
-def _buffered(response: httpx.Response) -> bool:
-    """Read JSON and error bodies here, so a connection lost mid-body is retried like one lost before.
+def _buffered(request: httpx.Request, response: httpx.Response) -> bool:
+    """Read every body here, within the cap, so a connection lost mid-body is retried like one lost before.
 
-    Successful file bodies (downloads) stay streamed: they may be large, and the caller writes them out.
+    A successful download (its request carries the ``STREAMED`` extension) stays streamed: it may be
+    large, and the caller writes it out within its own cap.
     """
-    return not response.is_success or "json" in response.headers.get("content-type", "")
+    return not (response.is_success and request.extensions.get(STREAMED))
 
 
 def counts_against_key(request: httpx.Request) -> bool:
@@ -186,6 +189,7 @@ class ResilientTransport(httpx.BaseTransport):
         policy: RetryPolicy,
         clock: Clock | None = None,
         deadline: float = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
@@ -193,6 +197,7 @@ class ResilientTransport(httpx.BaseTransport):
         self._clock = clock or SystemClock()
         self._sleep = self._clock.sleep
         self._deadline = deadline
+        self._max_body_bytes = max_body_bytes
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = Deadline(self._deadline, self._clock.monotonic, request)
@@ -210,19 +215,18 @@ class ResilientTransport(httpx.BaseTransport):
             except httpx.TransportError as error:
                 self._sleep(attempts.after_error(error))
                 continue
+            response.request = request  # so that errors raised while reading can name it
             deadline.guard(response, asynchronous=False)
             verdict = attempts.after_response(response)
             if not (verdict.retry or verdict.rate_limited):
-                if _buffered(response):
+                if _buffered(request, response):
                     try:
-                        response.read()
+                        read_bounded(response, self._max_body_bytes)
                     except httpx.TransportError as error:
-                        response.close()
                         self._sleep(attempts.after_error(error))
                         continue
                 return response
-            response.read()
-            response.close()
+            read_bounded(response, self._max_body_bytes)
             if verdict.rate_limited:
                 raise attempts.rate_limited_error(response, verdict)
             if verdict.delay:
@@ -243,6 +247,7 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
         policy: RetryPolicy,
         clock: Clock | None = None,
         deadline: float = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self._inner = inner
         self._pacer = pacer
@@ -250,6 +255,7 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
         self._clock = clock or SystemClock()
         self._sleep = self._clock.asleep
         self._deadline = deadline
+        self._max_body_bytes = max_body_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         deadline = Deadline(self._deadline, self._clock.monotonic, request)
@@ -267,19 +273,18 @@ class AsyncResilientTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError as error:
                 await self._sleep(attempts.after_error(error))
                 continue
+            response.request = request  # so that errors raised while reading can name it
             deadline.guard(response, asynchronous=True)
             verdict = attempts.after_response(response)
             if not (verdict.retry or verdict.rate_limited):
-                if _buffered(response):
+                if _buffered(request, response):
                     try:
-                        await response.aread()
+                        await aread_bounded(response, self._max_body_bytes)
                     except httpx.TransportError as error:
-                        await response.aclose()
                         await self._sleep(attempts.after_error(error))
                         continue
                 return response
-            await response.aread()
-            await response.aclose()
+            await aread_bounded(response, self._max_body_bytes)
             if verdict.rate_limited:
                 raise attempts.rate_limited_error(response, verdict)
             if verdict.delay:

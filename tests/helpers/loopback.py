@@ -14,7 +14,8 @@ lengths, cut or endless bodies, slow drips, absurd headers) is written byte by b
 
 ``answering``, ``redirecting``, ``forwarding_to`` and ``forward_proxy`` build the common handlers (a
 plain answer, a redirect, a proxy in front of another server whose answers a test may edit, a forward
-proxy such as ``HTTP_PROXY`` names).
+proxy such as ``HTTP_PROXY`` names); ``tests.helpers.lies`` builds the JobTicket API's lies on
+:func:`forward` (undercounting listings, bombs, drips, a proxy whose lie a test swaps mid-run).
 
 The server stops when its block ends, also when the test failed: it stops accepting, shuts every open
 connection down (a dripping or endless handler ends at its next write or ``connection.wait``) and joins
@@ -46,6 +47,7 @@ __all__ = [
     "Reply",
     "answering",
     "chunked",
+    "forward",
     "forward_proxy",
     "forwarding_to",
     "head",
@@ -266,12 +268,17 @@ def redirecting(
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "host"})
 
 
+def forward(upstream: str, request: Received) -> Reply:
+    """Send ``request`` on to ``upstream`` (a base URL) and return its answer (body still compressed)."""
+    return _relayed(request, upstream.rstrip("/") + request.target)
+
+
 def forwarding_to(upstream: str, edit: Callable[[Received, Reply], Reply] | None = None) -> Handler:
     """A proxy: send each request on to ``upstream`` (a base URL) and answer with what came back,
     after ``edit(request, reply)`` when given. The body is passed on as sent (still compressed)."""
 
     def answer(request: Received, connection: Connection) -> None:
-        reply = _relayed(request, upstream.rstrip("/") + request.target)
+        reply = forward(upstream, request)
         connection.reply(edit(request, reply) if edit else reply)
 
     return answer

@@ -15,9 +15,13 @@ from jobticket import (
     APITimeoutError,
     AsyncJobTicket,
     ConfigurationError,
+    DuplicateItemError,
     InternalServerError,
     JobTicket,
+    ListingChangedError,
     Pacer,
+    PageCountError,
+    PageNumberError,
     PaginationError,
     RetryPolicy,
 )
@@ -161,29 +165,41 @@ def beyond_total(page: int, per_page: int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("pages", "message", "requests"),
+    ("pages", "strict", "error", "page", "requests"),
     [
-        (repeating, "page 2 repeats item id 1", 2),
-        (growing, "page 2 says total=300, totalPages=3 but page 1 said total=200, totalPages=2", 2),
-        (beyond_total, "at most 2 page", 2),
+        (repeating, True, PageCountError, 1, 1),  # a total beyond any company: refused at once
+        (repeating, False, PageCountError, 1, 1),
+        (growing, True, ListingChangedError, 2, 2),
+        (growing, False, ListingChangedError, 2, 2),
+        (beyond_total, True, PageCountError, 1, 1),  # totalPages contradicts total on page 1
+        (beyond_total, False, PageNumberError, 3, 2),  # lenient: walks the 2 pages total allows
     ],
 )
 def test_contradicting_pages_stop_the_walk_with_a_typed_error(
-    pages: Any, message: str, requests: int
+    pages: Any, strict: bool, error: type[PaginationError], page: int, requests: int
 ) -> None:
     with LoopbackServer(paging_server(pages)) as server, client_for(server) as client:
         seen: list[int] = []
-        with pytest.raises(PaginationError, match=message):
-            seen.extend(employee.id for employee in client.list_employees())
+        pager = client.list_employees() if strict else client.list_employees().lenient()
+        with pytest.raises(error, match=f"GET /employees: page {page} breaks a rule") as raised:
+            seen.extend(employee.id for employee in pager)
         assert len(server.requests) == requests
+    assert raised.value.page == page
+    assert error.rule in str(raised.value)
     assert len(seen) == len(set(seen))  # nothing from the contradicting page was handed out
 
 
+def repeating_page_one(page: int, per_page: int) -> dict[str, Any]:
+    """Page 1's items for every page (the page number is ignored), with consistent counts."""
+    return page_json([employee_json(i) for i in range(1, per_page + 1)], page, per_page, 5 * per_page)
+
+
 def test_a_dry_run_sync_stops_on_a_repeating_listing_instead_of_running_forever() -> None:
-    with LoopbackServer(paging_server(repeating)) as server, client_for(server) as client:
-        with pytest.raises(PaginationError, match="repeats"):
+    with LoopbackServer(paging_server(repeating_page_one)) as server, client_for(server) as client:
+        with pytest.raises(DuplicateItemError, match="distinct ids") as raised:
             client.sync_roster(7, [person(1)], dry_run=True)
         assert [r.method for r in server.requests] == ["GET", "GET"]
+    assert raised.value.found == 1  # the repeated id is kept on the error, never in its message
 
 
 def test_the_async_pager_has_the_same_bounds() -> None:
@@ -193,7 +209,7 @@ def test_the_async_pager_has_the_same_bounds() -> None:
 
     async def main() -> None:
         async with make_async_client(handler) as client:
-            with pytest.raises(PaginationError, match="changed during the walk") as raised:
+            with pytest.raises(ListingChangedError, match="the same on every page") as raised:
                 await client.list_employees(per_page=10).to_list()
         assert raised.value.page == 2
 

@@ -44,6 +44,7 @@ from .._exceptions import (
     PlanFileError,
     RosterError,
     RosterFileError,
+    SyncIncidentError,
     SyncOutcomeUnknownError,
     SyncRefusedError,
     UnexpectedResponseError,
@@ -437,6 +438,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
     except SyncOutcomeUnknownError as unknown:
         err.write(f"{terminal(str(unknown))}\n")
         return UNKNOWN
+    except SyncIncidentError as incident:  # sent and accepted, but the read-back differs: ids only
+        err.write(f"{terminal(str(incident))}\n")
+        return SENT_BUT
     except RosterFileError as error:
         err.write("".join(f"{terminal(str(problem))}\n" for problem in error.problems[:100]))
         if len(error.problems) > 100:

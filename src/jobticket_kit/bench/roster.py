@@ -194,6 +194,7 @@ def run(*, employees: Sequence[int] = DEFAULT_SIZES) -> int:
     print(
         "requests: plan reads the integration once and lists the company once; apply lists it once before "
         "the sync (List Employees has no integration filter and employees carry no change marker, so an "
-        "exact freshness check needs one full listing) and sends one POST"
+        "exact freshness check needs one full listing), sends one POST, then lists it once more to read "
+        "the outcome back"
     )
     return 0

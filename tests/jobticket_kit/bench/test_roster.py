@@ -23,7 +23,7 @@ def test_plan_and_apply_each_list_the_company_once(capsys: pytest.CaptureFixture
     assert "create 50, update 20, offboard 2, scheduled 0, unchanged 178" in lines[1]
     figures = r"CPU \d+\.\d s; peak memory \d+ MB \(\d+\.\d\d KB per employee\)"
     assert re.match(rf"  plan : exit 0; {figures}; 6 requests \(6 GET\); .*; plan file ", lines[2])
-    assert re.match(rf"  apply: exit 0; {figures}; 6 requests \(5 GET \+ 1 POST\); ", lines[3])
+    assert re.match(rf"  apply: exit 0; {figures}; 11 requests \(10 GET \+ 1 POST\); ", lines[3])  # read-back
     assert "one full listing" in lines[4]
 
 

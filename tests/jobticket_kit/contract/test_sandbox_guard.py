@@ -17,6 +17,7 @@ import pytest
 from jobticket_kit.cassettes.scenarios import SYNTHETIC_EMPLOYEE
 from jobticket_kit.contract.synthetic import is_synthetic, synthetic_employee
 from jobticket_twin.seed import EXAMPLE_INTEGRATION_ID, PENDING_INTEGRATION_ID, SEED_KEYS
+from tests.helpers.lies import twin_state
 from tests.helpers.twins import Twin
 
 from .conftest import ROOT, contract_env
@@ -54,17 +55,7 @@ def test_the_kits_own_employees_follow_the_rule() -> None:
 
 def _state(url: str) -> list[Any]:
     """Everything a sync could change: every employee (status, links, sync stamps) and integration."""
-    pages: list[Any] = []
-    with httpx.Client(base_url=url, auth=_ADMIN, timeout=10) as http:
-        for path in ("/employees", "/hr-integrations"):
-            page = 1
-            while True:
-                body = http.get(path, params={"page": page, "perPage": 100}).raise_for_status().json()
-                pages.append(body["data"]["data"])
-                if page >= body["data"]["totalPages"]:
-                    break
-                page += 1
-    return pages
+    return twin_state(url, _ADMIN)
 
 
 def _run(command: str, url: str, integration: int, *args: str) -> subprocess.CompletedProcess[str]:
