@@ -6,8 +6,12 @@ and JOBTICKET_SANDBOX_INTEGRATION_ID naming a test integration that holds synthe
 (the run checks that before any destructive check: ``contract.sandbox``).
 
 Every roster the API should accept goes through the client's guarded ``JobTicket.sync_roster``
-(validation, plan, offboarding guard); only bodies built to be rejected (422, 400) are sent raw, since
-the client would refuse them before the API could.
+(validation, a strict listing, plan, offboarding guard, read-back) by way of
+``contract.sandbox.guarded_sync``, which never overrides the offboarding guard off the twin; only bodies
+built to be rejected (422, 400) are sent raw, since the client would refuse them before the API could.
+Off the twin every one of these requests is preceded by the sandbox guard, at the time of use
+(``contract.sandbox.SandboxGuarded``). The roster has ten synthetic employees, so that dropping one
+stays within the guard's 10 %.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ import requests
 
 from jobticket import JobTicket
 from jobticket.matching import Pause, paused_by
-from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, Api, ContractRun
+from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, Api, ContractRun, current_run
+from jobticket_kit.contract.sandbox import guarded_sync
 from jobticket_kit.contract.sandbox_roster import restoring
-from jobticket_kit.contract.synthetic import SANDBOX_TAG, synthetic_employee, synthetic_roster
+from jobticket_kit.contract.synthetic import ROSTER_SIZE, SANDBOX_TAG, synthetic_employee, synthetic_roster
 
 pytestmark = [pytest.mark.destructive, pytest.mark.operation("triggerHrSync")]
 
@@ -52,10 +57,8 @@ def _sync(api: Api, integration: int, body: Any, **kwargs: Any) -> Any:
     return api.request("POST", f"/hr-integrations/{integration}/sync", json=body, **kwargs)
 
 
-def _guarded_sync(
-    client: JobTicket, integration: int, body: dict[str, Any], *, allow_large_offboarding: bool = False
-) -> httpx.Response:
-    """Sync a roster through ``JobTicket.sync_roster`` and return the API's answer to its POST."""
+def _guarded_sync(client: JobTicket, integration: int, body: dict[str, Any]) -> httpx.Response:
+    """Sync a roster through the kit's guarded sync and return the API's answer to its POST."""
     answers: list[httpx.Response] = []
 
     def keep(response: httpx.Response) -> None:
@@ -65,12 +68,7 @@ def _guarded_sync(
 
     client.http.event_hooks["response"] = [keep]
     try:
-        client.sync_roster(
-            integration,
-            body["employees"],
-            sync_id=body["syncId"],
-            allow_large_offboarding=allow_large_offboarding,
-        )
+        guarded_sync(current_run(), client, integration, body["employees"], sync_id=body["syncId"])
     finally:
         client.http.event_hooks["response"] = []
     assert len(answers) == 1, f"the guarded sync sent {len(answers)} POSTs"
@@ -98,9 +96,9 @@ def _snapshot(api: Api, ids: list[int]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def roster(api: Api, client: JobTicket, contract_run: ContractRun, sync_integration: int) -> Iterator[Roster]:
-    """Sync three synthetic employees; afterwards leave the integration holding just them again.
+    """Sync the kit's synthetic roster; afterwards leave the integration holding just them again.
 
-    Off the twin the roster is always the same three people, so that nightly runs do not pile up
+    Off the twin the roster is always the same ten people, so that nightly runs do not pile up
     linked employees (each costs 1 EUR); only the first run there sees them created. Whatever an
     earlier run or tool left linked (a recording's employee, a renamed email) is cleaned up first, and
     whatever the checks change is undone at the end, even after a failure (``sandbox_roster``); the
@@ -191,7 +189,7 @@ _BREAKAGE_POINTS = {"auto-sync-not-boolean": "O-23", "absence-ends-before-start"
 )
 def test_rejected_sync_changes_nothing(api: Api, roster: Roster, breakage: str) -> None:
     """A roster breaking one rule is 422 as a whole: nothing is applied, not even its valid items."""
-    newcomer = synthetic_employee(roster.tag, 9)
+    newcomer = synthetic_employee(roster.tag, ROSTER_SIZE + 1)
     broken = dict(roster.items[2])
     items: list[dict[str, Any]] = [*roster.items[:2], newcomer, broken]
     if breakage == "empty-roster":
@@ -212,7 +210,7 @@ def test_absences_and_auto_sync_are_accepted(client: JobTicket, roster: Roster) 
         roster.items[0], absences=[{"startDate": "2024-07-01", "endDate": None}], autoSyncEmployee=True
     )
     second = dict(roster.items[1], absences=[{"startDate": "2024-08-01", "endDate": "2024-08-15"}])
-    items = [first, dict(second, autoSyncEmployee=False), roster.items[2]]
+    items = [first, dict(second, autoSyncEmployee=False), *roster.items[2:]]
     assert _guarded_sync(client, roster.integration, roster.body("absences", items)).status_code == 204
 
 
@@ -245,11 +243,10 @@ def test_resync_matches_by_hr_id(api: Api, client: JobTicket, roster: Roster) ->
 @pytest.mark.open_point("O-26")
 def test_omitted_employee_is_offboarded(api: Api, client: JobTicket, roster: Roster) -> None:
     """An employee left out of the roster stays readable with a cancelled subscription."""
-    omitted = roster.items[2]
-    # One of three is above the guard's 10 %: allowed deliberately, on an integration the run has
-    # checked holds synthetic employees only.
-    body = roster.body("offboard", roster.items[:2])
-    assert _guarded_sync(client, roster.integration, body, allow_large_offboarding=True).status_code == 204
+    omitted = roster.items[-1]
+    # One of ten: within the offboarding guard's 10 %, which nothing in this suite overrides.
+    body = roster.body("offboard", roster.items[:-1])
+    assert _guarded_sync(client, roster.integration, body).status_code == 204
     employee = api.get_json(f"/employees/{roster.ids[omitted['hrId']]}")["data"]
     assert employee["subscription"]["status"] == "cancelled"
     assert employee["subscription"]["cancelledAt"] is not None

@@ -7,7 +7,9 @@ offboarded, O-26; synchronous processing, O-28). So the guarded sync lists the e
 - every roster row is linked to the integration exactly once, to the employee the plan matched, and
   shows the row's values;
 - every employee the plan offboards is cancelled;
-- nobody else who was not cancelled before the sync is cancelled now, and nobody listed before is gone.
+- nobody else who was not cancelled before the sync is cancelled now, and nobody listed before is gone;
+- nobody active is linked to the integration without a roster row (someone else synced it meanwhile, or
+  the API matched otherwise than planned).
 
 A difference is a :class:`Discrepancy`, named by employee id or roster row, never by a name or a value.
 """
@@ -93,6 +95,15 @@ def compare_with_plan(
                 found.append(Discrepancy("not offboarded", employee.id, change.row))
         elif change.terminated and change.employee_id is None:
             offboarded.add(employee.id)  # created already cancelled
+    rows_hr_ids = {change.hr_id for change in plan.employees if change.row is not None}
+    for hr_id, ids in linked.items():
+        if hr_id in rows_hr_ids:
+            continue
+        found.extend(
+            Discrepancy("linked without a roster row", employee_id)
+            for employee_id in ids
+            if company[employee_id].subscription.status != _CANCELLED and employee_id not in offboarded
+        )
     for employee_id, status in before.items():
         now = company.get(employee_id)
         if now is None:

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_FRESH_DAYS",
     "DEFAULT_MIN_RUNS",
     "DEFAULT_RATE_LIMIT",
+    "DEFAULT_REQUEST_DEADLINE",
     "DEFAULT_WINDOW",
     "FRESH_NIGHT_BUDGET",
     "MAX_DIGITS",
@@ -51,6 +52,7 @@ __all__ = [
     "Variable",
     "contract_output_dir",
     "markdown_table",
+    "request_deadline",
 ]
 
 DEFAULT_RATE_LIMIT = 80  # requests per window for a whole contract run: below the documented 100 per key
@@ -66,6 +68,7 @@ MAX_DIGITS = 9  # every count and id of ours fits; more is a typo or an attack, 
 MAX_LIMITED_KEYS_CHARS = 65_536  # a few keys are ~100 characters each
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _SHOWN = 40
+DEFAULT_REQUEST_DEADLINE = 60  # seconds: twice the read timeout, for an honest but slow answer
 
 
 class SettingsError(TargetError):
@@ -191,6 +194,14 @@ VARIABLES: tuple[Variable, ...] = (
         "this old.",
     ),
     Variable(
+        variables.REQUEST_DEADLINE,
+        f"`{DEFAULT_REQUEST_DEADLINE}`",
+        "`contract`, `nightly`, `update-spec`",
+        "Seconds one request of the kit may take in all, its answer read included (a positive integer): "
+        "every request of a contract run and `update-spec`'s download. A target that drips its answer is "
+        "cut there, and the run ends without a verdict.",
+    ),
+    Variable(
         variables.CONTRACT_OUTPUT_DIR,
         "`reports/contract`",
         "`pytest contract_tests`",
@@ -229,6 +240,7 @@ class KitSettings:
     limited_keys: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     contract: ContractSettings = field(default_factory=ContractSettings)
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
+    request_deadline: int = DEFAULT_REQUEST_DEADLINE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> KitSettings:
@@ -252,6 +264,7 @@ class KitSettings:
                 min_runs=reader.positive_int(variables.EVIDENCE_MIN_RUNS) or DEFAULT_MIN_RUNS,
                 fresh_days=reader.positive_int(variables.EVIDENCE_FRESH_DAYS) or DEFAULT_FRESH_DAYS,
             ),
+            request_deadline=request_deadline(env),
         )
 
 
@@ -259,6 +272,12 @@ def contract_output_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """Only the report folder of a plain pytest run, which is needed before the run checks the rest."""
     raw = _Reader(os.environ if env is None else env).text(variables.CONTRACT_OUTPUT_DIR)
     return Path(raw) if raw else None
+
+
+def request_deadline(env: Mapping[str, str] | None = None) -> int:
+    """Only ``JOBTICKET_REQUEST_DEADLINE``, for a command that needs no target (``update-spec``)."""
+    reader = _Reader(os.environ if env is None else env)
+    return reader.positive_int(variables.REQUEST_DEADLINE) or DEFAULT_REQUEST_DEADLINE
 
 
 def markdown_table() -> str:

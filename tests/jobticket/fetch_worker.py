@@ -1,6 +1,6 @@
 """Worker process of the bounded-answer tests: one client call against a URL, its error class on stdout.
 
-    python -m tests.peak_memory --preload jobticket -- tests.jobticket.fetch_worker URL CALL [DIR]
+    python -m tests.helpers.peak_memory --preload jobticket -- tests.jobticket.fetch_worker URL CALL [DIR]
 
 ``CALL`` is ``employee`` (Get Employee 42), ``listing`` (every employee) or ``download`` (document 101
 into ``DIR``). Prints ``ok`` or the name of the error raised; exits 0 when the error is one of the

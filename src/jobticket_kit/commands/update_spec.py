@@ -41,9 +41,9 @@ def update_spec(
     scratch folder and compared with the committed jobticket_api (griffe, the models' constructors) and
     our client is type-checked against it (mypy), naming each jobticket method that breaks. With --yes
     it pins the new spec (version, provenance, CHANGELOG), regenerates the client, checks the cassettes
-    and runs the client's offline tests, and says what a person must do.
-    Exit 0: consistent; 1: something needs attention; 2: the new file is rejected;
-    3: report only, and the change is breaking for the client.
+    and runs the client's offline tests, and says what a person must do. A URL is fetched within
+    JOBTICKET_REQUEST_DEADLINE seconds. Exit 0: consistent; 1: something needs attention; 2: the new
+    file is rejected; 3: report only, and the change is breaking for the client.
     """
     if source is None and overlay is None:
         context = click.get_current_context()
@@ -55,7 +55,8 @@ def update_spec(
         from jobticket_kit.spec import overlay as overlay_update
 
         return overlay_update.run(overlay, pin=yes, root=root, tests=tests)
+    from jobticket_kit.settings import request_deadline
     from jobticket_kit.spec import update
 
     assert source is not None
-    return update.run(source, pin=yes, root=root, tests=tests)
+    return update.run(source, pin=yes, root=root, tests=tests, deadline=request_deadline())

@@ -8,7 +8,9 @@ wrong one or with a limited key count too), because staging may limit per client
 failed logins rather than count strictly per key. The run also has a total (``limit``) it never
 exceeds, and a ``ceiling`` below it that the plan moves as it goes (what fuzzing may use, what the
 rate-limit probe keeps in reserve). After a 429 every further request is refused with
-:class:`TargetBlocked`, so the run ends with a clear "blocked" verdict instead of a retry storm.
+:class:`TargetBlocked`, so the run ends with a clear "blocked" verdict instead of a retry storm; after a
+:meth:`RequestBudget.halt` (an answer the run refused, a sandbox guard that refused, an incident) with
+:class:`RunHalted`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "BudgetSpent",
     "Clock",
     "RequestBudget",
+    "RunHalted",
     "SystemClock",
     "TargetBlocked",
 ]
@@ -60,6 +63,10 @@ class BudgetSpent(RuntimeError):
         self.allowed = allowed
 
 
+class RunHalted(RuntimeError):
+    """The run was halted (see :meth:`RequestBudget.halt`): no further request may be sent."""
+
+
 class RequestBudget:
     """Paces, counts, caps and guards every request of one contract run (thread-safe)."""
 
@@ -88,6 +95,7 @@ class RequestBudget:
         self._ceiling: int | None = None
         self._waited = 0.0
         self._block: Block | None = None
+        self._halt: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -138,6 +146,17 @@ class RequestBudget:
             return self._block
 
     @property
+    def halted(self) -> str | None:
+        """Why the run was halted, if it was."""
+        with self._lock:
+            return self._halt
+
+    def halt(self, reason: str) -> None:
+        """Refuse every further request of the run (the first reason is kept)."""
+        with self._lock:
+            self._halt = self._halt or reason
+
+    @property
     def allowed(self) -> int | None:
         """How many requests the run may have sent by now: the lower of limit and ceiling."""
         with self._lock:
@@ -162,6 +181,8 @@ class RequestBudget:
         with self._lock:
             if self._block is not None:
                 raise TargetBlocked(self._block)
+            if self._halt is not None:
+                raise RunHalted(self._halt)
             allowed = self._allowed()
             spent = sum(self._by_credential.values())
             if allowed is not None and spent >= allowed:

@@ -40,7 +40,7 @@ from jobticket_kit.contract.plugin import ContractPlugin
 from jobticket_kit.contract.report import write_reports
 from jobticket_kit.contract.results import SuiteResult, Verdict
 from jobticket_kit.contract.run_state import ContractRun
-from jobticket_kit.contract.sandbox import SandboxRefused, check_sandbox
+from jobticket_kit.contract.sandbox import SandboxGuarded, SandboxRefused, check_sandbox
 from jobticket_kit.contract.session import open_run
 from jobticket_kit.evidence.freshness import Freshness
 from jobticket_kit.evidence.observer import EvidenceObserver
@@ -58,6 +58,7 @@ __all__ = [
     "account",
     "conclude",
     "evidence_observer",
+    "needs_sandbox_guard",
     "preflight",
     "secrets_of",
 ]
@@ -120,6 +121,8 @@ class RunLifecycle:
             # the evidence observer counts what each answer shows of the spec's elements.
             self.redactor = Redactor(secrets_of(run))
             self.evidence = evidence_observer(run)
+            # Off the twin, every destructive request is preceded by the sandbox guard, at the time of use.
+            guards = [SandboxGuarded(run)] if needs_sandbox_guard(run) else []
             self._stack.enter_context(
                 metered(
                     run.budget,
@@ -128,7 +131,8 @@ class RunLifecycle:
                     run.base_url,
                     refused=run.refused_origins,
                     journal=run.journal,
-                    observers=[Learning(self.redactor), self.evidence, *self._observers],
+                    observers=[*guards, Learning(self.redactor), self.evidence, *self._observers],
+                    deadline=run.request_deadline,
                 )
             )
         except TargetError as exc:
@@ -188,8 +192,13 @@ def conclude(run: ContractRun, plugin: ContractPlugin, code: int, baseline: Base
     result.not_exercised = dict(plugin.plan.deselected)
     result.left_out = dict(plugin.plan.left_out)
     outages = [failure for failure in new if failure.outcome == OUTAGE]
-    if run.budget.block is not None:
+    if run.incidents:
+        result.verdict = Verdict.INCIDENT
+        result.reason = "; ".join(run.incidents)
+    elif run.budget.block is not None:
         result.reason = f"blocked: {run.budget.block.describe()}"
+    elif run.budget.halted is not None:
+        result.reason = run.budget.halted
     elif code in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         result.reason = f"pytest could not run the suite (exit {code})"
     elif code == pytest.ExitCode.NO_TESTS_COLLECTED:
@@ -236,12 +245,18 @@ def preflight(run: ContractRun) -> None:
         run.ledger.confirm("O-1", "preflight", "the target answers over https")
     else:
         run.ledger.note("O-1", "the target is a loopback twin on plain http; O-1 needs the staging host")
-    if run.destructive_allowed and not run.is_twin and run.sandbox_integration is not None:
+    if needs_sandbox_guard(run):
+        assert run.sandbox_integration is not None
         try:
             with run.client() as client:
                 check_sandbox(client, run.sandbox_integration)
         except (SandboxRefused, OtherOriginRefused) as exc:
             raise NoVerdict(f"refused: {exc}") from None
+
+
+def needs_sandbox_guard(run: ContractRun) -> bool:
+    """Whether destructive checks run off the twin, on the sandbox integration: then it is guarded."""
+    return run.destructive_allowed and not run.is_twin and run.sandbox_integration is not None
 
 
 def account(result: SuiteResult, run: ContractRun) -> SuiteResult:

@@ -10,7 +10,9 @@ credential (never the secret) and rides out transient faults as the client does:
 short on the way) is sent again after a bounded back-off, within the run's budget (httpx callers are
 the client, which retries by itself). An unreadable body that stays unreadable is told to the
 observers as an attempt with an error beside its status, so the journal keeps it as evidence of an
-outage.
+outage. A ``requests`` answer is read within bounds (:mod:`answers`: decoded size, JSON depth, an
+overall deadline per attempt); one that breaks them is refused, never retried, and the observers hear
+of it (:meth:`MeterObserver.refused`): the run stops.
 
 Everything else is done by its observers (:class:`MeterObserver`), in :mod:`metering`: the budget
 (which may refuse to send, and stops the run at a 429), the journal of the check in progress, the
@@ -24,6 +26,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -34,14 +37,15 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from jobticket import Clock, RetryPolicy
+from jobticket_kit.contract.answers import AnswerRefused, Watch, read_answer, watching_connections
 from jobticket_kit.contract.operations import ContractSpec
 from jobticket_kit.contract.origins import refuse_other_origins, refuse_production_proxy
 from jobticket_kit.hosts import origin_of
+from jobticket_kit.settings import DEFAULT_REQUEST_DEADLINE
 
 __all__ = [
     "CONNECTION_FAULTS",
     "CONTROL_PREFIX",
-    "MAX_OBSERVED_BODY",
     "RETRY_POLICY",
     "UNREADABLE_BODY",
     "Answer",
@@ -52,7 +56,6 @@ __all__ = [
     "metered_transport",
 ]
 
-MAX_OBSERVED_BODY = 4 * 1024 * 1024  # a streamed JSON answer is read for the observers up to this size
 CONTROL_PREFIX = "/_twin/"  # the twin's control routes are not part of the API: neither metered nor observed
 # The client's own rules (idempotent calls only, 502/503/504, doubling back-off from 0.5 s), without
 # jitter: the run is paced already, and a fixed schedule keeps its requests repeatable.
@@ -94,7 +97,7 @@ class Answer:
     status: int
     headers: Mapping[str, str]
     body: bytes | None
-    """The body as received; None when it was sent through httpx, or streamed and not a small JSON body."""
+    """The body as received (within the run's bounds, :mod:`answers`); None when it was sent through httpx."""
 
     @property
     def content_type(self) -> str:
@@ -117,6 +120,9 @@ class MeterObserver:
 
     def answered(self, request: Outgoing, answer: Answer) -> None:
         """The final answer; raising fails the request, after every other observer has seen it too."""
+
+    def refused(self, request: Outgoing, reason: str) -> None:
+        """The meter refused the answer (too large, too deep, too slow): the target cannot be trusted."""
 
 
 def credential_label(authorization: str | None, names: Mapping[str, str]) -> str:
@@ -148,6 +154,7 @@ class RequestMeter:
     """Meters every request to ``base_url`` while entered; refuses all others; tells its observers.
 
     ``refused`` counts the refused requests by origin. ``clock`` times the back-off between retries.
+    ``deadline`` is the seconds one ``requests`` attempt may take, its answer read included.
     """
 
     def __init__(
@@ -159,14 +166,17 @@ class RequestMeter:
         clock: Clock,
         observers: Sequence[MeterObserver] = (),
         refused: dict[str, int] | None = None,
+        deadline: float = DEFAULT_REQUEST_DEADLINE,
     ) -> None:
         self.target = origin_of(base_url)
+        self.deadline = deadline
         self.spec = spec
         self.names = names
         self.clock = clock
         self.observers = tuple(observers)
         self.refused = {} if refused is None else refused
         self._unwrapped: Any = None
+        self._watching = ExitStack()
 
     def __enter__(self) -> RequestMeter:
         """Wrap ``requests``' sending for the duration of the block."""
@@ -176,15 +186,22 @@ class RequestMeter:
 
         def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
             refuse_production_proxy(request.url or "", kwargs.get("proxies"), self.refused)
+            label = f"{(request.method or 'GET').upper()} {urlsplit(request.url or '').path or '/'}"
 
             def forward() -> tuple[requests.Response, bytes | None]:
-                response: requests.Response = original(adapter, request, *args, **kwargs)
-                if kwargs.get("stream") and not _small_json(response.headers):
-                    return response, None
-                # Read here, so a cut connection is retried too. Schemathesis streams every answer (for
-                # event streams); a JSON body of a declared, bounded length is read all the same, so
-                # the observers see it too (requests keeps it for the caller).
-                return response, response.content
+                # Every answer is streamed (schemathesis asks so itself), then read here within bounds,
+                # so a cut connection is retried too and the observers see every body (requests keeps it
+                # for the caller).
+                with Watch(self.deadline, label) as watch:
+                    try:
+                        response: requests.Response = original(
+                            adapter, request, *args, **{**kwargs, "stream": True}
+                        )
+                        return response, read_answer(response, label)
+                    except requests.RequestException as error:
+                        if watch.fired and not isinstance(error, AnswerRefused):
+                            raise watch.refused() from None
+                        raise
 
             return self.send(
                 (request.method or "GET").upper(),
@@ -198,6 +215,7 @@ class RequestMeter:
 
         self._unwrapped = original
         HTTPAdapter.send = send  # type: ignore[method-assign,assignment]
+        self._watching.enter_context(watching_connections())
         _ACTIVE.append(self)
         return self
 
@@ -208,6 +226,7 @@ class RequestMeter:
         _ACTIVE.remove(self)
         HTTPAdapter.send = self._unwrapped  # type: ignore[method-assign]
         self._unwrapped = None
+        self._watching.close()
 
     def send(
         self,
@@ -242,6 +261,10 @@ class RequestMeter:
                 observer.sending(request, retry=attempt > 0)
             try:
                 response, received = forward()
+            except AnswerRefused as refusal:
+                self._attempted(request, None, type(refusal).__name__)
+                self._refused(request, str(refusal))
+                raise
             except CONNECTION_FAULTS as exc:
                 self._attempted(request, None, type(exc).__name__)
                 if attempt + 1 < attempts:
@@ -264,6 +287,9 @@ class RequestMeter:
 
     def _attempted(self, request: Outgoing, status: int | None, error: str | None) -> None:
         self._each(lambda observer: observer.attempted(request, status, error))
+
+    def _refused(self, request: Outgoing, reason: str) -> None:
+        self._each(lambda observer: observer.refused(request, reason))
 
     def _answered(self, request: Outgoing, answer: Answer) -> None:
         self._each(lambda observer: observer.answered(request, answer))
@@ -306,13 +332,6 @@ def metered_transport() -> httpx.BaseTransport:
     return _ACTIVE[-1].transport()
 
 
-def _small_json(headers: Mapping[str, str]) -> bool:
-    """A JSON answer that declares a length within :data:`MAX_OBSERVED_BODY` (safe to read at once)."""
-    length = headers.get("Content-Length") or ""
-    kind = headers.get("Content-Type") or ""
-    return "json" in kind and length.isdigit() and int(length) <= MAX_OBSERVED_BODY
-
-
 UNREADABLE_BODY = "an unreadable JSON body"
 
 
@@ -324,7 +343,7 @@ def _unreadable(headers: Mapping[str, str], body: bytes | None) -> str | None:
         json.loads(body)
     except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         return UNREADABLE_BODY
-    except RecursionError:  # deep, but complete: not a transport fault
+    except RecursionError:  # pragma: no cover - the meter refuses a body that deep (answers)
         return None
     return None
 

@@ -4,7 +4,8 @@
 observers:
 
 - :class:`Budgeted`: every attempt asks the run's :class:`RequestBudget` for a slot (it paces, counts
-  and may refuse), every final answer is counted by status, and a 429 stops the run.
+  and may refuse), every final answer is counted by status, and a 429 stops the run, as does an answer
+  the meter refused (too large, too deep, too slow).
 - :class:`Journaled`: every attempt goes to the :class:`Journal`, the evidence of the check in
   progress that a failure entry names and reproduces.
 - :class:`Learning`: the redactor learns the personal values of every JSON answer, so the reports can
@@ -22,6 +23,7 @@ from jobticket_kit.contract.journal import Exchange, Journal
 from jobticket_kit.contract.meter import Answer, MeterObserver, Outgoing, RequestMeter
 from jobticket_kit.contract.operations import ContractSpec
 from jobticket_kit.privacy.redact import Redactor
+from jobticket_kit.settings import DEFAULT_REQUEST_DEADLINE
 
 __all__ = ["Budgeted", "Journaled", "Learning", "metered"]
 
@@ -45,6 +47,10 @@ class Budgeted(MeterObserver):
             answer.headers.get("Retry-After"),
             operation=request.label,
         )
+
+    def refused(self, request: Outgoing, reason: str) -> None:
+        """Halt the run: a target whose answers break the run's bounds can be neither judged nor probed."""
+        self.budget.halt(f"the target's answer was refused: {reason}")
 
 
 class Journaled(MeterObserver):
@@ -95,11 +101,13 @@ def metered(
     *,
     journal: Journal | None = None,
     observers: Sequence[MeterObserver] = (),
+    deadline: float = DEFAULT_REQUEST_DEADLINE,
 ) -> RequestMeter:
     """The meter of a run: within ``budget``, journaled if ``journal`` is given, plus ``observers``.
 
     Enter it (``with metered(...):``) to meter every request of the block; a request to another
-    origin than ``base_url``'s is counted by origin in ``refused`` and never sent.
+    origin than ``base_url``'s is counted by origin in ``refused`` and never sent. ``deadline`` is the
+    seconds one attempt may take, its answer read included.
     """
     recorders = [Journaled(journal)] if journal is not None else []
     return RequestMeter(
@@ -109,4 +117,5 @@ def metered(
         clock=budget.clock,
         observers=[Budgeted(budget), *recorders, *observers],
         refused=refused,
+        deadline=deadline,
     )

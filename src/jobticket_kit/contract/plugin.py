@@ -5,7 +5,9 @@ Each part has one job: :mod:`planning` decides what runs, in which order and on 
 :mod:`failures` turns a failed check into redacted failure entries (a failed shared setup into one
 entry, however many checks used it); :mod:`reporting` makes those the only text pytest reports;
 :mod:`assumptions` feeds the ledger. The plugin keeps the tally the verdict is made of
-(:func:`~jobticket_kit.contract.lifecycle.conclude`), and a 429 stops the session at once.
+(:func:`~jobticket_kit.contract.lifecycle.conclude`). A 429, a halted run (an answer the meter
+refused, a sandbox guard that refused) or an incident (a sync whose read-back differs from its plan)
+stops the session at once.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 import pytest
 from hypothesis.errors import Flaky
 
+from jobticket import SyncIncidentError
 from jobticket_kit.contract.assumptions import LedgerKeeper
-from jobticket_kit.contract.budget import BudgetSpent, TargetBlocked
+from jobticket_kit.contract.budget import BudgetSpent, RunHalted, TargetBlocked
 from jobticket_kit.contract.causes import cause_of_call
 from jobticket_kit.contract.failures import FailureEntries, SharedSetups
 from jobticket_kit.contract.items import MARKERS, in_suite, node_id, suite_dir
@@ -112,8 +115,15 @@ class ContractPlugin:
             self.ledger.passed(item)
         elif not report.failed:
             return
+        elif (incident := cause_of_call(call, SyncIncidentError)) is not None:
+            self.run.incidents.append(str(incident))  # "incident: HR sync ... was sent ...", ids only
+            self.run.budget.halt(str(incident))
+            self._stop(item, report, str(incident))
         elif self.run.budget.block is not None or cause_of_call(call, TargetBlocked) is not None:
-            self._stop(item, report)
+            block = self.run.budget.block
+            self._stop(item, report, "blocked: " + (block.describe() if block else "429"))
+        elif (halted := self.run.budget.halted) is not None or cause_of_call(call, RunHalted) is not None:
+            self._stop(item, report, halted or "the run was halted")
         elif (spent := cause_of_call(call, BudgetSpent)) is not None:
             mark_left_out(report, item, self.plan.cut_short(item, spent))
         else:
@@ -131,11 +141,10 @@ class ContractPlugin:
         """Keep our redacted text: schemathesis rewrites a failed report here, after it was logged."""
         self.reports.restore(report)
 
-    def _stop(self, item: pytest.Item, report: pytest.TestReport) -> None:
-        """A 429 arrived: stop the session, and say so instead of the check's failure."""
-        block = self.run.budget.block
-        item.session.shouldstop = "blocked: " + (block.describe() if block else "429")
-        self.reports.replace(report, self.redactor.text(str(item.session.shouldstop)))
+    def _stop(self, item: pytest.Item, report: pytest.TestReport, reason: str) -> None:
+        """Stop the session (a 429, a halted run, an incident), and say why instead of the check's failure."""
+        item.session.shouldstop = reason
+        self.reports.replace(report, self.redactor.text(reason))
 
     def _fail_again(
         self, report: pytest.TestReport, error: BaseException | None, shared: Failure, node: str

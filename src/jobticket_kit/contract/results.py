@@ -19,11 +19,13 @@ class Verdict(IntEnum):
     HOLDS = 0
     BROKEN = 1
     NO_VERDICT = 2
+    INCIDENT = 3
+    """A sync the run sent did something else than its plan: people's data changed unexpectedly."""
 
     @property
     def text(self) -> str:
         """How the summary says it."""
-        return {0: "contract holds", 1: "contract broken", 2: "no verdict"}[self.value]
+        return {0: "contract holds", 1: "contract broken", 2: "no verdict", 3: "incident"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class SuiteResult:
 
     @property
     def exit_code(self) -> int:
-        """0 holds, 1 broken, 2 no verdict."""
+        """0 holds, 1 broken, 2 no verdict, 3 incident."""
         return int(self.verdict)
 
     def as_dict(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.ledger import AssumptionLedger
 from jobticket_kit.contract.meter import metered_transport
 from jobticket_kit.contract.operations import ContractSpec
+from jobticket_kit.settings import DEFAULT_REQUEST_DEADLINE
 
 if TYPE_CHECKING:
     from jobticket_kit.evidence.freshness import Freshness
@@ -73,6 +74,11 @@ class ContractRun:
     journal: Journal = field(default_factory=Journal)
     freshness: Freshness | None = None
     budget_is_default: bool = False
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
+    """Seconds one request may take in all, its answer read included (``JOBTICKET_REQUEST_DEADLINE``)."""
+    incidents: list[str] = field(default_factory=list)
+    """One line per sync whose read-back differed from its plan (ids only): the run's verdict is then
+    "incident" (exit 3)."""
 
     def api(self, credential: Credential | str | None = "main") -> Api:
         """A client for the named checks: main credential by default, ``None`` for no credentials."""
@@ -90,6 +96,7 @@ class ContractRun:
             password=self.main.password,
             transport=metered_transport(),
             pacer=Pacer(_PACED_BY_THE_BUDGET, 60.0),
+            deadline=self.request_deadline,
         )
 
     def credential_names(self) -> dict[str, str]:

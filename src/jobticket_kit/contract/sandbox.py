@@ -1,26 +1,51 @@
 """The sandbox guard: destructive work off the twin only on an integration holding synthetic employees only.
 
 A full-roster sync offboards everyone linked to the integration and left out of the roster, so before
-the contract suite's destructive checks or a destructive recording run against anything but the twin,
-this reads every employee linked to ``JOBTICKET_SANDBOX_INTEGRATION_ID`` and refuses unless each one
-is synthetic (:func:`jobticket_kit.contract.synthetic.is_synthetic`). An integration with nobody linked
-yet passes: the first run links the kit's own employees. The refusal names employee ids only.
+every destructive request of the contract suite or of a destructive recording against anything but the
+twin, this reads every employee linked to ``JOBTICKET_SANDBOX_INTEGRATION_ID`` and refuses unless each one
+is synthetic (:func:`jobticket_kit.contract.synthetic.is_synthetic`). The listing is the client's strict
+one, so a listing that undercounts refuses too. An integration with nobody linked yet passes: the first
+run links the kit's own employees. The refusal names employee ids only.
+
+Three pieces, each small enough to reuse (a context manager that restores the sandbox sends through the
+meter, or calls :func:`check_sandbox` itself):
+
+- :func:`check_sandbox`: the check, on a fresh complete listing;
+- :class:`SandboxGuarded`: the check at the time of use, as a meter observer, before every destructive
+  request of a run (each attempt, re-sends included): a real employee linked to the sandbox in the
+  middle of a run stops the run before the next destructive request, and no later check can override it;
+- :func:`guarded_sync`: the kit's one way to sync the sandbox through the client's guarded sync, which
+  never overrides the offboarding guard off the twin.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
-from jobticket import JobTicketError, NotFoundError
+from jobticket import (
+    JobTicketError,
+    NotFoundError,
+    PaginationError,
+    ResponseTooDeepError,
+    ResponseTooLargeError,
+)
+from jobticket_kit.contract.meter import MeterObserver, Outgoing
 from jobticket_kit.contract.synthetic import is_synthetic
 from jobticket_kit.target import SANDBOX_INTEGRATION_VAR, TargetError
 
 if TYPE_CHECKING:
-    from jobticket import JobTicket
+    from collections.abc import Sequence
 
-__all__ = ["SandboxRefused", "check_sandbox"]
+    from jobticket import JobTicket
+    from jobticket.hr_sync import SyncResult
+    from jobticket_kit.contract.run_state import ContractRun
+
+__all__ = ["SAFE_METHODS", "SandboxGuarded", "SandboxRefused", "check_sandbox", "guarded_sync"]
 
 _SHOWN_IDS = 10
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_log = logging.getLogger(__name__)
 
 
 class SandboxRefused(TargetError):
@@ -34,7 +59,7 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
     foreign: set[int] = set()
     try:
         client.get_hr_integration(integration_id)
-        for employee in client.list_employees():
+        for employee in client.list_employees():  # strict: a listing that is not proven complete refuses
             for link in employee.hr_intergartion_links:
                 if link.hr_integration_id == integration_id:
                     linked.add(employee.id)
@@ -42,6 +67,14 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
                         foreign.add(employee.id)
     except NotFoundError:
         raise SandboxRefused(f"{where}: the target has no such HR integration; nothing was sent") from None
+    except PaginationError as error:  # its message names the rule, never a value
+        raise SandboxRefused(
+            f"{where}: the employees cannot be proven complete ({error}); nothing was sent"
+        ) from None
+    except (ResponseTooLargeError, ResponseTooDeepError) as error:  # names the bound, never a value
+        raise SandboxRefused(
+            f"{where}: the target's answer was refused ({error}); nothing was sent"
+        ) from None
     except JobTicketError as error:
         raise SandboxRefused(
             f"{where}: cannot read the integration's employees ({type(error).__name__}); nothing was sent"
@@ -55,3 +88,57 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
             "Use a dedicated integration that holds only synthetic employees (docs/safety.md)"
         )
     return len(linked)
+
+
+class SandboxGuarded(MeterObserver):
+    """Before every destructive request of a run off the twin: :func:`check_sandbox`, on a fresh listing.
+
+    A refusal halts the run (no further request of any kind) and refuses the request before it is sent.
+    """
+
+    def __init__(self, run: ContractRun) -> None:
+        assert run.sandbox_integration is not None
+        self._run = run
+        self._integration = run.sandbox_integration
+        self._destructive = {op.operation_id for op in run.spec.operations if op.destructive}
+
+    def is_destructive(self, request: Outgoing) -> bool:
+        """A destructive operation of the spec, or a method that may change something on no operation."""
+        if request.operation is None:
+            return request.method.upper() not in SAFE_METHODS
+        return request.operation in self._destructive
+
+    def sending(self, request: Outgoing, *, retry: bool) -> None:
+        """Check the sandbox now; raise :class:`SandboxRefused` (and halt the run) when it fails."""
+        if not self.is_destructive(request):
+            return
+        try:
+            with self._run.client() as client:
+                check_sandbox(client, self._integration)
+        except SandboxRefused as refused:
+            self._run.budget.halt(f"refused: {refused}")
+            raise
+
+
+def guarded_sync(
+    run: ContractRun,
+    client: JobTicket,
+    integration_id: int,
+    roster: Sequence[dict[str, Any]],
+    *,
+    sync_id: str,
+    allow_large_offboarding: bool = False,
+) -> SyncResult:
+    """Sync through the client's guarded sync; the offboarding guard is overridden on the twin only.
+
+    Off the twin the override is dropped (and logged): nothing aimed at a real target overrides the guard,
+    so a check that offboards must stay within it (the suite's roster is large enough for one of it).
+    """
+    if allow_large_offboarding and not run.is_twin:
+        _log.warning("HR sync %s: the offboarding guard is never overridden off the twin", sync_id)
+    return client.sync_roster(
+        integration_id,
+        roster,
+        sync_id=sync_id,
+        allow_large_offboarding=allow_large_offboarding and run.is_twin,
+    )

@@ -66,6 +66,7 @@ def open_run(settings: KitSettings) -> Iterator[ContractRun]:
                 max_examples=contract.max_examples,
                 stateful_examples=_TWIN_STATEFUL_EXAMPLES,
                 tolerant=contract.tolerant,
+                request_deadline=settings.request_deadline,
             )
             with _installed(run):
                 yield run
@@ -88,6 +89,7 @@ def open_run(settings: KitSettings) -> Iterator[ContractRun]:
         max_examples=contract.max_examples,
         tolerant=contract.tolerant,
         budget_is_default=contract.budget_is_default,
+        request_deadline=settings.request_deadline,
     )
     with _installed(run):
         yield run

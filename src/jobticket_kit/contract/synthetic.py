@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ROSTER_SIZE",
     "SANDBOX_TAG",
     "SYNTHETIC_EMAIL_DOMAIN",
     "SYNTHETIC_HR_ID_PREFIX",
@@ -22,7 +23,9 @@ __all__ = [
 SYNTHETIC_EMAIL_DOMAIN = "example.com"
 SYNTHETIC_HR_ID_PREFIX = "kit-"
 SANDBOX_TAG = "sandbox"  # the tag of the roster the sandbox integration rests in (the twin's is "twin")
-_ROSTER_SIZE = 3
+# Ten, so that a check dropping one of them stays within the client's 10 % offboarding guard, which
+# nothing aimed at a real target overrides (jobticket_kit.contract.sandbox.guarded_sync).
+ROSTER_SIZE = 10
 
 
 def is_synthetic(email: str | None, hr_id: str | None) -> bool:
@@ -62,5 +65,5 @@ def synthetic_employee(tag: str, number: int, **overrides: Any) -> dict[str, Any
 
 
 def synthetic_roster(tag: str = SANDBOX_TAG) -> list[dict[str, Any]]:
-    """The three synthetic employees the destructive checks sync: the sandbox integration's resting roster."""
-    return [synthetic_employee(tag, number) for number in range(1, _ROSTER_SIZE + 1)]
+    """The synthetic employees the destructive checks sync: the sandbox integration's resting roster."""
+    return [synthetic_employee(tag, number) for number in range(1, ROSTER_SIZE + 1)]

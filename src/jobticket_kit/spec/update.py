@@ -4,7 +4,8 @@ The steps, each stopping the run when it fails: validate and lint the new file; 
 classified as breaking or compatible; with ``--yes``, pin it (version bump, provenance, sha256 in the
 lock, an entry in the spec's CHANGELOG and a line under the client's Unreleased), regenerate
 ``generated/``, list the public names that changed, and run the regeneration check and the offline tests
-against the regenerated client.
+against the regenerated client. A URL is fetched within bounds (:func:`_download`: size, an overall
+deadline).
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import httpx
 import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError, ValidatorDetectError
 
-from jobticket import UnsafeURLError
+from jobticket import UnexpectedResponseError, UnsafeURLError
+from jobticket._bounds import ACCEPT_ENCODING, adecoded
 from jobticket_kit.cassettes.drift import find_drift
 from jobticket_kit.cassettes.layout import REMOTE_SET
 from jobticket_kit.hosts import is_production_url, origin_of
 from jobticket_kit.inputs import MAX_INPUT_BYTES, InputError, decode_text, load_yaml_text, read_text_file
 from jobticket_kit.proxies import ProxyRefused, check_environment_proxies
+from jobticket_kit.settings import DEFAULT_REQUEST_DEADLINE
 from jobticket_kit.spec import generation
 from jobticket_kit.spec.api_surface import surface_changes
 from jobticket_kit.spec.changelogs import with_entry, with_unreleased_entry
@@ -123,11 +127,11 @@ def client_changelog_entry(old: str, version: str, changes: list[Change], impact
     return "\n".join([line, *(f"  - {item}" for item in [*names, *wire])]) + "\n"
 
 
-def _read_source(source: str) -> str:
-    """The new spec's text: a local file, or an https:// URL fetched without following redirects."""
+def _read_source(source: str, deadline: float) -> str:
+    """The new spec's text: a local file, or an https:// URL fetched within bounds (:func:`_download`)."""
     try:
         if source.startswith(("http://", "https://")):
-            return decode_text(_download(source), source)
+            return decode_text(_download(source, deadline), source)
         return read_text_file(Path(source), what="spec file")
     except InputError as error:
         raise SpecRejected(str(error)) from None
@@ -147,18 +151,37 @@ def _checked_download_url(url: str) -> str:
     return url
 
 
-def _download(url: str) -> bytes:
+def _download(url: str, deadline: float) -> bytes:
+    """Fetch a checked URL without following redirects, within bounds.
+
+    At most ``MAX_INPUT_BYTES``, counted as the body is decoded (a gzip bomb stops there), and one
+    overall ``deadline``, head and body included (a server dripping its answer is cut).
+    """
     url = _checked_download_url(url)
-    with httpx.stream("GET", url, timeout=30.0, follow_redirects=False) as response:
-        if response.is_redirect:
-            raise SpecRejected(f"{url} answered {response.status_code}: redirects are not followed")
-        response.raise_for_status()
-        data = bytearray()
-        for chunk in response.iter_bytes():
-            data += chunk
-            if len(data) > MAX_INPUT_BYTES:
-                raise SpecRejected(f"{url}: larger than {MAX_INPUT_BYTES} bytes")
-        return bytes(data)
+    try:
+        return anyio.run(_fetch, url, deadline)
+    except TimeoutError:
+        raise SpecRejected(f"{url}: no complete answer within the deadline of {deadline:g} s") from None
+    except UnexpectedResponseError as error:  # an encoding that cannot be bounded, or a broken one
+        raise SpecRejected(f"{url}: {error}") from None
+
+
+async def _fetch(url: str, deadline: float) -> bytes:
+    with anyio.fail_after(deadline):
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        async with (
+            httpx.AsyncClient(timeout=30.0, follow_redirects=False, headers=headers) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.is_redirect:
+                raise SpecRejected(f"{url} answered {response.status_code}: redirects are not followed")
+            response.raise_for_status()
+            data = bytearray()
+            async for chunk in adecoded(response):
+                data += chunk
+                if len(data) > MAX_INPUT_BYTES:
+                    raise SpecRejected(f"{url}: larger than {MAX_INPUT_BYTES} bytes")
+            return bytes(data)
 
 
 def _validate(text: str, source: str = "the new spec") -> dict[str, Any]:
@@ -365,16 +388,18 @@ def run(
     tests: Sequence[str] = DEFAULT_TESTS,
     label: str | None = None,
     notes: Sequence[Change] = (),
+    deadline: float = DEFAULT_REQUEST_DEADLINE,
 ) -> int:
     """Run the spec-change workflow on ``source`` (a path or https:// URL); ``pin`` is ``--yes``.
 
     ``label`` names the source in the output, the provenance and the CHANGELOG (default: ``source``);
     ``notes`` are changes the diff does not see (an overlay's notes on confidence), listed and pinned
-    with the others. Exit 0 when consistent, 1 when something needs attention, 2 when the new file is
-    rejected, 3 in report-only mode when the change is breaking for the client.
+    with the others; ``deadline`` is the seconds a download may take in all. Exit 0 when consistent, 1
+    when something needs attention, 2 when the new file is rejected, 3 in report-only mode when the
+    change is breaking for the client.
     """
     try:
-        text = _read_source(source)
+        text = _read_source(source, deadline)
     except (SpecRejected, httpx.HTTPError) as error:
         print(f"rejected: {error}", file=sys.stderr)
         return EXIT_REJECTED
