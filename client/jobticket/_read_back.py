@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._hr_sync import COMPARED_FIELDS, _wire_value
+from .matching import email_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from typing import Any
 
     from jobticket_api.models import Employee
 
@@ -49,6 +49,19 @@ class Discrepancy:
         parts = [f"employee {self.employee_id}"] if self.employee_id is not None else []
         parts += [f"row {self.row + 1}"] if self.row is not None else []
         return " ".join(parts) or "-"
+
+
+def _applied(row: Mapping[str, Any], employee: Employee) -> bool:
+    """Whether the employee shows the row's values (an email in any case: the API may store it lowered)."""
+    for wire, attribute in COMPARED_FIELDS:
+        if wire not in row:
+            continue
+        shown, sent = _wire_value(employee, attribute), row[wire]
+        if wire == "email" and isinstance(shown, str):
+            shown, sent = email_key(shown), email_key(sent)
+        if shown != sent:
+            return False
+    return True
 
 
 def compare_with_plan(
@@ -86,8 +99,7 @@ def compare_with_plan(
         if change.employee_id is not None and employee.id != change.employee_id:
             found.append(Discrepancy("roster row linked to another employee", employee.id, change.row))
             continue
-        row = rows[change.row]
-        if any(wire in row and row[wire] != _wire_value(employee, attr) for wire, attr in COMPARED_FIELDS):
+        if not _applied(rows[change.row], employee):
             found.append(Discrepancy("values not applied", employee.id, change.row))
         if change.action == "offboard":
             offboarded.add(employee.id)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from jobticket import RosterError, SyncRefusedError, validate_roster
+from jobticket import FakeClock, RosterError, SyncIncidentError, SyncRefusedError, validate_roster
+from jobticket._read_back import compare_with_plan
 from jobticket.hr_sync import GuardCheck, SyncPlan
 from jobticket_api.models import Absence, HrSyncEmployee
 
@@ -332,3 +333,44 @@ def test_any_sync_history_guards_over_time_and_remembers_what_was_sent() -> None
         )
     assert history.sent == [(BASE_URL, first.sync_id, 1), (BASE_URL, third.sync_id, 1)]
     assert api.count("POST") == 2
+
+
+# -- the read-back after the sync ----------------------------------------------------------------------
+
+
+def test_a_sync_the_api_accepts_but_does_not_apply_is_an_incident_by_ids_and_rows() -> None:
+    api = company(linked=10)  # answers 204 to every sync and applies none
+    roster = [person(i) for i in range(1, 10)] + [person(50)]  # HR010 left out (10 %), HR050 new
+    clock = FakeClock()
+    with make_client(api, clock) as client, pytest.raises(SyncIncidentError) as raised:
+        client.sync_roster(INTEGRATION, roster)
+    incident = raised.value
+    assert incident.result.sent
+    assert [(d.kind, d.where) for d in incident.discrepancies] == [
+        ("roster row not linked", "row 10"),
+        ("not offboarded", "employee 10"),
+    ]
+    assert str(incident) == (
+        f"incident: HR sync {incident.result.sync_id} was sent and accepted, but integration {INTEGRATION} "
+        "differs from the plan in 2 place(s): roster row not linked (row 10); not offboarded (employee 10); "
+        "check it before sending again"
+    )
+    assert api.count("POST") == 1
+    assert api.count("GET", "/employees") == 1 + 1 + 3  # the plan's listing, then four read-backs
+    assert clock.sleeps == [2.0, 8.0, 20.0]
+
+
+def test_the_read_back_accepts_an_email_stored_in_another_case() -> None:
+    employees = [employee_json(1, email="Person1@Example.com", links=[(INTEGRATION, "HR001")])]
+    api = FakeEmployeesApi(employees)
+    with make_client(api) as client:
+        plan = client.sync_roster(INTEGRATION, [person(1, email="person1@example.com")], dry_run=True).plan
+        after = client.list_employees().to_list()
+    updated = [dict(person(1, email="person1@example.com"))]
+    assert compare_with_plan(plan, updated, {1: "active"}, after) == []
+    assert [d.kind for d in compare_with_plan(plan, [person(1, lastName="Neu")], {1: "active"}, after)] == [
+        "values not applied"
+    ]
+    assert [d.kind for d in compare_with_plan(plan, updated, {1: "active", 2: "active"}, after)] == [
+        "employee no longer listed"
+    ]

@@ -79,6 +79,8 @@ def record_all(
         recorded = [scenario for scenario in SCENARIOS if scenario.name not in unavailable]
         for scenario in recorded:
             metadata = _metadata(scenario, opened.recorded_from, spec)
+            if scenario.destructive and opened.guard is not None:
+                opened.guard()  # at the time of use: someone may have linked a real person since
             try:
                 if scenario.prepare is not None:
                     scenario.prepare(context)

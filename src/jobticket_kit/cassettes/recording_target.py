@@ -4,7 +4,8 @@ The twins run on a fake clock, so every date they write is the same on every rec
 twin has a limit of 2 requests, so the 429 needs three requests instead of a hundred. Against
 staging the ids are discovered through the API and the extra keys come from JOBTICKET_LIMITED_KEYS,
 exactly as for the contract suite, and the sandbox integration the sync scenarios change must hold
-synthetic employees only (``contract.sandbox``), or nothing is recorded; it is left holding the kit's
+synthetic employees only (``contract.sandbox``), or nothing is recorded: checked before anything, and
+again right before each destructive scenario (:attr:`OpenTarget.guard`); it is left holding the kit's
 synthetic roster again when the recording ends, also after a failure (``contract.sandbox_roster``).
 """
 
@@ -39,7 +40,7 @@ from jobticket_twin.seed import PENDING_INTEGRATION_ID
 from jobticket_twin.testing import running_twin
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from jobticket_kit.settings import KitSettings
 
@@ -58,11 +59,15 @@ _DISCOVERY_PAGES = 5
 
 @dataclass(frozen=True)
 class OpenTarget:
-    """A target ready to record: the scenario context and the origins the scrubber rewrites."""
+    """A target ready to record: the scenario context and the origins the scrubber rewrites.
+
+    ``guard`` is the sandbox guard to run right before each destructive scenario (None on the twin).
+    """
 
     context: RecordingContext
     origins: dict[str, str]
     recorded_from: str
+    guard: Callable[[], None] | None = None
 
 
 @contextmanager
@@ -102,7 +107,8 @@ def open_target(settings: KitSettings) -> Iterator[OpenTarget]:
             ids = _discover(
                 target.base_url, keys[MAIN], sync_integration=sync_integration, prefer_linked=True
             )
-            yield OpenTarget(RecordingContext(target.base_url, target.base_url, ids, keys), {}, recorded_from)
+            context = RecordingContext(target.base_url, target.base_url, ids, keys)
+            yield OpenTarget(context, {}, recorded_from, lambda: check_sandbox(client, sync_integration))
 
 
 @contextmanager

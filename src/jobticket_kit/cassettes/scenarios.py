@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from jobticket import Page, PaginationError
+from jobticket._pagination import ListingProof
 from jobticket_api.api.documents import download_document, get_document, list_all_documents
 from jobticket_api.api.documents import list_employee_documents as list_documents_of
 from jobticket_api.api.employees import get_employee, list_employees
@@ -260,18 +263,24 @@ def _roster(context: RecordingContext, integration: int) -> list[dict[str, Any]]
     """The integration's current roster plus the synthetic employee: nobody is offboarded.
 
     The pages are read exactly as the client layer's guarded sync reads them, so the cassette
-    replays through ``JobTicket.sync_roster`` too.
+    replays through ``JobTicket.sync_roster`` too, and proven complete as it proves them: a roster
+    built from a listing that undercounts would offboard whoever it left out.
     """
     client = context.client()
     roster: dict[str, dict[str, Any]] = {}
-    page, total_pages = 1, 1
-    while page <= total_pages:
+    proof = ListingProof[Any]("GET /employees")
+    while True:
         response = _expect(
-            list_employees.sync_detailed(client=client, page=page, per_page=100, sort_field=UNSET), 200
+            list_employees.sync_detailed(client=client, page=proof.number, per_page=100, sort_field=UNSET),
+            200,
         )
         body = json.loads(response.content)["data"]
-        total_pages = body["totalPages"]
-        page += 1
+        page = Page([SimpleNamespace(id=item.get("id")) for item in body["data"]], body["page"],
+                    body["perPage"], body["totalPages"], body["total"])  # fmt: skip
+        try:
+            proof.check(page)
+        except PaginationError as error:
+            raise RecordingError(f"the listing of employees is not complete: {error}") from None
         for employee in body["data"]:
             if employee["subscription"]["status"] == "cancelled":
                 continue  # offboarded already; sending them would not reactivate them anyway (O-26)
@@ -279,6 +288,8 @@ def _roster(context: RecordingContext, integration: int) -> list[dict[str, Any]]
                 if link["hrIntegrationId"] == integration:
                     fields = ("firstName", "lastName", "email", "dateOfBirth", "profileImage")
                     roster[link["hrId"]] = {name: employee[name] for name in fields} | {"hrId": link["hrId"]}
+        if proof.is_last(page):
+            break
     roster.setdefault(SYNTHETIC_EMPLOYEE["hrId"], dict(SYNTHETIC_EMPLOYEE))
     return list(roster.values())
 

@@ -1,4 +1,4 @@
-"""``jobticket-kit contract``: the main job. Exit 0 the contract holds, 1 broken, 2 no verdict."""
+"""``jobticket-kit contract``: the main job. Exit 0 the contract holds, 1 broken, 2 no verdict, 3 incident."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def checked_run_options(
     return options
 
 
-@click.command(short_help="Check the target API against openapi/ (exit 0/1/2).")
+@click.command(short_help="Check the target API against openapi/ (exit 0/1/2/3).")
 @run_options(
     default_output_dir=None,
     output_help="Where junit.xml, summary.md and results.json go.  [default: reports/contract]",
@@ -66,7 +66,8 @@ def contract(
 
     PYTEST_ARGS select checks, e.g. a node id from the summary (pytest's own options go after --).
     Exit 0: the contract holds; 1: it is broken; 2: no verdict (target down, blocked, bad credentials,
-    refused settings).
+    refused settings, an answer or a sandbox the run refused); 3: incident (a sync it sent was applied
+    otherwise than planned; ids in the summary).
     """
     from jobticket_kit.contract.cli import run_contract
 

@@ -43,7 +43,7 @@ def nightly(
     Adds nightly.json (every failure with a stable fingerprint and an outcome class) and puts the
     headline on top of summary.md. Adds the run's evidence about a real target to evidence.json and
     proposes spec changes seen on enough runs: spec-overlay.yaml and spec-overlay.md. Exit codes are the
-    contract's: 0 holds, 1 broken, 2 no verdict.
+    contract's: 0 holds, 1 broken, 2 no verdict, 3 incident.
     """
     from jobticket_kit import nightly as nightly_check
     from jobticket_kit.inputs import InputError
