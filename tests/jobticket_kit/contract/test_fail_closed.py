@@ -182,6 +182,7 @@ def test_hostile_bodies_end_the_run_without_a_verdict_within_the_deadline(
         "slow drip": f"no complete answer within the deadline of {deadline} s",
         "deep JSON": "the JSON body nests deeper than 64 levels",
     }[kind]
+    print(f"contract run, {kind}: exit {code} in {seconds:.1f} s, peak memory +{grown:.1f} MiB")
     assert results["reason"].startswith("the target's answer was refused: GET /employees")
     assert results["reason"].endswith(expected)
     assert grown < 100, f"{kind}: {grown} MiB"

@@ -52,10 +52,12 @@ def test_a_hostile_download_is_rejected_in_time_with_little_memory(kind: str, tm
             cwd=project_root(), env=env, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         elapsed = time.monotonic() - started
+    grown = growth_mib(completed.stderr)
+    print(f"update-spec, {kind}: exit {completed.returncode} in {elapsed:.1f} s, peak memory +{grown:.1f} MiB")
     lines = [line for line in completed.stderr.splitlines() if line and not line.startswith("peak-memory")]
     assert completed.returncode == 2, completed.stderr
     assert lines == [f"rejected: {url}: {EXPECTED[kind]}"]
     assert completed.stdout == ""
-    assert growth_mib(completed.stderr) < 100
+    assert grown < 100
     assert elapsed < DEADLINE + 15
     assert list(tmp_path.iterdir()) == []
