@@ -307,6 +307,7 @@ def test_hostile_bodies_cost_the_client_and_roster_plan_little_time_and_memory(
                 0,
                 (expected if call == "employee" else download_error).__name__,
             ), err
+            print(f"client {call}, {kind}: {out.strip()} in {seconds:.1f} s, peak memory +{grown:.1f} MiB")
             assert grown < 100, f"{call}: {grown} MiB"
             assert seconds < 30
         code, out, err, grown, seconds = run_measured(
@@ -319,6 +320,7 @@ def test_hostile_bodies_cost_the_client_and_roster_plan_little_time_and_memory(
             env=env,
             cwd=tmp_path,
         )
+    print(f"roster plan, {kind}: exit {code} in {seconds:.1f} s, peak memory +{grown:.1f} MiB")
     assert code == 3, err
     assert "Traceback" not in err
     assert expected.__name__ not in err  # one line naming the rule, not the class

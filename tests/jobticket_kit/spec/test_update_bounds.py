@@ -53,7 +53,8 @@ def test_a_hostile_download_is_rejected_in_time_with_little_memory(kind: str, tm
         )  # fmt: skip
         elapsed = time.monotonic() - started
     grown = growth_mib(completed.stderr)
-    print(f"update-spec, {kind}: exit {completed.returncode} in {elapsed:.1f} s, peak memory +{grown:.1f} MiB")
+    code = completed.returncode
+    print(f"update-spec, {kind}: exit {code} in {elapsed:.1f} s, peak memory +{grown:.1f} MiB")
     lines = [line for line in completed.stderr.splitlines() if line and not line.startswith("peak-memory")]
     assert completed.returncode == 2, completed.stderr
     assert lines == [f"rejected: {url}: {EXPECTED[kind]}"]
