@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from jobticket import JobTicket
+from jobticket.hr_sync import SyncResult
 from jobticket.matching import Pause, paused_by
 from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, Api, ContractRun, current_run
 from jobticket_kit.contract.sandbox import guarded_sync
@@ -59,6 +60,13 @@ def _sync(api: Api, integration: int, body: Any, **kwargs: Any) -> Any:
 
 def _guarded_sync(client: JobTicket, integration: int, body: dict[str, Any]) -> httpx.Response:
     """Sync a roster through the kit's guarded sync and return the API's answer to its POST."""
+    return _guarded_sync_result(client, integration, body)[0]
+
+
+def _guarded_sync_result(
+    client: JobTicket, integration: int, body: dict[str, Any]
+) -> tuple[httpx.Response, SyncResult]:
+    """Sync a roster through the kit's guarded sync: the API's answer to its POST, and the sync's result."""
     answers: list[httpx.Response] = []
 
     def keep(response: httpx.Response) -> None:
@@ -68,11 +76,11 @@ def _guarded_sync(client: JobTicket, integration: int, body: dict[str, Any]) -> 
 
     client.http.event_hooks["response"] = [keep]
     try:
-        guarded_sync(current_run(), client, integration, body["employees"], sync_id=body["syncId"])
+        result = guarded_sync(current_run(), client, integration, body["employees"], sync_id=body["syncId"])
     finally:
         client.http.event_hooks["response"] = []
     assert len(answers) == 1, f"the guarded sync sent {len(answers)} POSTs"
-    return answers[0]
+    return answers[0], result
 
 
 @pytest.fixture(scope="module")
@@ -107,15 +115,18 @@ def roster(api: Api, client: JobTicket, contract_run: ContractRun, sync_integrat
     tag = "twin" if contract_run.is_twin else SANDBOX_TAG
     items = synthetic_roster(tag)
     with restoring(client, sync_integration, items):
-        existing = {item["hrId"] for item in items if _find(api, item["email"])}
-        state = Roster(sync_integration, tag, items, {}, {item["hrId"] for item in items} - existing)
-        response = _guarded_sync(client, sync_integration, state.body("1"))
+        emails = {item["email"]: item["hrId"] for item in items}
+        state = Roster(sync_integration, tag, items, {}, set())
+        response, result = _guarded_sync_result(client, sync_integration, state.body("1"))
+        state.created = {created.hr_id for created in result.plan.created}  # the rest existed already
         assert response.status_code == 204, f"initial sync -> {response.status_code}"
         assert response.content == b""
-        for item in items:
-            found = _find(api, item["email"])
-            assert len(found) == 1, f"{item['hrId']} not found exactly once after the sync"
-            state.ids[item["hrId"]] = found[0]["id"]
+        for employee in api.list_all("/employees"):  # one listing instead of a lookup per employee
+            if employee["email"] in emails:
+                hr_id = emails[employee["email"]]
+                assert hr_id not in state.ids, f"{hr_id} found more than once after the sync"
+                state.ids[hr_id] = employee["id"]
+        assert set(state.ids) == set(emails.values()), "a roster employee is not found after the sync"
         yield state
     contract_run.reset_twin()
 
@@ -123,8 +134,9 @@ def roster(api: Api, client: JobTicket, contract_run: ContractRun, sync_integrat
 @pytest.mark.open_point("O-28")
 def test_synced_employees_read_back(api: Api, roster: Roster) -> None:
     """Right after 204 every roster employee is readable with the roster's data and a link."""
+    read = {employee["id"]: employee for employee in _snapshot(api, sorted(roster.ids.values()))}
     for item in roster.items:
-        employee = api.get_json(f"/employees/{roster.ids[item['hrId']]}")["data"]
+        employee = read[roster.ids[item["hrId"]]]
         assert (employee["firstName"], employee["lastName"], employee["email"]) == (
             item["firstName"],
             item["lastName"],

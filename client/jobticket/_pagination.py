@@ -28,7 +28,9 @@ promising a billion items must not keep a walk (and its memory of ids) going for
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Generic, Self, TypeVar
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from ._exceptions import (
     DuplicateItemError,
@@ -38,14 +40,14 @@ from ._exceptions import (
     PageNumberError,
     ShortPageError,
 )
-from ._operations import Nobody
+from ._operations import Nobody, Page
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 
-    from ._operations import Operation, Page, PageQuery
+    from ._operations import Operation, PageQuery
 
-__all__ = ["MAX_LISTING_ITEMS", "AsyncPager", "ListingProof", "Pager"]
+__all__ = ["MAX_LISTING_ITEMS", "AsyncPager", "ListingProof", "Pager", "wire_page"]
 
 T = TypeVar("T")
 MAX_LISTING_ITEMS = 5_000_000  # 25 times the largest employer planned for (200,000 employees)
@@ -129,6 +131,21 @@ class ListingProof(Generic[T]):
         expected = first.total - (self._pages - 1) * first.per_page
         if len(page.items) != expected:
             raise ItemCountError(self.listing, page=self.number, expected=expected, found=len(page.items))
+
+
+def wire_page(data: Mapping[str, Any]) -> Page[Any]:
+    """A page object as the API sends it (``body["data"]``), as a :class:`Page` of its items' ids.
+
+    A walk over raw JSON (the kit's checks, the recorder) then proves itself with :class:`ListingProof`.
+    """
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in data["data"]]
+    return Page(
+        [SimpleNamespace(id=key) for key in ids],
+        data["page"],
+        data["perPage"],
+        data["totalPages"],
+        data["total"],
+    )
 
 
 def _listing(query: PageQuery[T]) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from jobticket import Page, PaginationError
-from jobticket._pagination import ListingProof
+from jobticket import PaginationError
+from jobticket._pagination import ListingProof, wire_page
 from jobticket_api.api.documents import download_document, get_document, list_all_documents
 from jobticket_api.api.documents import list_employee_documents as list_documents_of
 from jobticket_api.api.employees import get_employee, list_employees
@@ -275,8 +274,7 @@ def _roster(context: RecordingContext, integration: int) -> list[dict[str, Any]]
             200,
         )
         body = json.loads(response.content)["data"]
-        page = Page([SimpleNamespace(id=item.get("id")) for item in body["data"]], body["page"],
-                    body["perPage"], body["totalPages"], body["total"])  # fmt: skip
+        page = wire_page(body)
         try:
             proof.check(page)
         except PaginationError as error:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from jobticket import JobTicket, Pacer
+from jobticket._pagination import ListingProof, wire_page
 from jobticket_kit.contract.budget import RequestBudget
 from jobticket_kit.contract.journal import Journal
 from jobticket_kit.contract.ledger import AssumptionLedger
@@ -152,15 +153,19 @@ class Api:
         return response.json()
 
     def list_all(self, path: str, **params: Any) -> list[dict[str, Any]]:
-        """Every item of a list endpoint, walking pages of 100."""
+        """Every item of a list endpoint, walking pages of 100, proven complete.
+
+        A listing that is not raises the client's ``PaginationError`` naming the rule it breaks.
+        """
         items: list[dict[str, Any]] = []
-        page = 1
+        proof = ListingProof[Any](f"GET {path}")
         while True:
-            body = self.get_json(path, page=page, perPage=100, **params)["data"]
+            body = self.get_json(path, page=proof.number, perPage=100, **params)["data"]
+            page = wire_page(body)
+            proof.check(page)
             items.extend(body["data"])
-            if page >= body["totalPages"]:
+            if proof.is_last(page):
                 return items
-            page += 1
 
 
 _CURRENT: list[ContractRun] = []

@@ -15,12 +15,16 @@ meter, or calls :func:`check_sandbox` itself):
   request of a run (each attempt, re-sends included): a real employee linked to the sandbox in the
   middle of a run stops the run before the next destructive request, and no later check can override it;
 - :func:`guarded_sync`: the kit's one way to sync the sandbox through the client's guarded sync, which
-  never overrides the offboarding guard off the twin.
+  never overrides the offboarding guard off the twin. Its plan comes from a strict listing made right
+  before the POST, so the guard checks that plan instead of listing once more: every employee the sync
+  would change (update or offboard) must be synthetic (:func:`foreign_in_plan`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from jobticket import (
@@ -38,27 +42,41 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from jobticket import JobTicket
-    from jobticket.hr_sync import SyncResult
+    from jobticket.hr_sync import EmployeeChange, SyncPlan, SyncResult
     from jobticket_kit.contract.run_state import ContractRun
 
-__all__ = ["SAFE_METHODS", "SandboxGuarded", "SandboxRefused", "check_sandbox", "guarded_sync"]
+__all__ = [
+    "SAFE_METHODS",
+    "SandboxGuarded",
+    "SandboxRefused",
+    "check_sandbox",
+    "foreign_in_plan",
+    "guarded_sync",
+]
 
 _SHOWN_IDS = 10
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _log = logging.getLogger(__name__)
+# Set by guarded_sync once the plan of the sync about to be sent was checked, consumed by SandboxGuarded.
+_plan_checked: ContextVar[bool] = ContextVar("jobticket_kit_sandbox_plan_checked", default=False)
 
 
 class SandboxRefused(TargetError):
     """The sandbox integration holds someone who is not synthetic, or cannot be read; nothing was sent."""
 
 
-def check_sandbox(client: JobTicket, integration_id: int) -> int:
-    """Refuse unless every employee linked to ``integration_id`` is synthetic; return how many are linked."""
+def check_sandbox(client: JobTicket, integration_id: int, *, known_to_exist: bool = False) -> int:
+    """Refuse unless every employee linked to ``integration_id`` is synthetic; return how many are linked.
+
+    The integration is read first (it must exist), unless ``known_to_exist`` (a check again, later in a
+    run that read it: a sync of an integration deleted since fails on its own, with a 404).
+    """
     where = f"{SANDBOX_INTEGRATION_VAR}={integration_id}"
     linked: set[int] = set()
     foreign: set[int] = set()
     try:
-        client.get_hr_integration(integration_id)
+        if not known_to_exist:
+            client.get_hr_integration(integration_id)
         for employee in client.list_employees():  # strict: a listing that is not proven complete refuses
             for link in employee.hr_intergartion_links:
                 if link.hr_integration_id == integration_id:
@@ -81,10 +99,9 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
         ) from None
     if foreign:
         ids = sorted(foreign)
-        shown = ", ".join(map(str, ids[:_SHOWN_IDS])) + (" ..." if len(ids) > _SHOWN_IDS else "")
         raise SandboxRefused(
             f"{where}: {len(ids)} of the {len(linked)} employee(s) linked to it are not the kit's synthetic "
-            f"employees (ids {shown}); destructive checks could offboard them, so nothing was sent. "
+            f"employees (ids {_shown(ids)}); destructive checks could offboard them, so nothing was sent. "
             "Use a dedicated integration that holds only synthetic employees (docs/safety.md)"
         )
     return len(linked)
@@ -93,7 +110,9 @@ def check_sandbox(client: JobTicket, integration_id: int) -> int:
 class SandboxGuarded(MeterObserver):
     """Before every destructive request of a run off the twin: :func:`check_sandbox`, on a fresh listing.
 
-    A refusal halts the run (no further request of any kind) and refuses the request before it is sent.
+    A sync of another integration than the sandbox is let through only when that integration does not
+    exist (the 404 probe): it can change nothing. A refusal halts the run (no further request of any
+    kind) and refuses the request before it is sent.
     """
 
     def __init__(self, run: ContractRun) -> None:
@@ -112,12 +131,39 @@ class SandboxGuarded(MeterObserver):
         """Check the sandbox now; raise :class:`SandboxRefused` (and halt the run) when it fails."""
         if not self.is_destructive(request):
             return
+        if _plan_checked.get():  # the guarded sync's POST: its fresh plan was checked (guarded_sync)
+            _plan_checked.set(False)
+            return
+        target = _SYNC_PATH.fullmatch(request.path)
         try:
             with self._run.client() as client:
-                check_sandbox(client, self._integration)
+                if target is not None and target.group(1) != str(self._integration):
+                    _refuse_unless_missing(client, target.group(1))
+                else:
+                    check_sandbox(client, self._integration, known_to_exist=True)
         except SandboxRefused as refused:
             self._run.budget.halt(f"refused: {refused}")
             raise
+
+
+_SYNC_PATH = re.compile(r"/hr-integrations/([^/]+)/sync")
+
+
+def _refuse_unless_missing(client: JobTicket, integration: str) -> None:
+    """A destructive request to another integration than the sandbox: only when that one does not exist."""
+    try:
+        client.request("GET", f"/hr-integrations/{integration}")
+    except NotFoundError:
+        return
+    except JobTicketError as error:
+        raise SandboxRefused(
+            f"a sync of HR integration {integration}, not the sandbox, and it cannot be shown not to exist "
+            f"({type(error).__name__}); nothing was sent"
+        ) from None
+    raise SandboxRefused(
+        f"a sync of HR integration {integration}, which exists and is not the sandbox "
+        f"({SANDBOX_INTEGRATION_VAR}); nothing was sent"
+    )
 
 
 def guarded_sync(
@@ -136,9 +182,51 @@ def guarded_sync(
     """
     if allow_large_offboarding and not run.is_twin:
         _log.warning("HR sync %s: the offboarding guard is never overridden off the twin", sync_id)
-    return client.sync_roster(
-        integration_id,
-        roster,
-        sync_id=sync_id,
-        allow_large_offboarding=allow_large_offboarding and run.is_twin,
+
+    def touches_only_synthetic(plan: SyncPlan) -> None:
+        foreign = foreign_in_plan(plan)
+        if foreign:
+            refused = SandboxRefused(
+                f"{SANDBOX_INTEGRATION_VAR}={integration_id}: HR sync {sync_id} would change "
+                f"{len(foreign)} employee(s) who are not the kit's synthetic employees (ids "
+                f"{_shown(foreign)}); nothing was sent"
+            )
+            run.budget.halt(f"refused: {refused}")
+            raise refused
+        _plan_checked.set(True)
+
+    guarded = not run.is_twin and run.sandbox_integration is not None
+    token = _plan_checked.set(False)
+    try:
+        return client.sync_roster(
+            integration_id,
+            roster,
+            sync_id=sync_id,
+            allow_large_offboarding=allow_large_offboarding and run.is_twin,
+            before_send=touches_only_synthetic if guarded else None,
+        )
+    finally:
+        _plan_checked.reset(token)
+
+
+def foreign_in_plan(plan: SyncPlan) -> list[int]:
+    """Ids of the existing employees in ``plan`` who are not synthetic, by their current email and link.
+
+    A plan names every employee its sync would change (update or offboard); a created one is a row of
+    the kit's own roster.
+    """
+    return sorted(
+        change.employee_id
+        for change in plan.employees
+        if change.employee_id is not None and not is_synthetic(*_current(change))
     )
+
+
+def _current(change: EmployeeChange) -> tuple[str, str]:
+    """The email and link ``hrId`` the employee has now (the plan keeps a changed one's old value)."""
+    old = {field.name: field.old for field in change.changes}
+    return str(old.get("email", change.email)), str(old.get("hrId", change.hr_id))
+
+
+def _shown(ids: Sequence[int]) -> str:
+    return ", ".join(map(str, ids[:_SHOWN_IDS])) + (" ..." if len(ids) > _SHOWN_IDS else "")
