@@ -358,7 +358,10 @@ class AsyncJobTicket:
             for wait in (0.0, *READ_BACK_WAITS):
                 if wait:
                     await self._core.clock.asleep(wait)
-                discrepancies = run.compare(await self.list_employees().to_list())
+                read_back = run.read_back()
+                async for employee in self.list_employees():  # strict, streamed
+                    read_back.add(employee)
+                discrepancies = read_back.discrepancies()
                 if not discrepancies:
                     return
         except JobTicketError as error:

@@ -390,7 +390,10 @@ class JobTicket:
             for wait in (0.0, *READ_BACK_WAITS):
                 if wait:
                     self._core.clock.sleep(wait)
-                discrepancies = run.compare(self.list_employees().to_list())
+                read_back = run.read_back()
+                for employee in self.list_employees():  # strict, streamed
+                    read_back.add(employee)
+                discrepancies = read_back.discrepancies()
                 if not discrepancies:
                     return
         except JobTicketError as error:

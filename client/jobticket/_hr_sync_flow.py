@@ -10,7 +10,7 @@ from . import _operations as ops
 from ._exceptions import RosterError, RosterProblem, SyncIncidentError, SyncRefusedError
 from ._hr_sync import GuardCheck, SyncPlan, SyncResult, new_sync_id, plan_sync
 from ._logging import logger
-from ._read_back import compare_with_plan
+from ._read_back import Before, ReadBack
 from ._roster import RosterEntry, validate_roster
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ class SyncRun:
     """When the plan was computed."""
     _checks: tuple[GuardCheck, ...] = ()
     """The guards' verdicts the sync was sent on."""
-    _before: dict[int, str] = field(default_factory=dict, repr=False)
-    """Each listed employee's subscription status when the plan was made (for the read-back)."""
+    _before: Before = field(default_factory=lambda: Before(frozenset(), frozenset()), repr=False)
+    """Who was listed, and who was active, when the plan was made (for the read-back)."""
 
     @classmethod
     def start(
@@ -98,14 +98,18 @@ class SyncRun:
 
         Then ``before_send`` sees it: a :class:`SyncRefusedError` it raises is logged and passed on.
         """
-        self._before = {}
+        listed: set[int] = set()
+        active: set[int] = set()
 
         def noted(listing: Iterable[Employee]) -> Iterator[Employee]:
             for employee in listing:
-                self._before[employee.id] = employee.subscription.status
+                listed.add(employee.id)
+                if employee.subscription.status != "cancelled":
+                    active.add(employee.id)
                 yield employee
 
         self._plan = plan_sync(self.integration_id, self.rows, noted(employees), today=self.core.today())
+        self._before = Before(frozenset(listed), frozenset(active))
         self._at = self.core.now()
         logger.info(
             "HR sync %s%s for integration %d: %s",
@@ -194,9 +198,9 @@ class SyncRun:
                 logger.error("HR sync %s was sent but not recorded in the history: %s", self.sync_id, error)
         return SyncResult(self.sync_id, plan, sent=True, guards=self._checks, planned_at=self._at)
 
-    def compare(self, employees: Iterable[Employee]) -> list[Discrepancy]:
-        """How the employees listed after the sync differ from the plan (empty: as planned)."""
-        return compare_with_plan(self._checked_plan(), self.rows, self._before, employees)
+    def read_back(self) -> ReadBack:
+        """An empty read-back of this run's plan: feed it the employees listed after the sync."""
+        return ReadBack(self._checked_plan(), self.rows, self._before)
 
     def incident(self, result: SyncResult, discrepancies: list[Discrepancy]) -> SyncIncidentError:
         """The error of a sent sync whose read-back differs (or failed, when ``discrepancies`` is empty)."""

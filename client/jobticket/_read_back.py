@@ -12,6 +12,8 @@ offboarded, O-26; synchronous processing, O-28). So the guarded sync lists the e
   the API matched otherwise than planned).
 
 A difference is a :class:`Discrepancy`, named by employee id or roster row, never by a name or a value.
+The listing streams through :class:`ReadBack`, which keeps ids, statuses and one verdict per roster row,
+so reading back a company of 200,000 costs a few MB, not its models.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ if TYPE_CHECKING:
 
     from jobticket_api.models import Employee
 
-    from ._hr_sync import SyncPlan
+    from ._hr_sync import EmployeeChange, SyncPlan
 
-__all__ = ["Discrepancy", "compare_with_plan"]
+__all__ = ["Before", "Discrepancy", "ReadBack", "compare_with_plan"]
 
 _CANCELLED = "cancelled"
 
@@ -64,62 +66,106 @@ def _applied(row: Mapping[str, Any], employee: Employee) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Before:
+    """What the read-back needs of the listing a plan was made from: who was listed, who was active."""
+
+    listed: frozenset[int]
+    active: frozenset[int]
+    """Listed with a subscription that is not cancelled."""
+
+
+class ReadBack:
+    """The listing after a sync, fed one employee at a time (:meth:`add`), compared with the plan."""
+
+    def __init__(self, plan: SyncPlan, rows: Sequence[Mapping[str, Any]], before: Before) -> None:
+        self._plan = plan
+        self._rows = rows
+        self._before = before
+        self._row_of_hr_id = {change.hr_id: change.row for change in plan.employees if change.row is not None}
+        self._seen: set[int] = set()
+        self._cancelled: set[int] = set()
+        self._linked: dict[str, list[int]] = defaultdict(list)
+        self._applied: dict[int, bool] = {}
+
+    def add(self, employee: Employee) -> None:
+        """Keep what the comparison needs of one employee listed after the sync."""
+        integration = self._plan.integration_id
+        links = employee.hr_intergartion_links
+        hr_id = next((link.hr_id for link in links if link.hr_integration_id == integration), None)
+        if employee.id in self._before.listed:
+            self._seen.add(employee.id)
+        if hr_id is None and employee.id not in self._before.active:
+            return  # neither linked nor active before: nothing of the sync's to compare
+        if employee.subscription.status == _CANCELLED:
+            self._cancelled.add(employee.id)
+        if hr_id is not None:
+            self._linked[hr_id].append(employee.id)
+            row = self._row_of_hr_id.get(hr_id)
+            if row is not None:
+                self._applied[employee.id] = _applied(self._rows[row], employee)
+
+    def discrepancies(self) -> list[Discrepancy]:
+        """Differences between the plan and what was listed (empty when the sync went as planned)."""
+        found: list[Discrepancy] = []
+        offboarded: set[int] = set()
+        for change in self._plan.employees:
+            found.extend(self._of(change, offboarded))
+        rows_hr_ids = set(self._row_of_hr_id)
+        for hr_id, ids in self._linked.items():
+            if hr_id not in rows_hr_ids:
+                found.extend(
+                    Discrepancy("linked without a roster row", employee_id)
+                    for employee_id in ids
+                    if employee_id not in self._cancelled and employee_id not in offboarded
+                )
+        found.extend(
+            Discrepancy("employee no longer listed", employee_id)
+            for employee_id in sorted(self._before.listed - self._seen)
+        )
+        found.extend(
+            Discrepancy("offboarded without a plan", employee_id)
+            for employee_id in sorted((self._before.active & self._cancelled) - offboarded)
+        )
+        return found
+
+    def _of(self, change: EmployeeChange, offboarded: set[int]) -> list[Discrepancy]:
+        """How one change of the plan shows in the listing; adds whom it offboards to ``offboarded``."""
+        if change.row is None:  # an omitted employee: offboarded
+            assert change.employee_id is not None
+            offboarded.add(change.employee_id)
+            kept = change.employee_id in self._seen and change.employee_id not in self._cancelled
+            return [Discrepancy("not offboarded", change.employee_id)] if kept else []
+        ids = self._linked.get(change.hr_id, [])
+        if len(ids) != 1:
+            kind = "roster row not linked" if not ids else "roster row linked more than once"
+            return [Discrepancy(kind, row=change.row)]
+        employee_id = ids[0]
+        if change.employee_id is not None and employee_id != change.employee_id:
+            return [Discrepancy("roster row linked to another employee", employee_id, change.row)]
+        found = []
+        if not self._applied[employee_id]:
+            found.append(Discrepancy("values not applied", employee_id, change.row))
+        if change.action == "offboard":
+            offboarded.add(employee_id)
+            if employee_id not in self._cancelled:
+                found.append(Discrepancy("not offboarded", employee_id, change.row))
+        elif change.terminated and change.employee_id is None:
+            offboarded.add(employee_id)  # created already cancelled
+        return found
+
+
 def compare_with_plan(
     plan: SyncPlan,
     rows: Sequence[Mapping[str, Any]],
-    before: Mapping[int, str],
+    before: Before,
     after: Iterable[Employee],
 ) -> list[Discrepancy]:
     """Differences between the plan and the employees listed after the sync (empty when it went as planned).
 
-    ``before`` is each employee's subscription status in the listing the plan was made from.
+    ``after`` is consumed once, as it streams.
     """
-    company = {employee.id: employee for employee in after}
-    linked: dict[str, list[int]] = defaultdict(list)
-    for employee in company.values():
-        for link in employee.hr_intergartion_links:
-            if link.hr_integration_id == plan.integration_id:
-                linked[link.hr_id].append(employee.id)
-    found: list[Discrepancy] = []
-    offboarded: set[int] = set()
-    for change in plan.employees:
-        if change.row is None:  # an omitted employee: offboarded
-            assert change.employee_id is not None
-            offboarded.add(change.employee_id)
-            omitted = company.get(change.employee_id)
-            if omitted is not None and omitted.subscription.status != _CANCELLED:
-                found.append(Discrepancy("not offboarded", change.employee_id))
-            continue
-        ids = linked.get(change.hr_id, [])
-        if len(ids) != 1:
-            kind = "roster row not linked" if not ids else "roster row linked more than once"
-            found.append(Discrepancy(kind, row=change.row))
-            continue
-        employee = company[ids[0]]
-        if change.employee_id is not None and employee.id != change.employee_id:
-            found.append(Discrepancy("roster row linked to another employee", employee.id, change.row))
-            continue
-        if not _applied(rows[change.row], employee):
-            found.append(Discrepancy("values not applied", employee.id, change.row))
-        if change.action == "offboard":
-            offboarded.add(employee.id)
-            if employee.subscription.status != _CANCELLED:
-                found.append(Discrepancy("not offboarded", employee.id, change.row))
-        elif change.terminated and change.employee_id is None:
-            offboarded.add(employee.id)  # created already cancelled
-    rows_hr_ids = {change.hr_id for change in plan.employees if change.row is not None}
-    for hr_id, ids in linked.items():
-        if hr_id in rows_hr_ids:
-            continue
-        found.extend(
-            Discrepancy("linked without a roster row", employee_id)
-            for employee_id in ids
-            if company[employee_id].subscription.status != _CANCELLED and employee_id not in offboarded
-        )
-    for employee_id, status in before.items():
-        now = company.get(employee_id)
-        if now is None:
-            found.append(Discrepancy("employee no longer listed", employee_id))
-        elif status != _CANCELLED and now.subscription.status == _CANCELLED and employee_id not in offboarded:
-            found.append(Discrepancy("offboarded without a plan", employee_id))
-    return found
+    read_back = ReadBack(plan, rows, before)
+    for employee in after:
+        read_back.add(employee)
+    return read_back.discrepancies()

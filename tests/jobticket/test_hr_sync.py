@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jobticket import FakeClock, RosterError, SyncIncidentError, SyncRefusedError, validate_roster
-from jobticket._read_back import compare_with_plan
+from jobticket._read_back import Before, compare_with_plan
 from jobticket.hr_sync import GuardCheck, SyncPlan
 from jobticket_api.models import Absence, HrSyncEmployee
 
@@ -360,6 +360,9 @@ def test_a_sync_the_api_accepts_but_does_not_apply_is_an_incident_by_ids_and_row
     assert clock.sleeps == [2.0, 8.0, 20.0]
 
 
+ACTIVE_1 = Before(frozenset({1}), frozenset({1}))
+
+
 def test_the_read_back_accepts_an_email_stored_in_another_case() -> None:
     employees = [employee_json(1, email="Person1@Example.com", links=[(INTEGRATION, "HR001")])]
     api = FakeEmployeesApi(employees)
@@ -367,10 +370,8 @@ def test_the_read_back_accepts_an_email_stored_in_another_case() -> None:
         plan = client.sync_roster(INTEGRATION, [person(1, email="person1@example.com")], dry_run=True).plan
         after = client.list_employees().to_list()
     updated = [dict(person(1, email="person1@example.com"))]
-    assert compare_with_plan(plan, updated, {1: "active"}, after) == []
-    assert [d.kind for d in compare_with_plan(plan, [person(1, lastName="Neu")], {1: "active"}, after)] == [
-        "values not applied"
-    ]
-    assert [d.kind for d in compare_with_plan(plan, updated, {1: "active", 2: "active"}, after)] == [
-        "employee no longer listed"
-    ]
+    assert compare_with_plan(plan, updated, ACTIVE_1, after) == []
+    renamed = [person(1, lastName="Neu")]
+    assert [d.kind for d in compare_with_plan(plan, renamed, ACTIVE_1, after)] == ["values not applied"]
+    two = Before(frozenset({1, 2}), frozenset({1, 2}))
+    assert [d.kind for d in compare_with_plan(plan, updated, two, after)] == ["employee no longer listed"]

@@ -67,7 +67,7 @@ class OpenTarget:
     context: RecordingContext
     origins: dict[str, str]
     recorded_from: str
-    guard: Callable[[], None] | None = None
+    guard: Callable[[], object] | None = None
 
 
 @contextmanager
