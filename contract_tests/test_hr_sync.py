@@ -29,7 +29,7 @@ from jobticket import JobTicket
 from jobticket.hr_sync import SyncResult
 from jobticket.matching import Pause, paused_by
 from jobticket_kit.contract.run_state import REQUEST_TIMEOUT, Api, ContractRun, current_run
-from jobticket_kit.contract.sandbox import guarded_sync
+from jobticket_kit.contract.sandbox import guarded_sync, plan_guard
 from jobticket_kit.contract.sandbox_roster import restoring
 from jobticket_kit.contract.synthetic import ROSTER_SIZE, SANDBOX_TAG, synthetic_employee, synthetic_roster
 
@@ -114,7 +114,7 @@ def roster(api: Api, client: JobTicket, contract_run: ContractRun, sync_integrat
     """
     tag = "twin" if contract_run.is_twin else SANDBOX_TAG
     items = synthetic_roster(tag)
-    with restoring(client, sync_integration, items):
+    with restoring(client, sync_integration, items, guard=plan_guard(contract_run, sync_integration)):
         emails = {item["email"]: item["hrId"] for item in items}
         state = Roster(sync_integration, tag, items, {}, set())
         response, result = _guarded_sync_result(client, sync_integration, state.body("1"))

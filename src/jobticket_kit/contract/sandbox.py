@@ -16,15 +16,18 @@ meter, or calls :func:`check_sandbox` itself):
   middle of a run stops the run before the next destructive request, and no later check can override it;
 - :func:`guarded_sync`: the kit's one way to sync the sandbox through the client's guarded sync, which
   never overrides the offboarding guard off the twin. Its plan comes from a strict listing made right
-  before the POST, so the guard checks that plan instead of listing once more: every employee the sync
-  would change (update or offboard) must be synthetic (:func:`foreign_in_plan`).
+  before the POST, so :func:`plan_guard` checks that plan instead of listing once more: every employee
+  the sync would change (update or offboard) must be synthetic (:func:`foreign_in_plan`). A restoring
+  sync (:mod:`sandbox_roster`) takes the same guard.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jobticket import (
@@ -39,7 +42,7 @@ from jobticket_kit.contract.synthetic import is_synthetic
 from jobticket_kit.target import SANDBOX_INTEGRATION_VAR, TargetError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from jobticket import JobTicket
     from jobticket.hr_sync import EmployeeChange, SyncPlan, SyncResult
@@ -52,13 +55,39 @@ __all__ = [
     "check_sandbox",
     "foreign_in_plan",
     "guarded_sync",
+    "plan_guard",
 ]
 
 _SHOWN_IDS = 10
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _log = logging.getLogger(__name__)
-# Set by guarded_sync once the plan of the sync about to be sent was checked, consumed by SandboxGuarded.
-_plan_checked: ContextVar[bool] = ContextVar("jobticket_kit_sandbox_plan_checked", default=False)
+
+
+@dataclass(frozen=True)
+class _CheckedPlan:
+    """A sync plan that passed :func:`plan_guard`: the POST it stands for, by integration and row hrIds."""
+
+    integration: str
+    hr_ids: tuple[str, ...]
+
+    def covers(self, request: Outgoing) -> bool:
+        """Whether ``request`` is that very sync: a POST to its integration's sync with its rows."""
+        target = _SYNC_PATH.fullmatch(request.path)
+        if request.method.upper() != "POST" or target is None or target.group(1) != self.integration:
+            return False
+        try:
+            body = json.loads(request.body or b"")
+            rows = body["employees"]
+            return tuple(row["hrId"] for row in rows) == self.hr_ids
+        except (ValueError, TypeError, KeyError):
+            return False
+
+
+# Set by plan_guard once the plan of the sync about to be sent was checked; consumed (whatever it is) by
+# the next request SandboxGuarded sees, and honoured only when that request is the planned sync's POST.
+_plan_checked: ContextVar[_CheckedPlan | None] = ContextVar(
+    "jobticket_kit_sandbox_plan_checked", default=None
+)
 
 
 class SandboxRefused(TargetError):
@@ -129,10 +158,9 @@ class SandboxGuarded(MeterObserver):
 
     def sending(self, request: Outgoing, *, retry: bool) -> None:
         """Check the sandbox now; raise :class:`SandboxRefused` (and halt the run) when it fails."""
-        if not self.is_destructive(request):
-            return
-        if _plan_checked.get():  # the guarded sync's POST: its fresh plan was checked (guarded_sync)
-            _plan_checked.set(False)
+        checked = _plan_checked.get()
+        _plan_checked.set(None)  # a plan's check covers the very next request only, if it is its sync's POST
+        if not self.is_destructive(request) or (checked is not None and checked.covers(request)):
             return
         target = _SYNC_PATH.fullmatch(request.path)
         try:
@@ -166,6 +194,32 @@ def _refuse_unless_missing(client: JobTicket, integration: str) -> None:
     )
 
 
+def plan_guard(run: ContractRun, integration_id: int) -> Callable[[SyncPlan], None]:
+    """The time-of-use guard on a sync's own fresh plan: every employee it would change is synthetic.
+
+    For ``sync_roster(before_send=)``, or a restoring sync's ``guard``. Off the twin it refuses (and
+    halts the run) otherwise; when the plan passes, the meter's :class:`SandboxGuarded` lets the sync's
+    POST, the very next request, go without listing again.
+    """
+
+    def check(plan: SyncPlan) -> None:
+        if run.is_twin or run.sandbox_integration is None:
+            return
+        foreign = foreign_in_plan(plan)
+        if foreign:
+            refused = SandboxRefused(
+                f"{SANDBOX_INTEGRATION_VAR}={integration_id}: the sync would change {len(foreign)} "
+                f"employee(s) who are not the kit's synthetic employees (ids {_shown(foreign)}); nothing "
+                "was sent"
+            )
+            run.budget.halt(f"refused: {refused}")
+            raise refused
+        rows = tuple(change.hr_id for change in plan.employees if change.row is not None)
+        _plan_checked.set(_CheckedPlan(str(integration_id), rows))
+
+    return check
+
+
 def guarded_sync(
     run: ContractRun,
     client: JobTicket,
@@ -175,38 +229,21 @@ def guarded_sync(
     sync_id: str,
     allow_large_offboarding: bool = False,
 ) -> SyncResult:
-    """Sync through the client's guarded sync; the offboarding guard is overridden on the twin only.
+    """Sync through the client's guarded sync, its plan checked by :func:`plan_guard`.
 
-    Off the twin the override is dropped (and logged): nothing aimed at a real target overrides the guard,
-    so a check that offboards must stay within it (the suite's roster is large enough for one of it).
+    The offboarding guard is overridden on the twin only: off the twin the override is dropped (and
+    logged), since nothing aimed at a real target overrides it, so a check that offboards must stay
+    within it (the suite's roster is large enough for one of it).
     """
     if allow_large_offboarding and not run.is_twin:
         _log.warning("HR sync %s: the offboarding guard is never overridden off the twin", sync_id)
-
-    def touches_only_synthetic(plan: SyncPlan) -> None:
-        foreign = foreign_in_plan(plan)
-        if foreign:
-            refused = SandboxRefused(
-                f"{SANDBOX_INTEGRATION_VAR}={integration_id}: HR sync {sync_id} would change "
-                f"{len(foreign)} employee(s) who are not the kit's synthetic employees (ids "
-                f"{_shown(foreign)}); nothing was sent"
-            )
-            run.budget.halt(f"refused: {refused}")
-            raise refused
-        _plan_checked.set(True)
-
-    guarded = not run.is_twin and run.sandbox_integration is not None
-    token = _plan_checked.set(False)
-    try:
-        return client.sync_roster(
-            integration_id,
-            roster,
-            sync_id=sync_id,
-            allow_large_offboarding=allow_large_offboarding and run.is_twin,
-            before_send=touches_only_synthetic if guarded else None,
-        )
-    finally:
-        _plan_checked.reset(token)
+    return client.sync_roster(
+        integration_id,
+        roster,
+        sync_id=sync_id,
+        allow_large_offboarding=allow_large_offboarding and run.is_twin,
+        before_send=plan_guard(run, integration_id),
+    )
 
 
 def foreign_in_plan(plan: SyncPlan) -> list[int]:
