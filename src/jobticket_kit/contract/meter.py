@@ -319,6 +319,8 @@ class _MeteredTransport(httpx.BaseTransport):
             str(request.url),
             request.headers.get("Authorization"),
             lambda: (self._inner.handle_request(request), None),
+            body=_httpx_body(request),
+            content_type=request.headers.get("Content-Type"),
         )
 
     def close(self) -> None:
@@ -350,6 +352,14 @@ def _unreadable(headers: Mapping[str, str], body: bytes | None) -> str | None:
 
 def _text(value: str | bytes | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _httpx_body(request: httpx.Request) -> bytes | None:
+    """An httpx request's body as bytes (the sandbox guard matches a sync's rows), None for a stream."""
+    try:
+        return request.content or None
+    except httpx.RequestNotRead:
+        return None
 
 
 def _bytes(body: object) -> bytes | None:
