@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jobticket._bounds import json_depth
 from jobticket_kit import variables
 from jobticket_kit.folders import output_folder_problem
 from jobticket_kit.hosts import origin_of
@@ -70,6 +71,7 @@ TWIN_MAX_EXAMPLES = 100
 REMOTE_MAX_EXAMPLES = 5
 MAX_DIGITS = 9  # every count and id of ours fits; more is a typo or an attack, not a setting
 MAX_LIMITED_KEYS_CHARS = 65_536  # a few keys are ~100 characters each
+_MAX_LIMITED_KEYS_DEPTH = 2  # an object of [username, password] pairs
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _SHOWN = 40
 DEFAULT_REQUEST_DEADLINE = 60  # seconds: twice the read timeout, for an honest but slow answer
@@ -345,12 +347,14 @@ def _limited_keys(reader: _Reader) -> dict[str, tuple[str, str]]:
     shape = f"{name} must be a JSON object name -> [username, password]"
     if len(raw) > MAX_LIMITED_KEYS_CHARS:
         raise SettingsError(f"{shape} of at most {MAX_LIMITED_KEYS_CHARS} characters, got {len(raw)}")
+    # Measured before parsing: whether the parser's RecursionError comes depends on the interpreter's
+    # recursion limit at the time, which a test runner or a library may have raised.
+    if json_depth(raw) > _MAX_LIMITED_KEYS_DEPTH:
+        raise SettingsError(f"{shape}, not a structure nested this deep")
     try:
         data = json.loads(raw, object_pairs_hook=_unique_members)
     except _DuplicateName as duplicate:
         raise SettingsError(f"{name}: entry {_shown(duplicate.name)} is given twice") from None
-    except RecursionError:
-        raise SettingsError(f"{shape}, not a structure nested this deep") from None
     except ValueError:
         raise SettingsError(shape) from None
     if not isinstance(data, dict):
