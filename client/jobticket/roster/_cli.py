@@ -12,8 +12,9 @@ nothing. ``apply`` sends exactly that plan after re-reading the
 integration and checking its fingerprint. Credentials come from JOBTICKET_BASE_URL, JOBTICKET_USERNAME
 and JOBTICKET_PASSWORD. Exit codes (:data:`EXIT_CODES`): 0 sent (or planned, no guard refusing), 1 refused
 by a guard (nothing sent), 2 bad input (nothing sent), 3 the API, the network or the pacer store failed
-(nothing sent), 4 sent, but something after sending failed (the history's record, the read-back, the
-output), 5 sent without an answer: whether it was applied is unknown. Every message is one line naming
+(nothing sent), 4 sent, but something after sending failed (the history's record, the output), 5 sent
+without an answer: whether it was applied is unknown, 6 sent and accepted, but the integration read back
+differs from the plan (an incident). Every message is one line naming
 the flag, file or answer at fault. Standard library only (besides the client itself), so a team that
 vendors the client runs it without installing more. ``--out`` (the previous spelling of ``--output``)
 still works, hidden from the help, with a warning.
@@ -67,14 +68,15 @@ if TYPE_CHECKING:
 
 __all__ = ["EXIT_CODES", "main"]
 
-SENT, REFUSED, BAD_INPUT, FAILED, SENT_BUT, UNKNOWN = 0, 1, 2, 3, 4, 5
+SENT, REFUSED, BAD_INPUT, FAILED, SENT_BUT, UNKNOWN, INCIDENT = 0, 1, 2, 3, 4, 5, 6
 EXIT_CODES = {
     SENT: "sent (apply), or planned with no guard refusing (plan)",
     REFUSED: "refused by a guard, or already applied: nothing was sent",
     BAD_INPUT: "bad input (an argument, a file, the credentials): nothing was sent",
     FAILED: "the API, the network or the pacer store failed: nothing was sent",
-    SENT_BUT: "sent, but something after sending failed (history, read-back, output): look before resending",
+    SENT_BUT: "sent, but something after sending failed (history, output): look before resending",
     UNKNOWN: "the sync went out and no answer came: whether it was applied is unknown",
+    INCIDENT: "sent and accepted, but the integration read back differs from the plan: an incident",
 }
 _MAX_SYNC_ID = 200
 _API_FAILURES = (
@@ -440,7 +442,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, err: Tex
         return UNKNOWN
     except SyncIncidentError as incident:  # sent and accepted, but the read-back differs: ids only
         err.write(f"{terminal(str(incident))}\n")
-        return SENT_BUT
+        return INCIDENT
     except RosterFileError as error:
         err.write("".join(f"{terminal(str(problem))}\n" for problem in error.problems[:100]))
         if len(error.problems) > 100:

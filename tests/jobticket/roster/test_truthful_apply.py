@@ -8,6 +8,7 @@ its own exit code; an answer the sync never got, or a server error as its answer
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Iterator
@@ -180,6 +181,10 @@ def proxy(twin: Twin, request: pytest.FixtureRequest) -> Iterator[LoopbackServer
     def answer(received: Received, connection: Connection) -> None:
         if received.method != "POST":
             forward(received, connection)
+        elif mode == "one row less":  # the sync arrives without its first row: the twin offboards that one
+            body = json.loads(received.body)
+            body["employees"] = body["employees"][1:]
+            forward(dataclasses.replace(received, body=json.dumps(body).encode()), connection)
         elif mode == "dropped":  # the twin applies it, the answer never arrives
             forward(received, Discarded())  # type: ignore[arg-type]
             connection.close()
@@ -226,3 +231,23 @@ def test_a_refused_sync_changed_nothing(twin: Twin, proxy: LoopbackServer, tmp_p
     )
     assert twin.state.data.employees == before
     assert not (tmp_path / HISTORY_FILE_NAME).exists()
+
+
+@pytest.mark.parametrize("proxy", ["one row less"], indirect=True)
+def test_a_sync_applied_otherwise_than_planned_is_an_incident_with_its_own_exit_code(
+    twin: Twin, proxy: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("jobticket._hr_sync_flow.READ_BACK_WAITS", ())  # no waiting for a late application
+    path = saved(twin, tmp_path, proxy.base_url)
+    first_row = RosterPlan.load(path).rows[0]
+    victim = next(e for e in twin.state.data.employees.values() if e.email == first_row["email"])
+    code, err = run(twin, proxy.base_url, "apply", str(path))
+    assert code == _cli.INCIDENT == 6
+    assert f"offboarded without a plan (employee {victim.id})" in err
+    assert "was sent and accepted" in err
+    assert "nothing was sent" not in err
+    for value in (first_row["email"], first_row["firstName"], first_row["lastName"], first_row["hrId"]):
+        assert value not in err
+    history = json.loads((tmp_path / HISTORY_FILE_NAME).read_text("utf-8"))
+    [record] = next(iter(history["integrations"].values()))
+    assert record["plan"] == RosterPlan.load(path).fingerprint  # recorded as sent before the read-back
