@@ -6,7 +6,7 @@ class, and, given the previous ``nightly.json``, which failures are new and whic
 headline and what to do about each outcome class go on top of summary.md and to stdout. The run's
 evidence about the target is added to the evidence of earlier nights (:mod:`jobticket_kit.evidence`):
 ``evidence.json``, the proposed ``spec-overlay.yaml`` and its page, and the evidence's freshness at the
-end of summary.md. Exit codes are the suite's: 0 holds, 1 broken, 2 no verdict.
+end of summary.md. Exit codes are the suite's: 0 holds, 1 broken, 2 no verdict, 3 incident.
 
 Nights remember. A night without a verdict (the target down, a revoked key, a 429) tested nothing,
 so ``nightly.json`` carries the failures of the last night that had a verdict (``memory``) through it
@@ -14,7 +14,9 @@ unchanged, and the next night is compared with those: one outage night changes n
 comparison. ``streaks`` counts, per fingerprint, the nights in a row it failed; a night without a
 verdict neither extends nor breaks the streak of a failure it could not retest. A run without a
 verdict also has a ``problem``: a fingerprint of its own, by outcome class, so that "the target was
-down three nights in a row" is one thing to file (:mod:`jobticket_kit.nightly_issues`).
+down three nights in a row" is one thing to file (:mod:`jobticket_kit.nightly_issues`). An incident (a
+sync of the run applied otherwise than planned) halts the run: it is such a problem too, filed at once,
+and, like a night without a verdict, it fixes nothing it did not retest.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from jobticket_kit.contract.operations import load_spec
 from jobticket_kit.contract.outcomes import (
     AUTH,
     CONTRACT_DRIFT,
+    INCIDENT,
     OUR_BUG,
     OUTAGE,
     OUTCOMES,
     RATE_LIMITED,
     classify,
 )
+from jobticket_kit.contract.results import Verdict
 from jobticket_kit.evidence.accumulation import EVIDENCE_FILE, accumulate
 from jobticket_kit.evidence.freshness import Freshness, freshness_section
 from jobticket_kit.evidence.store import EvidenceStore, History
@@ -100,6 +104,12 @@ WHAT_TO_DO = {
         "the kit or its configuration failed (an exception in a check, a refused target, a bad "
         "baseline). Rerun the check with the command given; fix the kit or the setting it names."
     ),
+    INCIDENT: (
+        "a sync the run sent was accepted, but the sandbox integration read back otherwise than its "
+        "plan (the reason names employee ids and roster rows only), and the run halted. Look at those "
+        "employees before the next night: if the API applied the sync otherwise than the spec says, "
+        "report it to JobTicket+ with the sync's id; if someone else changed the sandbox, find out who."
+    ),
 }
 
 
@@ -119,6 +129,8 @@ def classify_run(results: Mapping[str, Any], failures: list[dict[str, Any]]) -> 
     """The run's outcome class: None when the contract holds."""
     if results["exit_code"] == 0:
         return None
+    if results["exit_code"] == Verdict.INCIDENT:
+        return INCIDENT
     if results["exit_code"] == 2:
         reason: str = results["reason"]
         if reason.startswith("blocked"):
@@ -183,20 +195,27 @@ def night(
 
 
 def _problem(results: Mapping[str, Any], outcome: str | None) -> dict[str, Any] | None:
-    """A run without a verdict, as one thing to track: fingerprinted by its outcome class only."""
-    if results["exit_code"] != 2 or outcome is None:
+    """A run without a verdict, or an incident, as one thing to track: fingerprinted by its class only."""
+    if outcome == INCIDENT:
+        kind, title = "incident", "incident: a sync of the run was applied otherwise than planned"
+    elif results["exit_code"] == 2 and outcome is not None:
+        kind, title = "no verdict", f"no verdict ({outcome})"
+    else:
         return None
     return {
-        "fingerprint": hashlib.sha256(f"run|no verdict|{outcome}".encode()).hexdigest()[:16],
+        "fingerprint": hashlib.sha256(f"run|{kind}|{outcome}".encode()).hexdigest()[:16],
         "outcome": outcome,
-        "title": f"no verdict ({outcome})",
+        "title": title,
         "message": str(results["reason"]).split("\n", maxsplit=1)[0][:300],
     }
 
 
 def has_verdict(nightly: Mapping[str, Any]) -> bool:
-    """Whether the night tested the contract (exit 0 or 1)."""
-    return bool(nightly["exit_code"] != 2)
+    """Whether the night tested the whole contract (exit 0 or 1).
+
+    Not a night without a verdict, nor an incident, which halted the run at the differing sync.
+    """
+    return bool(nightly["exit_code"] in (0, 1))
 
 
 def remembered(previous: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -267,7 +286,7 @@ def headline(nightly: Mapping[str, Any]) -> str:
         f"{nightly['reason']}. Target `{nightly['target']}`, spec {nightly['spec_version']}, "
         f"{nightly['requests_spent']} requests, finished {nightly['finished_at']}.",
         "",
-        _comparison_line(changes),
+        _comparison_line(nightly),
         "",
     ]
     shown = (
@@ -292,13 +311,17 @@ def headline(nightly: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _comparison_line(changes: Mapping[str, Any] | None) -> str:
+def _comparison_line(nightly: Mapping[str, Any]) -> str:
+    changes: Mapping[str, Any] | None = nightly.get("comparison")
     if changes is None:
         return "First night: no earlier night to compare with (pass `--previous` to compare)."
     since = f" ({changes['since']})" if changes.get("since") else ""
     if not changes["retested"]:
+        tonight = (
+            "An incident halted tonight's run" if nightly["outcome"] == INCIDENT else "No verdict tonight"
+        )
         return (
-            f"No verdict tonight, so nothing was retested: the {len(changes['still_failing'])} failure(s) "
+            f"{tonight}, so nothing was retested: the {len(changes['still_failing'])} failure(s) "
             f"of the last night with a verdict{since} stand unchanged."
         )
     return (

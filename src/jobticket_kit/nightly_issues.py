@@ -2,12 +2,12 @@
 
 After each night (``nightly.json``), per failure fingerprint:
 
-- a new contract drift, auth or our-own-bug failure gets an issue at once;
+- a new contract drift, auth or our-own-bug failure, or an incident, gets an issue at once;
 - an outage or a 429 (the target's availability, not its contract) gets one only once it has failed
   :data:`REPEATED` nights in a row (``streaks`` in ``nightly.json``): one bad night is no news;
 - an issue whose failure is still there gets a comment (the night, how many nights in a row);
 - an issue whose failure is gone on a night **with a verdict** is closed as fixed. A night without a
-  verdict retested nothing, so it closes nothing.
+  verdict retested nothing, and an incident halted the run, so neither closes anything.
 
 A run without a verdict is tracked too, by its ``problem`` (one fingerprint per outcome class), so that
 three nights without a verdict because staging was down make one issue. Each issue carries its
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from jobticket_kit.contract.outcomes import OUTAGE, RATE_LIMITED
+from jobticket_kit.contract.outcomes import INCIDENT, OUTAGE, RATE_LIMITED
 from jobticket_kit.nightly import WHAT_TO_DO, has_verdict
 
 __all__ = [
@@ -118,7 +118,12 @@ def plan_actions(
             text = f"Fixed: the night of {night} had a verdict, and this failure was not among its own.{link}"
             actions.append(Action("close", issue.fingerprint, issue.outcome, "", text, issue))
         else:
-            note = "left open: tonight had no verdict, so it was not retested"
+            halted = (
+                "an incident halted tonight's run"
+                if nightly["outcome"] == INCIDENT
+                else "tonight had no verdict"
+            )
+            note = f"left open: {halted}, so it was not retested"
             actions.append(Action("keep", issue.fingerprint, issue.outcome, "", issue=issue, note=note))
     return actions
 

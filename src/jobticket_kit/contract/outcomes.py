@@ -12,6 +12,7 @@ import re
 __all__ = [
     "AUTH",
     "CONTRACT_DRIFT",
+    "INCIDENT",
     "OUR_BUG",
     "OUTAGE",
     "OUTCOMES",
@@ -20,12 +21,14 @@ __all__ = [
 ]
 
 CONTRACT_DRIFT = "contract drift"
+INCIDENT = "incident"  # a run's, never a failure's: a sync it sent was applied otherwise than planned
 OUTAGE = "outage"
 AUTH = "auth"
 RATE_LIMITED = "rate-limited"
 OUR_BUG = "our own bug"
-# In the order that explains a run: an outage or a revoked key explains the failures that follow it.
-OUTCOMES = (OUTAGE, AUTH, RATE_LIMITED, OUR_BUG, CONTRACT_DRIFT)
+# In the order that explains a run: an outage or a revoked key explains the failures that follow it. An
+# incident comes first: people's subscriptions changed, whatever else the night found.
+OUTCOMES = (INCIDENT, OUTAGE, AUTH, RATE_LIMITED, OUR_BUG, CONTRACT_DRIFT)
 
 _CONNECTION_ERRORS = re.compile(r"(ConnectionError|ConnectTimeout|ReadTimeout|ChunkedEncodingError)")
 _PYTHON_ERRORS = re.compile(

@@ -165,6 +165,31 @@ def test_an_outage_night_is_remembered_through_broken_outage_broken() -> None:
     assert third["streaks"] == {"fp-a-1": 2, "fp-b-2": 2}
 
 
+INCIDENT_REASON = (
+    "incident: HR sync kit-x was sent and accepted, but integration 9 read back otherwise than planned: "
+    "linked without a roster row (employee 42)"
+)
+
+
+def test_an_incident_is_a_problem_of_its_own_that_fixes_nothing() -> None:
+    previous = night(results(failure("a", "1")), "1.0.0", NOW, None)
+    incident = {**results(), "exit_code": 3, "verdict": "incident", "reason": INCIDENT_REASON}
+    halted = night(incident, "1.0.0", LATER, previous)
+    assert halted["outcome"] == "incident"
+    assert halted["problem"]["title"] == "incident: a sync of the run was applied otherwise than planned"
+    assert halted["problem"]["message"] == INCIDENT_REASON
+    # The run halted at the sync: what it did not reach was not retested, so nothing is fixed.
+    assert halted["comparison"]["retested"] is False
+    assert halted["comparison"]["still_failing"] == ["fp-a-1"]
+    assert halted["memory"] == previous["memory"]
+    text = headline(halted)
+    assert text.startswith("# Nightly contract check: INCIDENT (incident), exit 3")
+    assert "An incident halted tonight's run, so nothing was retested: the 1 failure(s)" in text
+    assert f"- **incident** (0 failure(s)): {WHAT_TO_DO['incident']}" in text
+    again = night(incident, "1.0.0", LATER + datetime.timedelta(days=1), halted)
+    assert again["streaks"][halted["problem"]["fingerprint"]] == 2
+
+
 def test_a_no_verdict_run_is_a_problem_of_its_own_with_a_streak() -> None:
     unreachable = {**results(), "exit_code": 2, "verdict": "no verdict", "reason": "target unreachable: x"}
     first = night(unreachable, "1.0.0", NOW, None)

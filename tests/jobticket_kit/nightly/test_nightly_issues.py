@@ -140,6 +140,25 @@ def test_issues_open_persist_wait_for_outages_and_close(
     assert issues[2]["state"] == "closed"
 
 
+def test_an_incident_is_filed_at_once_and_closes_nothing(gh: FakeGh, tmp_path: Path) -> None:
+    path = tmp_path / "nightly.json"
+    one = night(results(DRIFT), "1.0.0", START, None)
+    assert file_issues(write_night(path, one)) == 0
+    incident = {
+        **results(),
+        "exit_code": 3,
+        "verdict": "incident",
+        "reason": "incident: HR sync kit-x was sent and accepted, but ... (employee 42)",
+    }
+    two = night(incident, "1.0.0", START + datetime.timedelta(days=1), one)
+    assert file_issues(write_night(path, two)) == 0
+    drift, filed = gh.issues()
+    assert drift["state"] == "open"  # not retested: the run halted at the sync
+    assert filed["state"] == "open"
+    assert "incident: a sync of the run was applied otherwise than planned" in filed["title"]
+    assert "(employee 42)" in filed["body"]
+
+
 def test_dry_run_reads_but_changes_nothing(
     gh: FakeGh, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
