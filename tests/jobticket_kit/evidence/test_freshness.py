@@ -110,7 +110,7 @@ def test_the_stalest_checks_go_first_when_the_budget_is_short(twin: Twin, tmp_pa
 
 @pytest.mark.slow
 @pytest.mark.twin(process=True, rate_limit=100, window=3.0, block=2.0)
-def test_a_night_with_fresh_evidence_costs_at_most_300_and_the_probe_waits_a_week(
+def test_a_night_with_fresh_evidence_keeps_to_the_night_budget_and_the_probe_waits_a_week(
     twin: Twin, tmp_path: Path
 ) -> None:
     env = bench.full_remote_env(
